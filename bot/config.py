@@ -1,0 +1,89 @@
+"""Settings from the environment, read in one place so every entry point agrees on defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_KB_DIR = PROJECT_ROOT / "knowledge"
+DEFAULT_SEEDS_DIR = PROJECT_ROOT / "seeds"
+DEFAULT_DATABASE_URL = "sqlite:///policy_bot.db"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or invalid; the message is one line meant for the operator."""
+
+
+def _split_ids(raw: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in raw.replace(";", ",").split(",") if part.strip())
+
+
+def _parse_port(raw: str) -> int:
+    try:
+        port = int(raw)
+    except ValueError:
+        raise ConfigError(f"PORT must be a number between 1 and 65535, got {raw!r}") from None
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"PORT must be a number between 1 and 65535, got {raw!r}")
+    return port
+
+
+def _parse_bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with the defaults a local run needs (no Slack credentials)."""
+
+    kb_dir: Path = DEFAULT_KB_DIR
+    seeds_dir: Path = DEFAULT_SEEDS_DIR
+    database_url: str = DEFAULT_DATABASE_URL
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    port: int = 3000
+    bot_admins: frozenset[str] = field(default_factory=frozenset)
+    thread_followups: bool = True
+    env: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        api_url = env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
+        if not api_url.startswith(("http://", "https://")):
+            raise ConfigError(f"SLACK_API_URL must start with http:// or https://, got {api_url!r}")
+        if not api_url.endswith("/"):
+            api_url += "/"
+        return cls(
+            kb_dir=Path(env.get("BOT_KB_DIR") or DEFAULT_KB_DIR),
+            seeds_dir=Path(env.get("BOT_SEEDS_DIR") or DEFAULT_SEEDS_DIR),
+            database_url=normalise_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+            slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
+            slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+            slack_app_token=env.get("SLACK_APP_TOKEN") or None,
+            slack_api_url=api_url,
+            port=_parse_port(env.get("PORT") or "3000"),
+            bot_admins=_split_ids(env.get("BOT_ADMINS", "")),
+            thread_followups=_parse_bool("BOT_THREAD_FOLLOWUPS", env.get("BOT_THREAD_FOLLOWUPS", "true")),
+            env=env,
+        )
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain Postgres URLs (as Heroku-style hosts give them) at the psycopg 3 driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    if "://" not in url:
+        raise ConfigError(f"DATABASE_URL must be a URL such as sqlite:///bot.db, got {url!r}")
+    return url

@@ -1,0 +1,79 @@
+"""The core: question in, Answer out. The CLI and the Slack app are two doors onto this."""
+
+from __future__ import annotations
+
+from bot.answer import Answer, Outcome, SourceQuote, Suggestion
+from bot.kb.loader import KnowledgeBase
+from bot.kb.schema import FaqEntry
+from bot.match.decide import MatchParams, accept, suggestions
+from bot.match.index import MatchIndex
+from bot.match.rank import prepare, rank
+from bot.text.normalize import normalise_query, to_traditional
+
+
+class Answerer:
+    """Answers questions from one knowledge-base version (build a new one when the KB changes)."""
+
+    def __init__(self, kb: KnowledgeBase, params: MatchParams | None = None) -> None:
+        self.kb = kb
+        self.params = params or MatchParams()
+        self.index = MatchIndex(kb)
+
+    def ask(self, raw_question: str) -> Answer:
+        query = normalise_query(raw_question)
+        if not query.text and not raw_question.strip():
+            return Answer(Outcome.EMPTY)
+        if not query.has_content:
+            return Answer(Outcome.NO_CONTENT, traditional=query.traditional)
+        prepared = prepare(self.index, query.text)
+        candidates = rank(self.index, prepared, self.params.candidates, self.params.coverage_weight)
+        best = candidates[0] if candidates else None
+        script = to_traditional if query.traditional else _same
+        if best is not None and accept(best, self.params):
+            entry = best.indexed.entry
+            return Answer(
+                Outcome.ANSWERED,
+                entry_id=entry.id,
+                question=script(entry.question),
+                text=script(entry.answer.strip()),
+                score=best.score,
+                sources=self.sources_of(entry),
+                suggestions=self._suggestions(candidates, 1, script),
+                traditional=query.traditional,
+            )
+        return Answer(
+            Outcome.REFUSED,
+            score=best.score if best else 0.0,
+            suggestions=self._suggestions(candidates, 0, script),
+            traditional=query.traditional,
+        )
+
+    def answer_entry(self, entry_id: str, traditional: bool = False) -> Answer | None:
+        """Answer a chosen entry directly (a clicked suggestion)."""
+        entry = self.kb.by_id(entry_id)
+        if entry is None:
+            return None
+        script = to_traditional if traditional else _same
+        return Answer(
+            Outcome.ANSWERED,
+            entry_id=entry.id,
+            question=script(entry.question),
+            text=script(entry.answer.strip()),
+            score=1.0,
+            sources=self.sources_of(entry),
+            traditional=traditional,
+        )
+
+    def sources_of(self, entry: FaqEntry) -> tuple[SourceQuote, ...]:
+        title = self.kb.document_title(entry.source.seed)
+        return tuple(SourceQuote(entry.source.seed, quote, title) for quote in entry.source.quotes)
+
+    def _suggestions(self, candidates, skip, script) -> tuple[Suggestion, ...]:  # type: ignore[no-untyped-def]
+        return tuple(
+            Suggestion(c.indexed.entry.id, script(c.indexed.entry.question))
+            for c in suggestions(candidates, skip, self.params)
+        )
+
+
+def _same(text: str) -> str:
+    return text

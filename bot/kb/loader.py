@@ -1,0 +1,255 @@
+"""Read `knowledge/` into a KnowledgeBase, collecting every problem with its file and line.
+
+Loading never raises on bad content: it returns the issues, so the validator can print them all and a
+running bot can keep its last good knowledge base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from bot.kb.issues import Issue
+from bot.kb.schema import Document, DocumentsFile, FaqEntry, FaqFile, SynonymsFile
+from bot.kb.seeds import SeedLibrary
+from bot.kb.yaml_lines import LoadedYaml, YamlSyntaxError, load_yaml_with_lines
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+FAQ_DIR = "faq"
+SYNONYMS_FILE = "synonyms.yaml"
+DOCUMENTS_FILE = "documents.yaml"
+
+
+@dataclass(frozen=True)
+class Origin:
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """A validated knowledge base: entries, synonyms, document titles and the seed texts."""
+
+    entries: tuple[FaqEntry, ...]
+    synonym_groups: tuple[tuple[str, ...], ...] = ()
+    documents: dict[str, Document] = field(default_factory=dict)
+    origins: dict[str, Origin] = field(default_factory=dict)
+
+    def by_id(self, entry_id: str) -> FaqEntry | None:
+        return self._index().get(entry_id)
+
+    def _index(self) -> dict[str, FaqEntry]:
+        cached = self.__dict__.get("_by_id")
+        if cached is None:
+            cached = {entry.id: entry for entry in self.entries}
+            object.__setattr__(self, "_by_id", cached)
+        return cached
+
+    def document_title(self, seed: str) -> str:
+        document = self.documents.get(seed)
+        return document.title if document else seed
+
+    def entries_per_seed(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for entry in self.entries:
+            counts[entry.source.seed] = counts.get(entry.source.seed, 0) + 1
+        return dict(sorted(counts.items()))
+
+
+def read_yaml(path: Path, issues: list[Issue]) -> LoadedYaml | None:
+    """Parse a file, turning syntax and I/O errors into issues instead of exceptions."""
+    try:
+        return load_yaml_with_lines(path)
+    except YamlSyntaxError as exc:
+        issues.append(Issue(path, exc.line, exc.message))
+    except (OSError, UnicodeDecodeError) as exc:
+        issues.append(Issue(path, 1, f"cannot read file: {exc}"))
+    return None
+
+
+def _entry_id_at(data: Any, list_key: str | None, loc: tuple[Any, ...]) -> str | None:
+    if list_key is None or len(loc) < 2 or loc[0] != list_key or not isinstance(loc[1], int):
+        return None
+    try:
+        entry_id = data[list_key][loc[1]].get("id")
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return None
+    return entry_id if isinstance(entry_id, str) else None
+
+
+def validate_model(
+    loaded: LoadedYaml, model: type[ModelT], list_key: str | None, issues: list[Issue]
+) -> ModelT | None:
+    """Validate parsed YAML against a model; each pydantic error becomes an issue at its line."""
+    if loaded.data is None:
+        issues.append(Issue(loaded.path, 1, "file is empty"))
+        return None
+    try:
+        return model.model_validate(loaded.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            field_path = ".".join(str(part) for part in loc[2:]) if list_key else ".".join(map(str, loc))
+            issues.append(
+                Issue(
+                    loaded.path,
+                    loaded.line_of(loc),
+                    error["msg"],
+                    entry_id=_entry_id_at(loaded.data, list_key, loc),
+                    field=field_path or None,
+                )
+            )
+        return None
+
+
+def check_quotes(
+    loaded: LoadedYaml,
+    list_key: str,
+    items: Iterable[Any],
+    seeds: SeedLibrary,
+    issues: list[Issue],
+) -> None:
+    """Every item's `source.seed` must exist and each of its quotes be in that seed verbatim."""
+    for index, item in enumerate(items):
+        base = (list_key, index, "source")
+        if not seeds.has(item.source.seed):
+            issues.append(
+                Issue(
+                    loaded.path,
+                    loaded.line_of((*base, "seed")),
+                    f"unknown seed {item.source.seed!r}; known: {', '.join(seeds.names())}",
+                    entry_id=item.id,
+                    field="source.seed",
+                )
+            )
+            continue
+        for quote_index, quote in enumerate(item.source.quotes):
+            if not seeds.contains(item.source.seed, quote):
+                issues.append(
+                    Issue(
+                        loaded.path,
+                        loaded.line_of((*base, "quotes", quote_index)),
+                        f"quote not found verbatim in {item.source.seed}: {quote[:40]!r}",
+                        entry_id=item.id,
+                        field=f"source.quotes.{quote_index}",
+                    )
+                )
+
+
+def load_faq_files(
+    paths: Iterable[Path], seeds: SeedLibrary, issues: list[Issue]
+) -> tuple[list[FaqEntry], dict[str, Origin]]:
+    """Load FAQ files and check what a single file cannot: unique ids and phrasings across files."""
+    entries: list[FaqEntry] = []
+    origins: dict[str, Origin] = {}
+    phrasing_owner: dict[str, str] = {}
+    for path in paths:
+        loaded = read_yaml(path, issues)
+        if loaded is None:
+            continue
+        faq = validate_model(loaded, FaqFile, "entries", issues)
+        if faq is None:
+            continue
+        check_quotes(loaded, "entries", faq.entries, seeds, issues)
+        for index, entry in enumerate(faq.entries):
+            line = loaded.line_of(("entries", index))
+            if entry.id in origins:
+                first = origins[entry.id]
+                issues.append(
+                    Issue(
+                        path,
+                        loaded.line_of(("entries", index, "id")),
+                        f"duplicate id, first defined at {first.path}:{first.line}",
+                        entry_id=entry.id,
+                        field="id",
+                    )
+                )
+                continue
+            origins[entry.id] = Origin(path, line)
+            entries.append(entry)
+            for alt_index, phrasing in enumerate(entry.alternatives):
+                key = "".join(phrasing.split())
+                owner = phrasing_owner.setdefault(key, entry.id)
+                if owner != entry.id:
+                    issues.append(
+                        Issue(
+                            path,
+                            loaded.line_of(("entries", index, "alternatives", alt_index)),
+                            f"phrasing {phrasing!r} is also under entry {owner!r}",
+                            entry_id=entry.id,
+                            field=f"alternatives.{alt_index}",
+                        )
+                    )
+    return entries, origins
+
+
+def load_synonyms(path: Path, issues: list[Issue]) -> tuple[tuple[str, ...], ...]:
+    if not path.exists():
+        return ()
+    loaded = read_yaml(path, issues)
+    if loaded is None:
+        return ()
+    synonyms = validate_model(loaded, SynonymsFile, None, issues)
+    if synonyms is None:
+        return ()
+    seen: dict[str, int] = {}
+    for index, group in enumerate(synonyms.groups):
+        for term in group:
+            if term in seen and seen[term] != index:
+                issues.append(
+                    Issue(
+                        path,
+                        loaded.line_of(("groups", index)),
+                        f"term {term!r} is in two synonym groups",
+                        field=f"groups.{index}",
+                    )
+                )
+            seen[term] = index
+    return tuple(tuple(term.strip() for term in group) for group in synonyms.groups)
+
+
+def load_documents(path: Path, seeds: SeedLibrary, issues: list[Issue]) -> dict[str, Document]:
+    if not path.exists():
+        return {}
+    loaded = read_yaml(path, issues)
+    if loaded is None:
+        return {}
+    documents = validate_model(loaded, DocumentsFile, None, issues)
+    if documents is None:
+        return {}
+    for index, document in enumerate(documents.documents):
+        if not seeds.has(document.seed):
+            issues.append(
+                Issue(
+                    path,
+                    loaded.line_of(("documents", index, "seed")),
+                    f"unknown seed {document.seed!r}",
+                    field=f"documents.{index}.seed",
+                )
+            )
+    return {document.seed: document for document in documents.documents}
+
+
+def faq_paths(kb_dir: Path) -> list[Path]:
+    return sorted((kb_dir / FAQ_DIR).glob("*.yaml")) + sorted((kb_dir / FAQ_DIR).glob("*.yml"))
+
+
+def load_knowledge(kb_dir: Path, seeds: SeedLibrary) -> tuple[KnowledgeBase | None, list[Issue]]:
+    """Load a whole knowledge folder; the base is None when any issue was found."""
+    issues: list[Issue] = []
+    if not kb_dir.is_dir():
+        return None, [Issue(kb_dir, 1, "knowledge folder not found")]
+    paths = faq_paths(kb_dir)
+    if not paths:
+        issues.append(Issue(kb_dir / FAQ_DIR, 1, "no FAQ files (*.yaml) found"))
+    entries, origins = load_faq_files(paths, seeds, issues)
+    synonyms = load_synonyms(kb_dir / SYNONYMS_FILE, issues)
+    documents = load_documents(kb_dir / DOCUMENTS_FILE, seeds, issues)
+    if issues:
+        return None, issues
+    return KnowledgeBase(tuple(entries), synonyms, documents, origins), issues

@@ -1,0 +1,88 @@
+"""The shape of the knowledge-base YAML, as pydantic models that reject unknown keys."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _strip_nonempty(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+class Source(StrictModel):
+    """Where an answer comes from: a seed file and passages quoted verbatim from it."""
+
+    seed: StrictStr
+    quotes: list[StrictStr] = Field(min_length=1)
+
+    _nonempty = field_validator("seed")(_strip_nonempty)
+
+    @field_validator("quotes")
+    @classmethod
+    def _quotes_nonempty(cls, quotes: list[str]) -> list[str]:
+        return [_strip_nonempty(quote) for quote in quotes]
+
+
+class FaqEntry(StrictModel):
+    """One curated question with its answer and the passage that backs it."""
+
+    id: StrictStr = Field(pattern=ID_PATTERN)
+    question: StrictStr
+    alternatives: list[StrictStr] = Field(default_factory=list)
+    keywords: list[StrictStr] = Field(default_factory=list)
+    answer: StrictStr
+    source: Source
+    tags: list[StrictStr] = Field(default_factory=list)
+
+    _nonempty = field_validator("question", "answer")(_strip_nonempty)
+
+    @field_validator("alternatives", "keywords", "tags")
+    @classmethod
+    def _items_nonempty(cls, items: list[str]) -> list[str]:
+        return [_strip_nonempty(item) for item in items]
+
+    @property
+    def phrasings(self) -> list[str]:
+        return [self.question, *self.alternatives]
+
+
+class FaqFile(StrictModel):
+    entries: list[FaqEntry]
+
+
+class SynonymsFile(StrictModel):
+    """Groups of interchangeable terms; the first of each group is its canonical form."""
+
+    groups: list[list[StrictStr]]
+
+    @field_validator("groups")
+    @classmethod
+    def _groups_have_two_terms(cls, groups: list[list[str]]) -> list[list[str]]:
+        for group in groups:
+            if len(group) < 2:
+                raise ValueError(f"a synonym group needs at least two terms: {group}")
+            for term in group:
+                _strip_nonempty(term)
+        return groups
+
+
+class Document(StrictModel):
+    """A seed's display title and, for coverage, where web-page boilerplate starts."""
+
+    seed: StrictStr
+    title: StrictStr
+    short_title: StrictStr
+    boilerplate_from: StrictStr | None = None
+
+
+class DocumentsFile(StrictModel):
+    documents: list[Document]

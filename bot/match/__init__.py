@@ -1,0 +1,1 @@
+"""Matching a question to an FAQ entry: index, retrieve, re-rank, decide."""

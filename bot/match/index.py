@@ -1,0 +1,94 @@
+"""The search index over a knowledge base: BM25 for candidate retrieval, plus what re-ranking needs.
+
+Built once per knowledge-base version; a query costs one sparse BM25 scoring pass plus fuzzy
+comparisons against a bounded number of candidates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+
+from bot.kb.loader import KnowledgeBase
+from bot.kb.schema import FaqEntry
+from bot.match.typos import HomophoneRepairer
+from bot.text.normalize import normalise
+from bot.text.tokenize import Tokenizer
+
+
+@dataclass(frozen=True)
+class IndexedEntry:
+    """An entry's phrasings in canonical form, and every word it knows (for query-term coverage)."""
+
+    entry: FaqEntry
+    phrasings: tuple[str, ...]
+    phrasing_words: tuple[str, ...]
+    vocabulary: frozenset[str]
+    full_text: str
+
+
+class MatchIndex:
+    """Everything a query is matched against, derived from one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        vocabulary = {keyword for entry in kb.entries for keyword in entry.keywords}
+        self.tokenizer = Tokenizer(vocabulary, kb.synonym_groups)
+        self.entries = tuple(self._index_entry(entry) for entry in kb.entries)
+        self.word_idf = self._word_idf()
+        self.unknown_word_idf = math.log(1 + len(self.entries))
+        self.repairer = HomophoneRepairer(
+            {word for indexed in self.entries for word in indexed.vocabulary},
+            self._is_dictionary_word,
+        )
+        self.bm25 = bm25s.BM25()
+        corpus = [self._retrieval_terms(indexed) for indexed in self.entries]
+        self.bm25.index(corpus, show_progress=False)
+
+    def canonical(self, text: str) -> str:
+        return self.tokenizer.canonicalise(normalise(text))
+
+    def _index_entry(self, entry: FaqEntry) -> IndexedEntry:
+        phrasings = tuple(self.canonical(text) for text in [*entry.phrasings, " ".join(entry.keywords)])
+        phrasing_words = tuple(" ".join(self.tokenizer.words(text)) for text in phrasings)
+        answer = self.canonical(entry.answer)
+        words = {word for text in phrasing_words for word in text.split()}
+        words.update(self.tokenizer.words(answer))
+        return IndexedEntry(
+            entry=entry,
+            phrasings=tuple(text.replace(" ", "") for text in phrasings),
+            phrasing_words=phrasing_words,
+            vocabulary=frozenset(words),
+            full_text=" ".join([*phrasings, answer]).replace(" ", ""),
+        )
+
+    def _retrieval_terms(self, indexed: IndexedEntry) -> list[str]:
+        terms: list[str] = []
+        for text in indexed.phrasings:
+            terms.extend(self.tokenizer.terms(text))
+        return terms
+
+    def _word_idf(self) -> dict[str, float]:
+        document_frequency = Counter(word for indexed in self.entries for word in indexed.vocabulary)
+        total = len(self.entries)
+        return {word: math.log(1 + total / count) for word, count in document_frequency.items()}
+
+    def _is_dictionary_word(self, word: str) -> bool:
+        return word in self.word_idf or bool(self.tokenizer.dictionary_frequency(word))
+
+    def idf(self, word: str) -> float:
+        return self.word_idf.get(word, self.unknown_word_idf)
+
+    def retrieve(self, terms: list[str], limit: int) -> list[tuple[int, float]]:
+        """Top entries by BM25, best first, as (entry position, score); entries scoring 0 are dropped."""
+        if not terms or not self.entries:
+            return []
+        scores = self.bm25.get_scores(terms)
+        limit = min(limit, len(scores))
+        top = np.argpartition(-scores, limit - 1)[:limit]
+        ranked = sorted(top.tolist(), key=lambda position: -scores[position])
+        return [(position, float(scores[position])) for position in ranked if scores[position] > 0]

@@ -1,0 +1,84 @@
+"""Re-rank retrieved candidates with rapidfuzz and measure how much of the question each one explains."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.match.index import IndexedEntry, MatchIndex
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question in the index's canonical form."""
+
+    text: str  # canonical, spaces between chunks
+    compact: str  # canonical, no spaces
+    words: tuple[str, ...]
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One entry's evidence for a question; `score` combines it into [0, 1]."""
+
+    indexed: IndexedEntry
+    bm25: float
+    similarity: float  # best fuzzy similarity to one of the entry's phrasings, 0..1
+    coverage: float  # IDF-weighted share of the question's words the entry knows, 0..1
+    score: float
+
+
+def prepare(index: MatchIndex, normalised_text: str) -> Query:
+    repaired = index.repairer.repair(normalised_text)
+    text = index.tokenizer.canonicalise(repaired)
+    return Query(
+        text=text,
+        compact=text.replace(" ", ""),
+        words=tuple(dict.fromkeys(index.tokenizer.words(text))),
+        terms=tuple(index.tokenizer.terms(text)),
+    )
+
+
+def similarity(query: Query, indexed: IndexedEntry) -> float:
+    """Closest phrasing by characters (typos, word order) or by word sets (keyword-style questions)."""
+    joined_words = " ".join(query.words)
+    best = 0.0
+    for compact, words in zip(indexed.phrasings, indexed.phrasing_words, strict=True):
+        best = max(
+            best,
+            fuzz.ratio(query.compact, compact),
+            fuzz.token_set_ratio(joined_words, words) if joined_words and words else 0.0,
+        )
+    return best / 100.0
+
+
+def coverage(index: MatchIndex, query: Query, indexed: IndexedEntry) -> float:
+    """Share of the question's meaning (IDF-weighted words) that this entry knows about.
+
+    A word the whole knowledge base has never seen (another city, another year) weighs the most, so a
+    question about 郑州 or 2030 is not explained by an entry about 天津 or 2027.
+    """
+    if not query.words:
+        return 0.0
+    total = known = 0.0
+    for word in query.words:
+        weight = index.idf(word)
+        total += weight
+        if word in indexed.vocabulary or word in indexed.full_text:
+            known += weight
+    return known / total if total else 0.0
+
+
+def rank(index: MatchIndex, query: Query, limit: int, coverage_weight: float) -> list[Candidate]:
+    """Retrieve up to `limit` candidates by BM25 and order them by the combined score."""
+    candidates = []
+    for position, bm25_score in index.retrieve(list(query.terms), limit):
+        indexed = index.entries[position]
+        sim = similarity(query, indexed)
+        cov = coverage(index, query, indexed)
+        score = coverage_weight * cov + (1.0 - coverage_weight) * sim
+        candidates.append(Candidate(indexed, bm25_score, sim, cov, score))
+    candidates.sort(key=lambda candidate: (-candidate.score, -candidate.bm25))
+    return candidates

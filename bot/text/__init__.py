@@ -1,0 +1,1 @@
+"""Text handling: normalisation of user input and tokenisation for retrieval."""

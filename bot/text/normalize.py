@@ -1,0 +1,97 @@
+"""Turn whatever a user typed into one canonical form: simplified, half-width, no markup or punctuation.
+
+Every comparison in the matcher runs on this form, so the index and the query must go through the same
+function.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+
+# Bounded work: nobody asks a 10,000-character question on purpose; the head carries the intent.
+MAX_QUERY_CHARS = 300
+
+_SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
+_SLACK_BARE_LINK = re.compile(r"<((?:https?://|mailto:)[^>|]*)>")
+_SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
+_SLACK_MENTION = re.compile(r"<[@!][^>]*>")
+_NON_WORD = re.compile(r"[^\w%.]+")
+_SPACES = re.compile(r"\s+")
+_HAS_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def to_traditional(text: str) -> str:
+    return _s2t().convert(text)
+
+
+def is_traditional(text: str) -> bool:
+    """True when converting to simplified changes the text, i.e. the user wrote traditional characters."""
+    return to_simplified(text) != text
+
+
+def strip_slack_markup(text: str) -> str:
+    """Replace Slack's `<...>` markup by what a reader sees: link labels, channel names, no mentions."""
+    text = _SLACK_LINK.sub(lambda m: m.group(2), text)
+    text = _SLACK_BARE_LINK.sub(lambda m: m.group(1), text)
+    text = _SLACK_CHANNEL.sub(lambda m: m.group(1) or "", text)
+    text = _SLACK_MENTION.sub(" ", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+@dataclass(frozen=True)
+class NormalisedQuery:
+    """A question in canonical form plus what we need to answer in the user's own script."""
+
+    text: str
+    traditional: bool
+    truncated: bool
+
+    @property
+    def has_content(self) -> bool:
+        return bool(_HAS_LETTER_OR_DIGIT.search(self.text))
+
+
+def normalise(text: str, limit: int | None = None) -> str:
+    """NFKC (full width -> half width), simplified script, lower case, punctuation as single spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    if limit is not None:
+        text = text[:limit]
+    text = to_simplified(text).lower()
+    text = _NON_WORD.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalise_query(raw: str) -> NormalisedQuery:
+    """Normalise a user's question, bounded to MAX_QUERY_CHARS, remembering its script."""
+    visible = strip_slack_markup(raw)
+    compact = _SPACES.sub(" ", visible).strip()
+    head = compact[:MAX_QUERY_CHARS]
+    return NormalisedQuery(
+        text=normalise(head),
+        traditional=is_traditional(head),
+        truncated=len(compact) > MAX_QUERY_CHARS,
+    )
+
+
+def compact(text: str) -> str:
+    """Normalised text without spaces: the form used for verbatim-modulo-whitespace checks."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))

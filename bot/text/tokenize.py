@@ -1,0 +1,70 @@
+"""Split normalised text into retrieval terms: jieba words (with the KB's own vocabulary) plus
+character bigrams, after rewriting synonyms to their canonical form.
+
+Bigrams make retrieval robust where jieba segments a question differently from the FAQ; words carry
+the meaning used by coverage and fuzzy re-ranking.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+import jieba
+
+from bot.text.normalize import normalise
+from bot.text.stopwords import STOPWORDS
+
+jieba.setLogLevel(logging.WARNING)
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_SINGLE_CJK = re.compile(r"[\u3400-\u9fff]")
+_USER_WORD_FREQ = 200_000  # high enough that jieba keeps KB terms whole
+
+
+class Tokenizer:
+    """One tokenizer per knowledge-base version: its dictionary and synonym map come from the KB."""
+
+    def __init__(self, vocabulary: Iterable[str], synonym_groups: Iterable[Iterable[str]]) -> None:
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        self._canonical: dict[str, str] = {}
+        for group in synonym_groups:
+            terms = [normalise(term) for term in group]
+            for term in terms:
+                self._canonical[term] = terms[0]
+        words = {normalise(word) for word in vocabulary} | set(self._canonical)
+        for word in sorted(words):
+            if word and " " not in word:
+                self._jieba.add_word(word, freq=_USER_WORD_FREQ)
+        # Canonical terms are in the pattern too, so 天津市 is kept whole rather than 天津 -> 天津市 + 市.
+        terms_longest_first = sorted(self._canonical, key=len, reverse=True)
+        self._synonym_pattern = (
+            re.compile("|".join(map(re.escape, terms_longest_first))) if terms_longest_first else None
+        )
+
+    def canonicalise(self, text: str) -> str:
+        """Rewrite every synonym to its group's canonical term (longest match wins, one pass)."""
+        if self._synonym_pattern is None:
+            return text
+        return self._synonym_pattern.sub(lambda m: self._canonical[m.group(0)], text)
+
+    def dictionary_frequency(self, word: str) -> int:
+        """How common jieba thinks a word is (0 when it is not a word it knows)."""
+        return self._jieba.FREQ.get(word, 0)
+
+    def words(self, text: str) -> list[str]:
+        """Content words of canonical text, in order, without stopwords or single spaces."""
+        return [
+            word
+            for word in self._jieba.cut_for_search(text)
+            if word.strip() and word not in STOPWORDS and not _SINGLE_CJK.fullmatch(word)
+        ]
+
+    def terms(self, text: str) -> list[str]:
+        """Retrieval terms: content words plus CJK character bigrams."""
+        terms = self.words(text)
+        for run in _CJK_RUN.findall(text):
+            terms.extend(run[i : i + 2] for i in range(len(run) - 1))
+        return terms
