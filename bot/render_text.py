@@ -1,0 +1,47 @@
+"""Plain-text rendering of an Answer, for the CLI and the chat REPL."""
+
+from __future__ import annotations
+
+from bot.answer import Answer, Outcome
+from bot.kb.loader import KnowledgeBase
+
+REFUSAL = "文件中没有找到这个问题的答案（the documents do not say）。"
+NO_CONTENT = "请用文字提问，例如关于技术改造、清理拖欠账款、数字化转型的问题。"
+
+
+def example_questions(kb: KnowledgeBase, limit: int = 5) -> list[str]:
+    """One canonical question from each document: examples come from the KB, not from code."""
+    seen: set[str] = set()
+    examples: list[str] = []
+    for entry in kb.entries:
+        if entry.source.seed not in seen:
+            seen.add(entry.source.seed)
+            examples.append(entry.question)
+    return examples[:limit]
+
+
+def usage_text(kb: KnowledgeBase) -> str:
+    lines = ["请直接用中文提问（简体或繁体均可），例如："]
+    lines += [f"  • {question}" for question in example_questions(kb)]
+    return "\n".join(lines)
+
+
+def render_text(answer: Answer, kb: KnowledgeBase) -> str:
+    if answer.outcome is Outcome.EMPTY:
+        return usage_text(kb)
+    if answer.outcome is Outcome.NO_CONTENT:
+        return NO_CONTENT
+    lines: list[str] = []
+    if answer.matched:
+        lines.append(answer.text or "")
+        for source in answer.sources:
+            lines.append(f"\n来源：{source.title}（{source.seed}）\n  “{source.quote}”")
+        if answer.suggestions:
+            lines.append("\n相关问题：")
+            lines += [f"  • {item.question}  [{item.id}]" for item in answer.suggestions]
+    else:
+        lines.append(REFUSAL)
+        if answer.suggestions:
+            lines.append("您可能想问：")
+            lines += [f"  • {item.question}  [{item.id}]" for item in answer.suggestions]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Deadline digests: occurrences, digest building, the sent-ledger and scheduler wiring."""

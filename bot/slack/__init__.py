@@ -1,0 +1,1 @@
+"""The Slack adapter: a thin door onto the core (bot.engine)."""

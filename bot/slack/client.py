@@ -1,0 +1,32 @@
+"""The Slack Web API client, shared by the app and the digests, with retries for 429/5xx/network."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.config import Settings
+
+MAX_RETRIES = 3
+
+
+def retry_handlers() -> list:
+    """429 honours Retry-After; 5xx and connection errors back off exponentially."""
+    return [
+        ConnectionErrorRetryHandler(max_retry_count=MAX_RETRIES),
+        RateLimitErrorRetryHandler(max_retry_count=MAX_RETRIES),
+        ServerErrorRetryHandler(max_retry_count=MAX_RETRIES),
+    ]
+
+
+def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A WebClient pointed at `SLACK_API_URL` (tests point it at a local fake)."""
+    return WebClient(
+        token=token or settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        retry_handlers=retry_handlers(),
+    )
