@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -9,6 +11,16 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# YAML folds a long `>-` answer's lines with spaces; between Chinese characters that space is noise.
+_FOLD_SPACE = re.compile(
+    r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])"
+)
+
+
+def join_folded_lines(value: str) -> str:
+    return _FOLD_SPACE.sub("", value)
 
 
 def _strip_nonempty(value: str) -> str:
@@ -43,7 +55,12 @@ class FaqEntry(StrictModel):
     source: Source
     tags: list[StrictStr] = Field(default_factory=list)
 
-    _nonempty = field_validator("question", "answer")(_strip_nonempty)
+    _nonempty = field_validator("question")(_strip_nonempty)
+
+    @field_validator("answer")
+    @classmethod
+    def _answer_text(cls, answer: str) -> str:
+        return join_folded_lines(_strip_nonempty(answer))
 
     @field_validator("alternatives", "keywords", "tags")
     @classmethod

@@ -42,8 +42,8 @@ class MatchIndex:
         self.word_idf = self._word_idf()
         self.unknown_word_idf = math.log(1 + len(self.entries))
         self.repairer = HomophoneRepairer(
-            {word for indexed in self.entries for word in indexed.vocabulary},
-            self._is_dictionary_word,
+            {word for indexed in self.entries for word in indexed.vocabulary} | self.tokenizer.synonym_terms,
+            self.tokenizer.segment,
         )
         self.bm25 = bm25s.BM25()
         corpus = [self._retrieval_terms(indexed) for indexed in self.entries]
@@ -56,8 +56,8 @@ class MatchIndex:
         phrasings = tuple(self.canonical(text) for text in [*entry.phrasings, " ".join(entry.keywords)])
         phrasing_words = tuple(" ".join(self.tokenizer.words(text)) for text in phrasings)
         answer = self.canonical(entry.answer)
-        words = {word for text in phrasing_words for word in text.split()}
-        words.update(self.tokenizer.words(answer))
+        words = {word for text in phrasings for word in self.tokenizer.search_words(text)}
+        words.update(self.tokenizer.search_words(answer))
         return IndexedEntry(
             entry=entry,
             phrasings=tuple(text.replace(" ", "") for text in phrasings),
@@ -76,9 +76,6 @@ class MatchIndex:
         document_frequency = Counter(word for indexed in self.entries for word in indexed.vocabulary)
         total = len(self.entries)
         return {word: math.log(1 + total / count) for word, count in document_frequency.items()}
-
-    def _is_dictionary_word(self, word: str) -> bool:
-        return word in self.word_idf or bool(self.tokenizer.dictionary_frequency(word))
 
     def idf(self, word: str) -> float:
         return self.word_idf.get(word, self.unknown_word_idf)

@@ -1,7 +1,8 @@
 """Repair homophone typos: IME typos sound like the intended word (技该 for 技改, 托欠 for 拖欠).
 
-A window of the question that is not a known word but has exactly the toneless pinyin of a
-knowledge-base term is taken to be that term.
+A stretch of the question is replaced by a knowledge-base term when it has exactly the term's
+toneless pinyin, it starts and ends on word boundaries, and every character that differs from the
+term stands alone in the segmentation (a typo breaks a word apart; a correct word stays whole).
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ def _pinyin(text: str) -> list[str]:
     return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
 
 
-class HomophoneRepairer:
-    """Knows the KB's terms by sound; rewrites unknown same-sounding windows of a question."""
+def _is_cjk(text: str) -> bool:
+    return all("\u3400" <= char <= "\u9fff" for char in text)
 
-    def __init__(self, terms: Iterable[str], is_known_word: Callable[[str], bool]) -> None:
+
+class HomophoneRepairer:
+    """Knows the KB's terms by sound; rewrites same-sounding broken stretches of a question."""
+
+    def __init__(self, terms: Iterable[str], segment: Callable[[str], list[str]]) -> None:
         self._by_sound: dict[tuple[str, ...], str] = {}
         ambiguous: set[tuple[str, ...]] = set()
         for term in sorted(set(terms)):
@@ -34,7 +39,7 @@ class HomophoneRepairer:
         for key in ambiguous:  # two terms sound alike: we cannot tell which was meant
             del self._by_sound[key]
         self._lengths = sorted({len(key) for key in self._by_sound}, reverse=True)
-        self._is_known_word = is_known_word
+        self._segment = segment
 
     def repair(self, text: str) -> str:
         if not self._by_sound:
@@ -42,25 +47,46 @@ class HomophoneRepairer:
         sounds = _pinyin(text)
         if len(sounds) != len(text):  # pypinyin merged something; do not guess
             return text
+        starts, ends, alone = self._layout(text)
         out: list[str] = []
         i = 0
         while i < len(text):
-            replaced = False
-            for length in self._lengths:
-                window = text[i : i + length]
-                if len(window) < length:
-                    continue
-                term = self._by_sound.get(tuple(sounds[i : i + length]))
-                if term and term != window and _is_cjk(window) and not self._is_known_word(window):
-                    out.append(term)
-                    i += length
-                    replaced = True
-                    break
-            if not replaced:
+            term = self._term_at(text, sounds, i, starts, ends, alone)
+            if term:
+                out.append(term)
+                i += len(term)
+            else:
                 out.append(text[i])
                 i += 1
         return "".join(out)
 
+    def _layout(self, text: str) -> tuple[set[int], set[int], set[int]]:
+        """Segment boundaries, and the positions of characters that form a segment on their own."""
+        starts: set[int] = set()
+        ends: set[int] = set()
+        alone: set[int] = set()
+        position = 0
+        for piece in self._segment(text):
+            starts.add(position)
+            if len(piece) == 1:
+                alone.add(position)
+            position += len(piece)
+            ends.add(position)
+        return starts, ends, alone
 
-def _is_cjk(text: str) -> bool:
-    return all("\u3400" <= char <= "\u9fff" for char in text)
+    def _term_at(
+        self, text: str, sounds: list[str], i: int, starts: set[int], ends: set[int], alone: set[int]
+    ) -> str | None:
+        if i not in starts:
+            return None
+        for length in self._lengths:
+            window = text[i : i + length]
+            if len(window) < length or i + length not in ends or not _is_cjk(window):
+                continue
+            term = self._by_sound.get(tuple(sounds[i : i + length]))
+            if not term or term == window:
+                continue
+            differing = [i + k for k, (a, b) in enumerate(zip(window, term, strict=True)) if a != b]
+            if all(position in alone for position in differing):
+                return term
+        return None

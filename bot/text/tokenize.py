@@ -50,21 +50,44 @@ class Tokenizer:
             return text
         return self._synonym_pattern.sub(lambda m: self._canonical[m.group(0)], text)
 
-    def dictionary_frequency(self, word: str) -> int:
-        """How common jieba thinks a word is (0 when it is not a word it knows)."""
-        return self._jieba.FREQ.get(word, 0)
+    @property
+    def synonym_terms(self) -> set[str]:
+        return set(self._canonical)
+
+    def segment(self, text: str) -> list[str]:
+        """Dictionary-only segmentation (no HMM guessing), so unknown stretches fall apart."""
+        return list(self._jieba.cut(text, HMM=False))
 
     def words(self, text: str) -> list[str]:
-        """Content words of canonical text, in order, without stopwords or single spaces."""
-        return [
-            word
-            for word in self._jieba.cut_for_search(text)
-            if word.strip() and word not in STOPWORDS and not _SINGLE_CJK.fullmatch(word)
-        ]
+        """Content words of canonical text, in order.
+
+        Dictionary words only (jieba's HMM guesses glue a typo to its neighbours); characters the
+        dictionary leaves alone are joined into one chunk (三换), and a lone one is dropped.
+        """
+        words: list[str] = []
+        run: list[str] = []
+        for piece in [*self._jieba.cut(text, HMM=False), " "]:
+            if _SINGLE_CJK.fullmatch(piece) and piece not in STOPWORDS:
+                run.append(piece)
+                continue
+            if len(run) > 1:
+                words.append("".join(run))
+            run = []
+            if _is_content(piece):
+                words.append(piece)
+        return words
+
+    def search_words(self, text: str) -> list[str]:
+        """Content words plus the shorter words inside long ones (天津市 -> 天津), for lookups."""
+        return [word for word in self._jieba.cut_for_search(text) if _is_content(word)]
 
     def terms(self, text: str) -> list[str]:
-        """Retrieval terms: content words plus CJK character bigrams."""
-        terms = self.words(text)
+        """Retrieval terms: search words plus CJK character bigrams."""
+        terms = self.search_words(text)
         for run in _CJK_RUN.findall(text):
             terms.extend(run[i : i + 2] for i in range(len(run) - 1))
         return terms
+
+
+def _is_content(word: str) -> bool:
+    return bool(word.strip()) and word not in STOPWORDS and not _SINGLE_CJK.fullmatch(word)
