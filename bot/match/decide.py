@@ -20,8 +20,14 @@ class MatchParams:
 
 
 def accept(best: Candidate | None, params: MatchParams) -> bool:
-    """The best candidate is an answer only if it explains the question and resembles an FAQ phrasing."""
-    return best is not None and best.score >= params.min_score and best.coverage >= params.min_coverage
+    """The best candidate is an answer only if it explains the question, resembles an FAQ phrasing, and
+    mentions every place, organisation and number the question names."""
+    return (
+        best is not None
+        and not best.missing_anchors
+        and best.score >= params.min_score
+        and best.coverage >= params.min_coverage
+    )
 
 
 def suggestions(candidates: list[Candidate], skip: int, params: MatchParams) -> list[Candidate]:

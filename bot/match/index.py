@@ -40,7 +40,7 @@ class MatchIndex:
         self.tokenizer = Tokenizer(vocabulary, kb.synonym_groups)
         self.entries = tuple(self._index_entry(entry) for entry in kb.entries)
         self.word_idf = self._word_idf()
-        self.unknown_word_idf = math.log(1 + len(self.entries))
+        self.unknown_word_idf = 1.0  # a word the KB never uses is weak evidence (anchors are ruled on apart)
         self.repairer = HomophoneRepairer(
             {word for indexed in self.entries for word in indexed.vocabulary} | self.tokenizer.synonym_terms,
             self.tokenizer.segment,
@@ -56,6 +56,7 @@ class MatchIndex:
         phrasings = tuple(self.canonical(text) for text in [*entry.phrasings, " ".join(entry.keywords)])
         phrasing_words = tuple(" ".join(self.tokenizer.words(text)) for text in phrasings)
         answer = self.canonical(entry.answer)
+        quotes = [self.canonical(quote) for quote in entry.source.quotes]
         words = {word for text in phrasings for word in self.tokenizer.search_words(text)}
         words.update(self.tokenizer.search_words(answer))
         return IndexedEntry(
@@ -63,7 +64,7 @@ class MatchIndex:
             phrasings=tuple(text.replace(" ", "") for text in phrasings),
             phrasing_words=phrasing_words,
             vocabulary=frozenset(words),
-            full_text=" ".join([*phrasings, answer]).replace(" ", ""),
+            full_text=" ".join([*phrasings, answer, *quotes]).replace(" ", ""),
         )
 
     def _retrieval_terms(self, indexed: IndexedEntry) -> list[str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.match.index import IndexedEntry, MatchIndex
+from bot.text.entities import is_anchor
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Candidate:
     similarity: float  # best fuzzy similarity to one of the entry's phrasings, 0..1
     coverage: float  # IDF-weighted share of the question's words the entry knows, 0..1
     score: float
+    missing_anchors: tuple[str, ...] = ()  # places, organisations, numbers the entry never mentions
 
 
 def prepare(index: MatchIndex, normalised_text: str) -> Query:
@@ -49,9 +51,13 @@ def similarity(query: Query, indexed: IndexedEntry) -> float:
         best = max(
             best,
             fuzz.ratio(query.compact, compact),
-            fuzz.token_set_ratio(joined_words, words) if joined_words and words else 0.0,
+            fuzz.token_sort_ratio(joined_words, words) if joined_words and words else 0.0,
         )
     return best / 100.0
+
+
+def knows(indexed: IndexedEntry, word: str) -> bool:
+    return word in indexed.vocabulary or word in indexed.full_text
 
 
 def coverage(index: MatchIndex, query: Query, indexed: IndexedEntry) -> float:
@@ -66,7 +72,7 @@ def coverage(index: MatchIndex, query: Query, indexed: IndexedEntry) -> float:
     for word in query.words:
         weight = index.idf(word)
         total += weight
-        if word in indexed.vocabulary or word in indexed.full_text:
+        if knows(indexed, word):
             known += weight
     return known / total if total else 0.0
 
@@ -79,6 +85,7 @@ def rank(index: MatchIndex, query: Query, limit: int, coverage_weight: float) ->
         sim = similarity(query, indexed)
         cov = coverage(index, query, indexed)
         score = coverage_weight * cov + (1.0 - coverage_weight) * sim
-        candidates.append(Candidate(indexed, bm25_score, sim, cov, score))
+        missing = tuple(word for word in query.words if not knows(indexed, word) and is_anchor(word))
+        candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing))
     candidates.sort(key=lambda candidate: (-candidate.score, -candidate.bm25))
     return candidates

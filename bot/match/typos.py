@@ -1,8 +1,9 @@
 """Repair homophone typos: IME typos sound like the intended word (技该 for 技改, 托欠 for 拖欠).
 
 A stretch of the question is replaced by a knowledge-base term when it has exactly the term's
-toneless pinyin, it starts and ends on word boundaries, and every character that differs from the
-term stands alone in the segmentation (a typo breaks a word apart; a correct word stays whole).
+toneless pinyin, it starts and ends on word boundaries, few of its characters differ from the term
+(one in a short term), and each of those stands alone in the segmentation (a typo breaks a word
+apart; a correct word stays whole).
 """
 
 from __future__ import annotations
@@ -87,6 +88,6 @@ class HomophoneRepairer:
             if not term or term == window:
                 continue
             differing = [i + k for k, (a, b) in enumerate(zip(window, term, strict=True)) if a != b]
-            if all(position in alone for position in differing):
+            if len(differing) <= max(1, length // 3) and all(position in alone for position in differing):
                 return term
         return None

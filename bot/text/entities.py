@@ -1,0 +1,36 @@
+"""Words that name a specific thing (a place, an organisation, a year or figure).
+
+A question that names such a thing is about it: an entry that never mentions it cannot answer it,
+however similar the rest of the wording (深圳 vs 天津, 2030 vs 2027).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import jieba
+
+# jieba's part-of-speech tags for proper nouns: places, organisations, other proper nouns.
+PROPER_NOUN_TAGS = frozenset({"ns", "nt", "nz"})
+_NUMBER = re.compile(r"\d")
+
+
+@lru_cache(maxsize=1)
+def _proper_nouns() -> frozenset[str]:
+    """Read once, lazily: only questions with a word the candidate lacks ever need it."""
+    words = set()
+    with open(jieba.get_dict_file().name, encoding="utf-8") as handle:  # type: ignore[union-attr]
+        for line in handle:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] in PROPER_NOUN_TAGS:
+                words.add(parts[0])
+    return frozenset(words)
+
+
+def is_anchor(word: str) -> bool:
+    """A number, or a proper noun (also with an administrative suffix: 深圳市, 杭州)."""
+    if _NUMBER.search(word):
+        return True
+    nouns = _proper_nouns()
+    return word in nouns or (len(word) > 2 and word[-1] in "市省县区" and word[:-1] in nouns)
