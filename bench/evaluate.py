@@ -118,9 +118,7 @@ def baseline_fn(kb: KnowledgeBase, cutoff: float) -> AnswerFn:
 
 def best_baseline(kb: KnowledgeBase, devset: dict) -> Report:
     """The baseline at its own best cutoff on this dev set, so the comparison is fair to it."""
-    reports = [
-        evaluate(f"naive extractOne (cutoff {c})", baseline_fn(kb, c), devset) for c in range(30, 95, 5)
-    ]
+    reports = [evaluate(f"naive extractOne (cutoff {c})", baseline_fn(kb, c), devset) for c in range(30, 95, 5)]
     return max(reports, key=lambda r: r.facts_rate + r.refusal_rate)
 
 
@@ -133,9 +131,7 @@ def print_table(reports: list[Report]) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--devset", type=Path, default=ROOT / "bench" / "devset.yaml")
     parser.add_argument("--kb", type=Path, default=ROOT / "knowledge")
     parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
@@ -150,9 +146,7 @@ def main() -> int:
     print_table([ours, best_baseline(answerer.kb, devset)])
     print(
         "\nfacts-correct by style: "
-        + ", ".join(
-            f"{style} {ours.by_style[style]}/{total}" for style, total in sorted(ours.style_totals.items())
-        )
+        + ", ".join(f"{style} {ours.by_style[style]}/{total}" for style, total in sorted(ours.style_totals.items()))
     )
     if args.misses:
         print("\n" + "\n".join(ours.misses))

@@ -29,9 +29,7 @@ def main() -> int:
             + " ".join(f"{w}({index.idf(w):.1f})" for w in query.words)
         )
         for c in rank(index, query, answerer.params.candidates, answerer.params.coverage_weight)[:5]:
-            missing = [
-                w for w in query.words if w not in c.indexed.vocabulary and w not in c.indexed.full_text
-            ]
+            missing = [w for w in query.words if w not in c.indexed.vocabulary and w not in c.indexed.full_text]
             print(
                 f"  {c.score:.3f} cov={c.coverage:.2f} sim={c.similarity:.2f} bm25={c.bm25:5.1f} "
                 f"{c.indexed.entry.id:<32} missing={missing}"

@@ -24,7 +24,8 @@ from bot.text.normalize import normalise_query  # noqa: E402
 
 WEIGHTS = [0.3, 0.4, 0.5, 0.6, 0.7]
 MIN_SCORES = [0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75]
-MIN_COVERAGES = [0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8]
+MIN_COVERAGES = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8]
+MIN_SIMILARITIES = [0.0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55]
 
 
 def main() -> int:
@@ -44,30 +45,32 @@ def main() -> int:
         return [
             (c.coverage, c.similarity, c.indexed.entry.answer)
             for c in rank(index, query, limit, 0.5)
-            if not c.missing_anchors  # a hard rule, not a threshold
+            if not c.missing_anchors and not c.missing_facts  # hard rules, not thresholds
         ]
 
     in_scope = [(features(item["q"]), [fact_form(str(f)) for f in item["facts"]]) for item in devset["in_scope"]]
     out_scope = [features(item["q"]) for item in devset["out_of_scope"]]
 
-    def decide(cands: list[tuple[float, float, str]], w: float, min_score: float, min_cov: float) -> str | None:
+    def decide(cands: list[tuple[float, float, str]], w: float, min_score: float, min_cov: float, min_sim: float):
         if not cands:
             return None
         cov, sim, answer = max(cands, key=lambda c: w * c[0] + (1 - w) * c[1])
-        return answer if w * cov + (1 - w) * sim >= min_score and cov >= min_cov else None
+        return answer if w * cov + (1 - w) * sim >= min_score and cov >= min_cov and sim >= min_sim else None
 
     results = []
-    for w, min_score, min_cov in itertools.product(WEIGHTS, MIN_SCORES, MIN_COVERAGES):
+    for setting in itertools.product(WEIGHTS, MIN_SCORES, MIN_COVERAGES, MIN_SIMILARITIES):
         correct = 0
         for cands, facts in in_scope:
-            answer = decide(cands, w, min_score, min_cov)
+            answer = decide(cands, *setting)
             correct += answer is not None and all(f in fact_form(answer) for f in facts)
-        refused = sum(decide(cands, w, min_score, min_cov) is None for cands in out_scope)
-        results.append((correct / len(in_scope), refused / len(out_scope), w, min_score, min_cov))
+        refused = sum(decide(cands, *setting) is None for cands in out_scope)
+        results.append((correct / len(in_scope), refused / len(out_scope), *setting))
     results.sort(key=lambda r: -(r[0] + r[1]))
-    print(f"{'coverage_weight':>15} {'min_score':>9} {'min_coverage':>12} {'facts-correct':>14} {'refused':>8}")
-    for facts_rate, refusal, w, min_score, min_cov in results[: args.top]:
-        print(f"{w:>15} {min_score:>9} {min_cov:>12} {facts_rate:>14.1%} {refusal:>8.1%}")
+    print(
+        f"{'coverage_weight':>15} {'min_score':>9} {'min_coverage':>12} {'min_similarity':>14} {'facts-correct':>14} {'refused':>8}"
+    )
+    for facts_rate, refusal, w, min_score, min_cov, min_sim in results[: args.top]:
+        print(f"{w:>15} {min_score:>9} {min_cov:>12} {min_sim:>14} {facts_rate:>14.1%} {refusal:>8.1%}")
     return 0
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.answer import Answer, Outcome, SourceQuote, Suggestion
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import FaqEntry
-from bot.match.decide import MatchParams, accept, suggestions
+from bot.match.decide import MatchParams, choose, suggestions
 from bot.match.index import MatchIndex
-from bot.match.rank import prepare, rank
+from bot.match.rank import Candidate, prepare, rank
 from bot.text.normalize import normalise_query, to_traditional
 
 
@@ -27,9 +29,9 @@ class Answerer:
             return Answer(Outcome.NO_CONTENT, traditional=query.traditional)
         prepared = prepare(self.index, query.text)
         candidates = rank(self.index, prepared, self.params.candidates, self.params.coverage_weight)
-        best = candidates[0] if candidates else None
+        best = choose(candidates, self.params)
         script = to_traditional if query.traditional else _same
-        if best is not None and accept(best, self.params):
+        if best is not None:
             entry = best.indexed.entry
             return Answer(
                 Outcome.ANSWERED,
@@ -38,13 +40,13 @@ class Answerer:
                 text=script(entry.answer.strip()),
                 score=best.score,
                 sources=self.sources_of(entry),
-                suggestions=self._suggestions(candidates, 1, script),
+                suggestions=self._suggestions(candidates, best, script),
                 traditional=query.traditional,
             )
         return Answer(
             Outcome.REFUSED,
-            score=best.score if best else 0.0,
-            suggestions=self._suggestions(candidates, 0, script),
+            score=candidates[0].score if candidates else 0.0,
+            suggestions=self._suggestions(candidates, None, script),
             traditional=query.traditional,
         )
 
@@ -68,10 +70,12 @@ class Answerer:
         title = self.kb.document_title(entry.source.seed)
         return tuple(SourceQuote(entry.source.seed, quote, title) for quote in entry.source.quotes)
 
-    def _suggestions(self, candidates, skip, script) -> tuple[Suggestion, ...]:  # type: ignore[no-untyped-def]
+    def _suggestions(
+        self, candidates: list[Candidate], chosen: Candidate | None, script: Callable[[str], str]
+    ) -> tuple[Suggestion, ...]:
         return tuple(
             Suggestion(c.indexed.entry.id, script(c.indexed.entry.question))
-            for c in suggestions(candidates, skip, self.params)
+            for c in suggestions(candidates, chosen, self.params)
         )
 
 

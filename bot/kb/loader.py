@@ -14,7 +14,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.kb.issues import Issue
-from bot.kb.schema import Document, DocumentsFile, FaqEntry, FaqFile, SynonymsFile
+from bot.kb.schema import (
+    Document,
+    DocumentsFile,
+    FaqEntry,
+    FaqFile,
+    QuestionType,
+    QuestionTypesFile,
+    SynonymsFile,
+)
 from bot.kb.seeds import SeedLibrary
 from bot.kb.yaml_lines import LoadedYaml, YamlSyntaxError, load_yaml_with_lines
 
@@ -23,6 +31,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 FAQ_DIR = "faq"
 SYNONYMS_FILE = "synonyms.yaml"
 DOCUMENTS_FILE = "documents.yaml"
+QUESTION_TYPES_FILE = "question_types.yaml"
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,7 @@ class KnowledgeBase:
     synonym_groups: tuple[tuple[str, ...], ...] = ()
     documents: dict[str, Document] = field(default_factory=dict)
     origins: dict[str, Origin] = field(default_factory=dict)
+    question_types: tuple[QuestionType, ...] = ()
 
     def by_id(self, entry_id: str) -> FaqEntry | None:
         return self._index().get(entry_id)
@@ -82,9 +92,7 @@ def _entry_id_at(data: Any, list_key: str | None, loc: tuple[Any, ...]) -> str |
     return entry_id if isinstance(entry_id, str) else None
 
 
-def validate_model(
-    loaded: LoadedYaml, model: type[ModelT], list_key: str | None, issues: list[Issue]
-) -> ModelT | None:
+def validate_model(loaded: LoadedYaml, model: type[ModelT], list_key: str | None, issues: list[Issue]) -> ModelT | None:
     """Validate parsed YAML against a model; each pydantic error becomes an issue at its line."""
     if loaded.data is None:
         issues.append(Issue(loaded.path, 1, "file is empty"))
@@ -235,6 +243,16 @@ def load_documents(path: Path, seeds: SeedLibrary, issues: list[Issue]) -> dict[
     return {document.seed: document for document in documents.documents}
 
 
+def load_question_types(path: Path, issues: list[Issue]) -> tuple[QuestionType, ...]:
+    if not path.exists():
+        return ()
+    loaded = read_yaml(path, issues)
+    if loaded is None:
+        return ()
+    types = validate_model(loaded, QuestionTypesFile, None, issues)
+    return tuple(types.types) if types else ()
+
+
 def faq_paths(kb_dir: Path) -> list[Path]:
     return sorted((kb_dir / FAQ_DIR).glob("*.yaml")) + sorted((kb_dir / FAQ_DIR).glob("*.yml"))
 
@@ -250,6 +268,7 @@ def load_knowledge(kb_dir: Path, seeds: SeedLibrary) -> tuple[KnowledgeBase | No
     entries, origins = load_faq_files(paths, seeds, issues)
     synonyms = load_synonyms(kb_dir / SYNONYMS_FILE, issues)
     documents = load_documents(kb_dir / DOCUMENTS_FILE, seeds, issues)
+    question_types = load_question_types(kb_dir / QUESTION_TYPES_FILE, issues)
     if issues:
         return None, issues
-    return KnowledgeBase(tuple(entries), synonyms, documents, origins), issues
+    return KnowledgeBase(tuple(entries), synonyms, documents, origins, question_types), issues

@@ -103,3 +103,24 @@ class Document(StrictModel):
 
 class DocumentsFile(StrictModel):
     documents: list[Document]
+
+
+class QuestionType(StrictModel):
+    """A kind of fact a question asks for (an amount, a date...) and what an answer must contain."""
+
+    name: StrictStr
+    asks: list[StrictStr] = Field(min_length=1)
+    answer_pattern: StrictStr
+
+    @field_validator("answer_pattern")
+    @classmethod
+    def _compiles(cls, pattern: str) -> str:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from None
+        return pattern
+
+
+class QuestionTypesFile(StrictModel):
+    types: list[QuestionType]

@@ -24,9 +24,7 @@ class SeedLibrary:
     @classmethod
     def load(cls, seeds_dir: Path) -> SeedLibrary:
         texts = {
-            path.name: path.read_text(encoding="utf-8")
-            for path in sorted(seeds_dir.glob("*.txt"))
-            if path.is_file()
+            path.name: path.read_text(encoding="utf-8") for path in sorted(seeds_dir.glob("*.txt")) if path.is_file()
         }
         return cls(texts=texts, squashed={name: squash_whitespace(text) for name, text in texts.items()})
 

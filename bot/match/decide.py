@@ -12,24 +12,29 @@ class MatchParams:
     """Knobs of the matcher. Defaults were chosen on bench/devset.yaml with `bench/tune.py`."""
 
     candidates: int = 20  # BM25 candidates re-ranked with rapidfuzz
-    coverage_weight: float = 0.5  # share of query-term coverage in the combined score
+    coverage_weight: float = 0.4  # share of query-term coverage in the combined score
     min_score: float = 0.55  # below this combined score we refuse
     min_coverage: float = 0.6  # the best entry must explain this share of the question's meaning
     suggestion_min_score: float = 0.3  # weaker candidates are not worth suggesting
     max_suggestions: int = 3
 
 
-def accept(best: Candidate | None, params: MatchParams) -> bool:
-    """The best candidate is an answer only if it explains the question, resembles an FAQ phrasing, and
-    mentions every place, organisation and number the question names."""
-    return (
-        best is not None
-        and not best.missing_anchors
-        and best.score >= params.min_score
-        and best.coverage >= params.min_coverage
-    )
+def eligible(candidate: Candidate) -> bool:
+    """Hard rules: an entry must mention every place, organisation and number the question names, and
+    hold the kind of fact (amount, date, count, share) the question asks for."""
+    return not candidate.missing_anchors and not candidate.missing_facts
 
 
-def suggestions(candidates: list[Candidate], skip: int, params: MatchParams) -> list[Candidate]:
-    """Close entries worth offering: after the answered one (skip=1) or instead of an answer (skip=0)."""
-    return [c for c in candidates[skip:] if c.score >= params.suggestion_min_score][: params.max_suggestions]
+def choose(candidates: list[Candidate], params: MatchParams) -> Candidate | None:
+    """The best eligible candidate, if it explains the question and resembles an FAQ phrasing."""
+    best = next((candidate for candidate in candidates if eligible(candidate)), None)
+    if best is None or best.score < params.min_score or best.coverage < params.min_coverage:
+        return None
+    return best
+
+
+def suggestions(candidates: list[Candidate], chosen: Candidate | None, params: MatchParams) -> list[Candidate]:
+    """Close entries worth offering, besides the one answered (if any)."""
+    return [c for c in candidates if c is not chosen and c.score >= params.suggestion_min_score][
+        : params.max_suggestions
+    ]

@@ -7,6 +7,7 @@ comparisons against a bounded number of candidates.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -15,8 +16,9 @@ import numpy as np
 
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import FaqEntry
+from bot.match.answer_type import compile_types
 from bot.match.typos import HomophoneRepairer
-from bot.text.normalize import normalise
+from bot.text.normalize import normalise, to_simplified
 from bot.text.tokenize import Tokenizer
 
 
@@ -29,6 +31,7 @@ class IndexedEntry:
     phrasing_words: tuple[str, ...]
     vocabulary: frozenset[str]
     full_text: str
+    answer_plain: str  # the answer in simplified, half-width form, punctuation kept (for fact kinds)
 
 
 class MatchIndex:
@@ -39,6 +42,7 @@ class MatchIndex:
         vocabulary = {keyword for entry in kb.entries for keyword in entry.keywords}
         self.tokenizer = Tokenizer(vocabulary, kb.synonym_groups)
         self.entries = tuple(self._index_entry(entry) for entry in kb.entries)
+        self.question_types = compile_types(kb.question_types)
         self.word_idf = self._word_idf()
         self.unknown_word_idf = 1.0  # a word the KB never uses is weak evidence (anchors are ruled on apart)
         self.repairer = HomophoneRepairer(
@@ -65,6 +69,7 @@ class MatchIndex:
             phrasing_words=phrasing_words,
             vocabulary=frozenset(words),
             full_text=" ".join([*phrasings, answer, *quotes]).replace(" ", ""),
+            answer_plain=to_simplified(unicodedata.normalize("NFKC", entry.answer)),
         )
 
     def _retrieval_terms(self, indexed: IndexedEntry) -> list[str]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from bot.match.answer_type import CompiledType, asked_types, missing_types
 from bot.match.index import IndexedEntry, MatchIndex
 from bot.text.entities import is_anchor
 
@@ -18,6 +19,7 @@ class Query:
     compact: str  # canonical, no spaces
     words: tuple[str, ...]
     terms: tuple[str, ...]
+    asked: tuple[CompiledType, ...] = ()  # kinds of fact asked for (an amount, a date...)
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Candidate:
     coverage: float  # IDF-weighted share of the question's words the entry knows, 0..1
     score: float
     missing_anchors: tuple[str, ...] = ()  # places, organisations, numbers the entry never mentions
+    missing_facts: tuple[str, ...] = ()  # kinds of fact asked for that the answer does not hold
 
 
 def prepare(index: MatchIndex, normalised_text: str) -> Query:
@@ -40,6 +43,7 @@ def prepare(index: MatchIndex, normalised_text: str) -> Query:
         compact=text.replace(" ", ""),
         words=tuple(dict.fromkeys(index.tokenizer.words(text))),
         terms=tuple(index.tokenizer.terms(text)),
+        asked=asked_types(index.question_types, repaired.replace(" ", "")),
     )
 
 
@@ -86,6 +90,7 @@ def rank(index: MatchIndex, query: Query, limit: int, coverage_weight: float) ->
         cov = coverage(index, query, indexed)
         score = coverage_weight * cov + (1.0 - coverage_weight) * sim
         missing = tuple(word for word in query.words if not knows(indexed, word) and is_anchor(word))
-        candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing))
+        facts = missing_types(query.asked, indexed.answer_plain)
+        candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing, facts))
     candidates.sort(key=lambda candidate: (-candidate.score, -candidate.bm25))
     return candidates

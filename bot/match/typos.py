@@ -16,8 +16,25 @@ MIN_TERM_CHARS = 2
 MAX_TERM_CHARS = 6
 
 
+# Sounds many speakers (and so their IMEs' fuzzy modes) do not tell apart: zh/z, ch/c, sh/s, n/l,
+# and front/back nasal finals.
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
+_FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
+
+
+def _fuzzy(syllable: str) -> str:
+    for long, short in _FUZZY_INITIALS:
+        if syllable.startswith(long):
+            syllable = short + syllable[len(long) :]
+            break
+    for long, short in _FUZZY_FINALS:
+        if syllable.endswith(long):
+            return syllable[: -len(long)] + short
+    return syllable
+
+
 def _pinyin(text: str) -> list[str]:
-    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
+    return [_fuzzy(s) for s in lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))]
 
 
 def _is_cjk(text: str) -> bool:

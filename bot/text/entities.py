@@ -11,8 +11,9 @@ from functools import lru_cache
 
 import jieba
 
-# jieba's part-of-speech tags for proper nouns: places, organisations, other proper nouns.
-PROPER_NOUN_TAGS = frozenset({"ns", "nt", "nz"})
+# jieba's part-of-speech tags for proper nouns: places, organisations, people, other proper nouns
+# (jieba tags some city names, such as 许昌, as person names).
+PROPER_NOUN_TAGS = frozenset({"ns", "nt", "nz", "nr"})
 _NUMBER = re.compile(r"\d")
 
 

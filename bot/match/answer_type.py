@@ -1,0 +1,39 @@
+"""Does an entry's answer hold the kind of fact the question asks for?
+
+"多少钱" needs an amount, "哪天" a date. An entry about the right topic that lacks that fact does not
+answer the question (商丘设备贷款贴息比例 when the speech gives no rate), so the bot refuses instead.
+The kinds and their patterns are data: knowledge/question_types.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.kb.schema import QuestionType
+from bot.text.normalize import normalise
+
+
+@dataclass(frozen=True)
+class CompiledType:
+    name: str
+    asks: re.Pattern[str]
+    answer: re.Pattern[str]
+
+
+def compile_types(types: tuple[QuestionType, ...]) -> tuple[CompiledType, ...]:
+    compiled = []
+    for kind in types:
+        asks = sorted({normalise(ask).replace(" ", "") for ask in kind.asks}, key=len, reverse=True)
+        # "哪几个" asks for a list, not a count: an ask right after 哪 does not count.
+        asks_pattern = re.compile("(?<!哪)(?:" + "|".join(map(re.escape, asks)) + ")")
+        compiled.append(CompiledType(kind.name, asks_pattern, re.compile(kind.answer_pattern)))
+    return tuple(compiled)
+
+
+def asked_types(types: tuple[CompiledType, ...], compact_question: str) -> tuple[CompiledType, ...]:
+    return tuple(kind for kind in types if kind.asks.search(compact_question))
+
+
+def missing_types(asked: tuple[CompiledType, ...], answer_text: str) -> tuple[str, ...]:
+    return tuple(kind.name for kind in asked if not kind.answer.search(answer_text))

@@ -1,0 +1,117 @@
+"""Load `deadlines.yaml` with the knowledge base's file:line issues, and keep the last good version.
+
+`load_deadlines` is what `python -m bot validate` calls; `DeadlineStore` is what the digest runs use:
+it re-reads an edited file at the next run and keeps the last good version when an edit is invalid.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from bot.kb.issues import Issue
+from bot.kb.loader import check_quotes, read_yaml, validate_model
+from bot.kb.seeds import SeedLibrary
+from bot.schedule.schema import DeadlinesFile
+
+log = logging.getLogger(__name__)
+
+DEADLINES_FILE = "deadlines.yaml"
+LIST_KEY = "deadlines"
+
+
+def load_deadlines(path: Path, seeds: SeedLibrary, issues: list[Issue]) -> DeadlinesFile | None:
+    """Parse and check one deadlines file; appends every problem to `issues`, returns None if any."""
+    before = len(issues)
+    if not path.is_file():
+        issues.append(Issue(path, 1, "deadlines file not found"))
+        return None
+    loaded = read_yaml(path, issues)
+    if loaded is None:
+        return None
+    parsed = validate_model(loaded, DeadlinesFile, LIST_KEY, issues)
+    if parsed is None:
+        return None
+    check_quotes(loaded, LIST_KEY, parsed.deadlines, seeds, issues)
+    first_line: dict[str, int] = {}
+    settings_seen: dict[str, tuple[str, int]] = {}
+    for index, deadline in enumerate(parsed.deadlines):
+        id_line = loaded.line_of((LIST_KEY, index, "id"))
+        if deadline.id in first_line:
+            issues.append(
+                Issue(
+                    path,
+                    id_line,
+                    f"duplicate id, first defined at {path}:{first_line[deadline.id]}",
+                    entry_id=deadline.id,
+                    field="id",
+                )
+            )
+        else:
+            first_line[deadline.id] = id_line
+        setting = deadline.due.date_setting
+        if setting is None:
+            continue
+        line = loaded.line_of((LIST_KEY, index, "due", "once", "setting"))
+        known = settings_seen.get(setting.setting)
+        if known is None:
+            settings_seen[setting.setting] = (setting.default.isoformat(), line)
+        elif known[0] != setting.default.isoformat():
+            issues.append(
+                Issue(
+                    path,
+                    line,
+                    f"setting {setting.setting!r} has default {known[0]} at line {known[1]}; "
+                    "one setting needs one default",
+                    entry_id=deadline.id,
+                    field="due.once.default",
+                )
+            )
+    return parsed if len(issues) == before else None
+
+
+def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    marks = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            marks.append((str(path), -1, -1))
+            continue
+        marks.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(marks)
+
+
+class DeadlineStore:
+    """The current deadlines file; `current()` reloads an edited file and keeps the last good one."""
+
+    def __init__(self, path: Path, seeds_dir: Path) -> None:
+        self.path = path
+        self.seeds_dir = seeds_dir
+        self.errors: list[Issue] = []
+        self._lock = threading.Lock()
+        self._good: DeadlinesFile | None = None
+        self._fingerprint: tuple[tuple[str, int, int], ...] | None = None
+
+    def _watched(self) -> list[Path]:
+        return [self.path, *sorted(self.seeds_dir.glob("*.txt"))]
+
+    def current(self) -> DeadlinesFile | None:
+        """The last good deadlines (None only if no version was ever valid); errors in `self.errors`."""
+        with self._lock:
+            fingerprint = _fingerprint(self._watched())
+            if fingerprint == self._fingerprint:
+                return self._good
+            self._fingerprint = fingerprint
+            issues: list[Issue] = []
+            loaded = load_deadlines(self.path, SeedLibrary.load(self.seeds_dir), issues)
+            self.errors = issues
+            if loaded is None:
+                what = "keeping the last good version" if self._good else "no valid version to use"
+                log.error("deadlines file %s is invalid; %s:\n%s", self.path, what, "\n".join(map(str, issues)))
+            else:
+                if self._good is not None:
+                    log.info("deadlines file reloaded: %d deadlines", len(loaded.deadlines))
+                self._good = loaded
+            return self._good
