@@ -18,7 +18,6 @@ from bot.kb.schema import (
     Document,
     DocumentsFile,
     FaqEntry,
-    FaqFile,
     QuestionType,
     QuestionTypesFile,
     SynonymsFile,
@@ -92,16 +91,26 @@ def _entry_id_at(data: Any, list_key: str | None, loc: tuple[Any, ...]) -> str |
     return entry_id if isinstance(entry_id, str) else None
 
 
-def validate_model(loaded: LoadedYaml, model: type[ModelT], list_key: str | None, issues: list[Issue]) -> ModelT | None:
-    """Validate parsed YAML against a model; each pydantic error becomes an issue at its line."""
-    if loaded.data is None:
+def validate_model(
+    loaded: LoadedYaml,
+    model: type[ModelT],
+    list_key: str | None,
+    issues: list[Issue],
+    data: Any = None,
+    prefix: tuple[Any, ...] = (),
+) -> ModelT | None:
+    """Validate parsed YAML (or the part of it at `prefix`) against a model; each pydantic error
+    becomes an issue at its line, naming the entry id and field when inside a list of entries."""
+    if data is None:
+        data = loaded.data
+    if data is None:
         issues.append(Issue(loaded.path, 1, "file is empty"))
         return None
     try:
-        return model.model_validate(loaded.data)
+        return model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
-            loc = tuple(error["loc"])
+            loc = (*prefix, *error["loc"])
             field_path = ".".join(str(part) for part in loc[2:]) if list_key else ".".join(map(str, loc))
             issues.append(
                 Issue(
@@ -115,6 +124,29 @@ def validate_model(loaded: LoadedYaml, model: type[ModelT], list_key: str | None
         return None
 
 
+def validate_entries(
+    loaded: LoadedYaml, model: type[ModelT], list_key: str, issues: list[Issue]
+) -> list[tuple[int, ModelT]]:
+    """Validate a `{list_key: [...]}` file entry by entry, so one bad entry hides no other's errors.
+    Returns the valid entries with their positions."""
+    data = loaded.data
+    if data is None:
+        issues.append(Issue(loaded.path, 1, "file is empty"))
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get(list_key), list):
+        issues.append(Issue(loaded.path, loaded.line_of((list_key,)), f"expected a mapping with a list `{list_key}:`"))
+        return []
+    unknown = sorted(str(key) for key in data if key != list_key)
+    for key in unknown:
+        issues.append(Issue(loaded.path, loaded.line_of((key,)), f"unknown top-level key {key!r}"))
+    valid = []
+    for index, item in enumerate(data[list_key]):
+        entry = validate_model(loaded, model, list_key, issues, data=item, prefix=(list_key, index))
+        if entry is not None:
+            valid.append((index, entry))
+    return valid
+
+
 def check_quotes(
     loaded: LoadedYaml,
     list_key: str,
@@ -122,8 +154,9 @@ def check_quotes(
     seeds: SeedLibrary,
     issues: list[Issue],
 ) -> None:
-    """Every item's `source.seed` must exist and each of its quotes be in that seed verbatim."""
-    for index, item in enumerate(items):
+    """Every item's `source.seed` must exist and each of its quotes be in that seed verbatim.
+    `items` are the items themselves or (position, item) pairs from `validate_entries`."""
+    for index, item in (pair if isinstance(pair, tuple) else (i, pair) for i, pair in enumerate(items)):
         base = (list_key, index, "source")
         if not seeds.has(item.source.seed):
             issues.append(
@@ -160,11 +193,9 @@ def load_faq_files(
         loaded = read_yaml(path, issues)
         if loaded is None:
             continue
-        faq = validate_model(loaded, FaqFile, "entries", issues)
-        if faq is None:
-            continue
-        check_quotes(loaded, "entries", faq.entries, seeds, issues)
-        for index, entry in enumerate(faq.entries):
+        valid = validate_entries(loaded, FaqEntry, "entries", issues)
+        check_quotes(loaded, "entries", valid, seeds, issues)
+        for index, entry in valid:
             line = loaded.line_of(("entries", index))
             if entry.id in origins:
                 first = origins[entry.id]

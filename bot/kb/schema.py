@@ -72,10 +72,6 @@ class FaqEntry(StrictModel):
         return [self.question, *self.alternatives]
 
 
-class FaqFile(StrictModel):
-    entries: list[FaqEntry]
-
-
 class SynonymsFile(StrictModel):
     """Groups of interchangeable terms; the first of each group is its canonical form."""
 
@@ -93,12 +89,13 @@ class SynonymsFile(StrictModel):
 
 
 class Document(StrictModel):
-    """A seed's display title and, for coverage, where web-page boilerplate starts."""
+    """A seed's display title and, for coverage, what in it is layout rather than content."""
 
     seed: StrictStr
     title: StrictStr
     short_title: StrictStr
-    boilerplate_from: StrictStr | None = None
+    boilerplate_from: StrictStr | None = None  # web-page footer from here on
+    noise: list[StrictStr] = Field(default_factory=list)  # regexes for layout marks (PDF page numbers)
 
 
 class DocumentsFile(StrictModel):
