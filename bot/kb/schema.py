@@ -94,6 +94,7 @@ class Document(StrictModel):
     seed: StrictStr
     title: StrictStr
     short_title: StrictStr
+    aliases: list[StrictStr] = Field(default_factory=list)  # how users refer to it (东北那个市)
     boilerplate_from: StrictStr | None = None  # web-page footer from here on
     noise: list[StrictStr] = Field(default_factory=list)  # regexes for layout marks (PDF page numbers)
 

@@ -12,9 +12,10 @@ class MatchParams:
     """Knobs of the matcher. Defaults were chosen on bench/devset.yaml with `bench/tune.py`."""
 
     candidates: int = 20  # BM25 candidates re-ranked with rapidfuzz
-    coverage_weight: float = 0.4  # share of query-term coverage in the combined score
+    coverage_weight: float = 0.5  # share of query-term coverage in the combined score
     min_score: float = 0.55  # below this combined score we refuse
     min_coverage: float = 0.6  # the best entry must explain this share of the question's meaning
+    min_similarity: float = 0.3  # ... and resemble one of its phrasings at least this much
     suggestion_min_score: float = 0.3  # weaker candidates are not worth suggesting
     max_suggestions: int = 3
 
@@ -28,7 +29,12 @@ def eligible(candidate: Candidate) -> bool:
 def choose(candidates: list[Candidate], params: MatchParams) -> Candidate | None:
     """The best eligible candidate, if it explains the question and resembles an FAQ phrasing."""
     best = next((candidate for candidate in candidates if eligible(candidate)), None)
-    if best is None or best.score < params.min_score or best.coverage < params.min_coverage:
+    if (
+        best is None
+        or best.score < params.min_score
+        or best.coverage < params.min_coverage
+        or best.similarity < params.min_similarity
+    ):
         return None
     return best
 

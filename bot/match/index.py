@@ -61,16 +61,23 @@ class MatchIndex:
         phrasing_words = tuple(" ".join(self.tokenizer.words(text)) for text in phrasings)
         answer = self.canonical(entry.answer)
         quotes = [self.canonical(quote) for quote in entry.source.quotes]
+        context = self._document_context(entry.source.seed)
         words = {word for text in phrasings for word in self.tokenizer.search_words(text)}
         words.update(self.tokenizer.search_words(answer))
+        words.update(self.tokenizer.search_words(context))
         return IndexedEntry(
             entry=entry,
             phrasings=tuple(text.replace(" ", "") for text in phrasings),
             phrasing_words=phrasing_words,
             vocabulary=frozenset(words),
-            full_text=" ".join([*phrasings, answer, *quotes]).replace(" ", ""),
+            full_text=" ".join([*phrasings, answer, *quotes, context]).replace(" ", ""),
             answer_plain=to_simplified(unicodedata.normalize("NFKC", entry.answer)),
         )
+
+    def _document_context(self, seed: str) -> str:
+        """The document's title and the names users give it: every entry of it is about these."""
+        document = self.kb.documents.get(seed)
+        return self.canonical(" ".join([document.title, *document.aliases])) if document else ""
 
     def _retrieval_terms(self, indexed: IndexedEntry) -> list[str]:
         terms: list[str] = []

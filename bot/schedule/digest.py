@@ -148,9 +148,7 @@ def build_digest(
             bucket = grouped.setdefault(channel, [])
             if all(existing.id != item.id or existing.due != item.due for existing in bucket):
                 bucket.append(item)
-    return [
-        ChannelDigest(channel, grouped[channel], tuple(logical[channel])) for channel in sorted(grouped)
-    ]
+    return [ChannelDigest(channel, grouped[channel], tuple(logical[channel])) for channel in sorted(grouped)]
 
 
 def upcoming(

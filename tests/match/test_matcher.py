@@ -1,0 +1,98 @@
+"""The matcher on representative questions, written for these tests (not copied from the dev set)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.answer import Outcome
+from bot.text.normalize import to_simplified
+from tests.support.kb import shipped_answerer
+
+
+def ask(question: str):
+    return shipped_answerer().ask(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "facts"),
+    [
+        ("天津技改项目市里给多少补贴", ["10%"]),
+        ("技术改造再贷款利率多少 贴息多少", ["1.75%", "1.5%"]),
+        ("商丘 设备换芯 生产换线", ["机器换人"]),
+        ("东北那个市数字化转型100户的任务完成多少了", ["76%"]),
+        ("平顶山的三大改造指哪三个改造", ["绿色化", "智能化", "技术改造"]),
+        ("天津到2027年技改投资要达到多少", ["2027"]),
+    ],
+)
+def test_answers_carry_the_facts(question, facts):
+    answer = ask(question)
+    assert answer.matched, (question, answer.suggestions)
+    for fact in facts:
+        assert fact in answer.text
+
+
+def test_answer_cites_a_verbatim_source():
+    answer = ask("天津技改项目市里给多少补贴")
+    assert answer.sources
+    assert answer.sources[0].seed.startswith("004-")
+
+
+def test_homophone_typo_is_repaired():
+    plain = ask("天津技改再贷款贴息多少")
+    typo = ask("天津技该再贷款贴息多少")
+    assert typo.matched and typo.entry_id == plain.entry_id
+
+
+def test_traditional_question_gets_traditional_answer():
+    answer = ask("天津技術改造再貸款利率是多少")
+    assert answer.matched and answer.traditional
+    assert answer.text != to_simplified(answer.text)
+    assert "1.75%" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "杭州市技术改造补贴比例是多少",  # another city
+        "天津2031年技改投资目标",  # another year
+        "帮我订一个明天下午的会议室",  # off topic
+        "上海智能工厂认定奖励多少钱",  # another city, same vocabulary
+    ],
+)
+def test_out_of_scope_is_refused_with_at_most_three_suggestions(question):
+    answer = ask(question)
+    assert answer.outcome is Outcome.REFUSED
+    assert answer.text is None
+    assert len(answer.suggestions) <= 3
+
+
+def test_refusal_offers_close_entries_when_the_topic_is_known():
+    answer = ask("杭州市技术改造补贴比例是多少")
+    assert answer.suggestions
+
+
+def test_empty_question_asks_for_usage():
+    assert ask("   ").outcome is Outcome.EMPTY
+
+
+def test_emoji_only_is_refused_as_no_content():
+    assert ask("👍👍！！").outcome is Outcome.NO_CONTENT
+
+
+def test_ten_thousand_characters_are_handled_fast():
+    answerer = shipped_answerer()
+    answerer.ask("预热")
+    started = time.perf_counter()
+    answer = answerer.ask("天津技术改造补贴" * 1250)
+    assert time.perf_counter() - started < 1.0
+    assert answer.outcome in (Outcome.ANSWERED, Outcome.REFUSED)
+
+
+def test_clicked_suggestion_answers_that_entry():
+    answerer = shipped_answerer()
+    entry = answerer.kb.entries[0]
+    answer = answerer.answer_entry(entry.id)
+    assert answer is not None and answer.entry_id == entry.id and answer.matched
+    assert answerer.answer_entry("no-such-entry") is None

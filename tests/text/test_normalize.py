@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from bot.text.normalize import MAX_QUERY_CHARS, normalise, normalise_query, strip_slack_markup
+
+
+def test_traditional_becomes_simplified_and_is_remembered():
+    query = normalise_query("天津市對技術改造項目補貼多少")
+    assert query.text == "天津市对技术改造项目补贴多少"
+    assert query.traditional
+
+
+def test_simplified_is_not_taken_for_traditional():
+    assert not normalise_query("天津市对技术改造项目补贴多少").traditional
+
+
+def test_full_width_letters_digits_and_punctuation_become_half_width():
+    assert normalise("ＡＢＣ１２３％，再贷款１．７５％") == "abc123% 再贷款1.75%"
+
+
+def test_slack_user_mentions_are_removed():
+    assert normalise_query("<@U123ABC> 三换是什么").text == "三换是什么"
+
+
+def test_slack_links_become_their_labels():
+    assert strip_slack_markup("看 <http://example.com/a|这个文件> 和 <https://x.org>") == "看 这个文件 和 https://x.org"
+
+
+def test_slack_channel_and_broadcast_markup():
+    assert strip_slack_markup("<#C1234|general> <!here> 问题").split() == ["general", "问题"]
+
+
+def test_escaped_entities_are_unescaped():
+    assert strip_slack_markup("A &amp; B &lt;c&gt;") == "A & B <c>"
+
+
+def test_long_input_is_bounded():
+    query = normalise_query("技改" * 5000)
+    assert query.truncated
+    assert len(query.text) <= MAX_QUERY_CHARS
+
+
+def test_only_emoji_and_punctuation_has_no_content():
+    assert not normalise_query("😀🎉！？…").has_content
+    assert normalise_query("😀 三换").has_content
