@@ -20,6 +20,8 @@ jieba.setLogLevel(logging.WARNING)
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _SINGLE_CJK = re.compile(r"[\u3400-\u9fff]")
+# "三个", "几项", "两类": a count in words says how many, not what about.
+_COUNTING_WORD = re.compile(r"[一二三四五六七八九十几两]+[个项样种条类点件]")
 _USER_WORD_FREQ = 200_000  # high enough that jieba keeps KB terms whole
 
 
@@ -90,4 +92,9 @@ class Tokenizer:
 
 
 def _is_content(word: str) -> bool:
-    return bool(word.strip()) and word not in STOPWORDS and not _SINGLE_CJK.fullmatch(word)
+    return (
+        bool(word.strip())
+        and word not in STOPWORDS
+        and not _SINGLE_CJK.fullmatch(word)
+        and not _COUNTING_WORD.fullmatch(word)
+    )

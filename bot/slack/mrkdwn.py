@@ -1,0 +1,89 @@
+"""mrkdwn safety: nothing a user or the knowledge base wrote can ping a channel, a user, or make a link.
+
+Slack reads `<!channel>`, `<!here>`, `<@U123>`, `<#C123>` and `<http://…|label>` in mrkdwn (and in a
+message's `text` fallback). Escaping `&`, `<` and `>` as `&amp;`, `&lt;`, `&gt;` turns all of them into
+plain characters. Text that arrives from Slack is already in that markup, so echoing it back first
+turns the markup into what a reader sees (`@channel`, a link's label) and then escapes it.
+The bot never sets `link_names`, so a plain `@channel` is not a broadcast either; we still break it
+with a word joiner so that a later change of that flag cannot make echoed text ping anyone.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD_JOINER = "\u2060"
+
+_SLACK_SPECIAL = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>")
+_SLACK_SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>")
+_SLACK_DATE = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
+_SLACK_OTHER_COMMAND = re.compile(r"<![^>]*>")
+_SLACK_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+_SLACK_CHANNEL = re.compile(r"<#(C[A-Z0-9]+)(?:\|([^>]*))?>")
+_SLACK_LINK = re.compile(r"<([^<>|]+)\|([^<>]*)>")
+_SLACK_BARE_LINK = re.compile(r"<([^<>|]+)>")
+_BROADCAST_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack's mrkdwn gives meaning to (`&` first)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def from_slack(text: str) -> str:
+    """Slack's message markup to what a reader sees: `<@U1>` -> `@U1`, `<!here>` -> `@here`, links ->
+    their label; then Slack's own entity escapes are undone. The result is plain, unescaped text."""
+    text = _SLACK_SPECIAL.sub(lambda m: "@" + m.group(1), text)
+    text = _SLACK_SUBTEAM.sub(lambda m: m.group(1) or "@group", text)
+    text = _SLACK_DATE.sub(lambda m: m.group(1), text)
+    text = _SLACK_OTHER_COMMAND.sub("", text)
+    text = _SLACK_USER.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
+    text = _SLACK_CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
+    text = _SLACK_LINK.sub(lambda m: m.group(2), text)
+    text = _SLACK_BARE_LINK.sub(lambda m: m.group(1), text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def defuse_broadcasts(text: str) -> str:
+    """`@channel` -> `@<word joiner>channel`: looks the same, can never become a broadcast."""
+    return _BROADCAST_WORDS.sub(lambda m: "@" + _WORD_JOINER + m.group(1), text)
+
+
+def safe(text: str) -> str:
+    """Plain text (from the KB or already converted with `from_slack`) made safe to put into mrkdwn."""
+    return escape(defuse_broadcasts(text))
+
+
+def echo(slack_text: str) -> str:
+    """A user's message as Slack delivered it, made safe to quote back in mrkdwn."""
+    return safe(from_slack(slack_text))
+
+
+def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
+    """At most `limit` characters; cut on a character, never inside an `&amp;`-style entity."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - len(ellipsis))]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + ellipsis
+
+
+def strip_mention(slack_text: str, user_id: str | None) -> str:
+    """Remove the mentions of the bot itself (`<@UBOT>` or `<@UBOT|name>`) from a message's text."""
+    if not user_id:
+        return slack_text.strip()
+    return re.sub(rf"<@{re.escape(user_id)}(?:\|[^>]*)?>", " ", slack_text).strip()
+
+
+def mentions(slack_text: str, user_id: str | None) -> bool:
+    return bool(user_id) and re.search(rf"<@{re.escape(user_id or '')}(?:\|[^>]*)?>", slack_text) is not None
+
+
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+def user_mention(user_id: str) -> str:
+    """`<@U123>` for an ID Slack gave us (checked), so the bot can address the user who asked."""
+    return f"<@{user_id}>" if _USER_ID.match(user_id or "") else ""
