@@ -6,11 +6,12 @@ import argparse
 import json
 import logging
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cli.common import add_kb_option, fail, settings_from
@@ -116,12 +117,12 @@ def load_or_fail(path: Path, settings: Settings) -> DeadlinesFile:
     return deadlines
 
 
-def read_done(settings: Settings) -> set:
+def read_done(settings: Settings) -> set[tuple[str, date]]:
     """Done marks, read without creating anything (a dry run on a fresh checkout writes nothing)."""
     url = settings.database_url
-    if url.startswith("sqlite:///") and not url.endswith(":memory:"):
-        if not Path(url[len("sqlite:///") :]).exists():
-            return set()
+    sqlite_file = url[len("sqlite:///") :] if url.startswith("sqlite:///") else None
+    if sqlite_file and sqlite_file != ":memory:" and not Path(sqlite_file).exists():
+        return set()
     try:
         return Ledger(engine_for(url)).done()
     except SQLAlchemyError as exc:
@@ -179,7 +180,8 @@ def send(
         ledger = open_ledger(settings, digest_settings)
     except SQLAlchemyError as exc:
         reason = str(exc).splitlines()[0]
-        die(f"cannot open the database {settings.database_url}: {reason}", 1)
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        die(f"cannot open the database {where}: {reason}", 1)
     runner = DigestRunner(
         digest_settings,
         DeadlineStore(path, settings.seeds_dir),
