@@ -66,11 +66,11 @@ def main() -> int:
         refused = sum(decide(cands, *setting) is None for cands in out_scope)
         results.append((correct / len(in_scope), refused / len(out_scope), *setting))
     results.sort(key=lambda r: -(r[0] + r[1]))
-    print(
-        f"{'coverage_weight':>15} {'min_score':>9} {'min_coverage':>12} {'min_similarity':>14} {'facts-correct':>14} {'refused':>8}"
-    )
+    header = ("coverage_weight", "min_score", "min_coverage", "min_similarity", "facts-correct", "refused")
+    print(" ".join(f"{name:>15}" for name in header))
     for facts_rate, refusal, w, min_score, min_cov, min_sim in results[: args.top]:
-        print(f"{w:>15} {min_score:>9} {min_cov:>12} {min_sim:>14} {facts_rate:>14.1%} {refusal:>8.1%}")
+        print(" ".join(f"{value:>15}" for value in (w, min_score, min_cov, min_sim)), end=" ")
+        print(f"{facts_rate:>15.1%} {refusal:>15.1%}")
     return 0
 
 
