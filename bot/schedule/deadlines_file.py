@@ -13,16 +13,19 @@ from pathlib import Path
 from bot.kb.issues import Issue
 from bot.kb.loader import check_quotes, read_yaml, validate_model
 from bot.kb.seeds import SeedLibrary
-from bot.schedule.schema import DeadlinesFile
+from bot.schedule.schema import Deadline, DeadlinesFile, Defaults
 
 log = logging.getLogger(__name__)
 
 DEADLINES_FILE = "deadlines.yaml"
 LIST_KEY = "deadlines"
+DEFAULTS_KEY = "defaults"
 
 
 def load_deadlines(path: Path, seeds: SeedLibrary, issues: list[Issue]) -> DeadlinesFile | None:
-    """Parse and check one deadlines file; appends every problem to `issues`, returns None if any."""
+    """Parse and check one deadlines file; appends every problem to `issues`, returns None if any.
+
+    Each deadline is validated on its own, so one bad entry hides no other's errors."""
     before = len(issues)
     if not path.is_file():
         issues.append(Issue(path, 1, "deadlines file not found"))
@@ -30,13 +33,25 @@ def load_deadlines(path: Path, seeds: SeedLibrary, issues: list[Issue]) -> Deadl
     loaded = read_yaml(path, issues)
     if loaded is None:
         return None
-    parsed = validate_model(loaded, DeadlinesFile, LIST_KEY, issues)
-    if parsed is None:
+    data = loaded.data
+    if data is None:
+        issues.append(Issue(path, 1, "file is empty"))
         return None
-    check_quotes(loaded, LIST_KEY, parsed.deadlines, seeds, issues)
+    if not isinstance(data, dict) or not isinstance(data.get(LIST_KEY), list):
+        issues.append(Issue(path, loaded.line_of((LIST_KEY,)), f"expected a mapping with a list `{LIST_KEY}:`"))
+        return None
+    for key in sorted(str(key) for key in data if key not in (LIST_KEY, DEFAULTS_KEY)):
+        issues.append(Issue(path, loaded.line_of((key,)), f"unknown top-level key {key!r}"))
+    defaults = validate_model(loaded, Defaults, None, issues, data=data.get(DEFAULTS_KEY) or {}, prefix=(DEFAULTS_KEY,))
+    valid: list[tuple[int, Deadline]] = []
+    for index, item in enumerate(data[LIST_KEY]):
+        deadline = validate_model(loaded, Deadline, LIST_KEY, issues, data=item, prefix=(LIST_KEY, index))
+        if deadline is not None:
+            valid.append((index, deadline))
+    check_quotes(loaded, LIST_KEY, valid, seeds, issues)
     first_line: dict[str, int] = {}
     settings_seen: dict[str, tuple[str, int]] = {}
-    for index, deadline in enumerate(parsed.deadlines):
+    for index, deadline in valid:
         id_line = loaded.line_of((LIST_KEY, index, "id"))
         if deadline.id in first_line:
             issues.append(
@@ -68,7 +83,9 @@ def load_deadlines(path: Path, seeds: SeedLibrary, issues: list[Issue]) -> Deadl
                     field="due.once.default",
                 )
             )
-    return parsed if len(issues) == before else None
+    if len(issues) != before or defaults is None:
+        return None
+    return DeadlinesFile(defaults=defaults, deadlines=[deadline for _, deadline in valid])
 
 
 def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
