@@ -11,8 +11,9 @@ from pathlib import Path
 
 from bot.engine import Answerer
 from bot.kb.issues import Issue, KnowledgeError
-from bot.kb.loader import DOCUMENTS_FILE, SYNONYMS_FILE, faq_paths, load_knowledge
+from bot.kb.loader import DOCUMENTS_FILE, QUESTION_TYPES_FILE, SYNONYMS_FILE, faq_paths, load_knowledge
 from bot.kb.seeds import SeedLibrary
+from bot.match import cache
 from bot.match.decide import MatchParams
 
 log = logging.getLogger(__name__)
@@ -37,14 +38,33 @@ def _fingerprint(kb_dir: Path, seeds_dir: Path) -> Fingerprint:
     return tuple(marks)
 
 
+def _source_files(kb_dir: Path, seeds_dir: Path) -> list[Path]:
+    return [
+        *faq_paths(kb_dir),
+        kb_dir / SYNONYMS_FILE,
+        kb_dir / DOCUMENTS_FILE,
+        kb_dir / QUESTION_TYPES_FILE,
+        *sorted(seeds_dir.glob("*.txt")),
+    ]
+
+
 def build_answerer(
-    kb_dir: Path, seeds_dir: Path, params: MatchParams | None = None
+    kb_dir: Path, seeds_dir: Path, params: MatchParams | None = None, use_cache: bool = True
 ) -> tuple[Answerer | None, list[Issue]]:
-    """Load and index a knowledge folder; (None, issues) when it is invalid."""
+    """Load and index a knowledge folder; (None, issues) when it is invalid.
+
+    Only a valid KB is cached, so a cache hit needs no re-validation."""
+    key = cache.cache_key(_source_files(kb_dir, seeds_dir), repr(params)) if use_cache else ""
+    cached = cache.load(key) if use_cache else None
+    if isinstance(cached, Answerer):
+        return cached, []
     kb, issues = load_knowledge(kb_dir, SeedLibrary.load(seeds_dir))
     if kb is None:
         return None, issues
-    return Answerer(kb, params), []
+    answerer = Answerer(kb, params)
+    if use_cache:
+        cache.store(key, answerer)
+    return answerer, []
 
 
 class KnowledgeStore:

@@ -14,6 +14,9 @@ import yaml
 
 Path_ = tuple[str | int, ...]
 
+# libyaml's parser is several times faster; the pure-Python one is the fallback where it is missing.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass
 class LoadedYaml:
@@ -42,7 +45,7 @@ class YamlSyntaxError(ValueError):
         self.message = message
 
 
-def _to_python(node: yaml.Node, loc: Path_, lines: dict[Path_, int], loader: yaml.SafeLoader) -> Any:
+def _to_python(node: yaml.Node, loc: Path_, lines: dict[Path_, int], loader: Any) -> Any:
     lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
@@ -62,7 +65,7 @@ def _to_python(node: yaml.Node, loc: Path_, lines: dict[Path_, int], loader: yam
 def load_yaml_with_lines(path: Path) -> LoadedYaml:
     """Parse one YAML file; raises YamlSyntaxError (with line) or OSError."""
     text = path.read_text(encoding="utf-8")
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         root = loader.get_single_node()
         if root is None:

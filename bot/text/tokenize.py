@@ -29,6 +29,9 @@ class Tokenizer:
     """One tokenizer per knowledge-base version: its dictionary and synonym map come from the KB."""
 
     def __init__(self, vocabulary: Iterable[str], synonym_groups: Iterable[Iterable[str]]) -> None:
+        vocabulary = sorted(set(vocabulary))
+        synonym_groups = tuple(tuple(group) for group in synonym_groups)
+        self._init_args = (vocabulary, synonym_groups)
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         self._canonical: dict[str, str] = {}
@@ -45,6 +48,10 @@ class Tokenizer:
         self._synonym_pattern = (
             re.compile("|".join(map(re.escape, terms_longest_first))) if terms_longest_first else None
         )
+
+    def __reduce__(self) -> tuple:
+        """Pickle the recipe, not jieba's 350,000-word dictionary (jieba caches that itself)."""
+        return (Tokenizer, self._init_args)
 
     def canonicalise(self, text: str) -> str:
         """Rewrite every synonym to its group's canonical term (longest match wins, one pass)."""
