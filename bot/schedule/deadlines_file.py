@@ -7,7 +7,9 @@ it re-reads an edited file at the next run and keeps the last good version when 
 from __future__ import annotations
 
 import logging
+import re
 import threading
+from datetime import date
 from pathlib import Path
 
 from bot.kb.issues import Issue
@@ -30,7 +32,11 @@ def load_deadlines(path: Path, seeds: SeedLibrary, issues: list[Issue]) -> Deadl
     if not path.is_file():
         issues.append(Issue(path, 1, "deadlines file not found"))
         return None
-    loaded = read_yaml(path, issues)
+    try:
+        loaded = read_yaml(path, issues)
+    except ValueError as exc:  # PyYAML raises a bare ValueError for an impossible date (2020-13-01)
+        issues.append(Issue(path, _impossible_date_line(path), f"invalid date: {exc}"))
+        return None
     if loaded is None:
         return None
     data = loaded.data
@@ -86,6 +92,20 @@ def load_deadlines(path: Path, seeds: SeedLibrary, issues: list[Issue]) -> Deadl
     if len(issues) != before or defaults is None:
         return None
     return DeadlinesFile(defaults=defaults, deadlines=[deadline for _, deadline in valid])
+
+
+_DATE_LIKE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _impossible_date_line(path: Path) -> int:
+    """The line of the first YYYY-MM-DD that is no real date (PyYAML does not say where it was)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        for match in _DATE_LIKE.finditer(line.split("#", 1)[0]):
+            try:
+                date(*(int(part) for part in match.groups()))
+            except ValueError:
+                return number
+    return 1
 
 
 def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:

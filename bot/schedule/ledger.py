@@ -71,15 +71,16 @@ def _match(key: LedgerKey):  # type: ignore[no-untyped-def]
 
 
 def _insert_ignoring_conflicts(engine: Engine):  # type: ignore[no-untyped-def]
-    """`INSERT ... ON CONFLICT DO NOTHING` for the dialects we ship; rowcount says who won."""
+    """`INSERT ... ON CONFLICT DO NOTHING` for the dialects we ship; rowcount says who won
+    (SQLAlchemy only keeps an INSERT's rowcount when asked to: `preserve_rowcount`)."""
     if engine.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        return lambda table: pg_insert(table).on_conflict_do_nothing()
+        return lambda table: pg_insert(table).on_conflict_do_nothing().execution_options(preserve_rowcount=True)
     if engine.dialect.name == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        return lambda table: sqlite_insert(table).on_conflict_do_nothing()
+        return lambda table: sqlite_insert(table).on_conflict_do_nothing().execution_options(preserve_rowcount=True)
     return None
 
 
