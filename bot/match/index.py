@@ -45,10 +45,9 @@ class MatchIndex:
         self.question_types = compile_types(kb.question_types)
         self.word_idf = self._word_idf()
         self.unknown_word_idf = 1.0  # a word the KB never uses is weak evidence (anchors are ruled on apart)
-        self.repairer = HomophoneRepairer(
-            {word for indexed in self.entries for word in indexed.vocabulary} | self.tokenizer.synonym_terms,
-            self.tokenizer.segment,
-        )
+        term_counts = Counter(word for indexed in self.entries for word in indexed.vocabulary)
+        term_counts.update({term: 1 for term in self.tokenizer.synonym_terms if term not in term_counts})
+        self.repairer = HomophoneRepairer(term_counts, self.tokenizer.segment)
         self.bm25 = bm25s.BM25()
         corpus = [self._retrieval_terms(indexed) for indexed in self.entries]
         self.bm25.index(corpus, show_progress=False)

@@ -1,14 +1,15 @@
 """Repair homophone typos: IME typos sound like the intended word (技该 for 技改, 托欠 for 拖欠).
 
 A stretch of the question is replaced by a knowledge-base term when it has exactly the term's
-toneless pinyin, it starts and ends on word boundaries, few of its characters differ from the term
-(one in a short term), and each of those stands alone in the segmentation (a typo breaks a word
-apart; a correct word stays whole).
+toneless (fuzzy) pinyin, it starts and ends on word boundaries, few of its characters differ from
+the term (one in a short term), and the segmentation breaks it apart: at least one of its
+characters stands alone (a typo breaks a word apart; a correct word stays whole). When two terms
+sound alike, the one the knowledge base uses more often wins.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 
 from pypinyin import Style, lazy_pinyin
 
@@ -34,7 +35,27 @@ def _fuzzy(syllable: str) -> str:
 
 
 def _pinyin(text: str) -> list[str]:
-    return [_fuzzy(s) for s in lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))]
+    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
+
+
+def _fuzzy_key(term: str) -> tuple[str, ...]:
+    return tuple(_fuzzy(syllable) for syllable in _pinyin(term))
+
+
+def _sound_table(terms: Mapping[str, int], key: Callable[[str], tuple[str, ...]]) -> dict[tuple[str, ...], str]:
+    """Sound -> term; the most used term wins a shared sound, a tie means we cannot tell."""
+    table: dict[tuple[str, ...], str] = {}
+    ambiguous: set[tuple[str, ...]] = set()
+    for term, count in sorted(terms.items(), key=lambda item: (-item[1], item[0])):
+        sound = key(term)
+        holder = table.get(sound)
+        if holder is None:
+            table[sound] = term
+        elif terms[holder] == count:
+            ambiguous.add(sound)
+    for sound in ambiguous:
+        del table[sound]
+    return table
 
 
 def _is_cjk(text: str) -> bool:
@@ -44,27 +65,24 @@ def _is_cjk(text: str) -> bool:
 class HomophoneRepairer:
     """Knows the KB's terms by sound; rewrites same-sounding broken stretches of a question."""
 
-    def __init__(self, terms: Iterable[str], segment: Callable[[str], list[str]]) -> None:
-        self._by_sound: dict[tuple[str, ...], str] = {}
-        ambiguous: set[tuple[str, ...]] = set()
-        for term in sorted(set(terms)):
-            if not MIN_TERM_CHARS <= len(term) <= MAX_TERM_CHARS or not _is_cjk(term):
-                continue
-            key = tuple(_pinyin(term))
-            if key in self._by_sound and self._by_sound[key] != term:
-                ambiguous.add(key)
-            self._by_sound.setdefault(key, term)
-        for key in ambiguous:  # two terms sound alike: we cannot tell which was meant
-            del self._by_sound[key]
-        self._lengths = sorted({len(key) for key in self._by_sound}, reverse=True)
+    def __init__(self, term_counts: Mapping[str, int], segment: Callable[[str], list[str]]) -> None:
+        terms = {
+            term: count
+            for term, count in term_counts.items()
+            if MIN_TERM_CHARS <= len(term) <= MAX_TERM_CHARS and _is_cjk(term)
+        }
+        # Exact sounds are tried before fuzzy ones: 数子 is 数字 (shu zi), not 数智 (shu zhi).
+        self._tables = (_sound_table(terms, lambda t: tuple(_pinyin(t))), _sound_table(terms, _fuzzy_key))
+        self._lengths = sorted({len(term) for term in terms}, reverse=True)
         self._segment = segment
 
     def repair(self, text: str) -> str:
-        if not self._by_sound:
+        if not self._lengths:
             return text
-        sounds = _pinyin(text)
-        if len(sounds) != len(text):  # pypinyin merged something; do not guess
+        exact = _pinyin(text)
+        if len(exact) != len(text):  # pypinyin merged something; do not guess
             return text
+        sounds = (tuple(exact), tuple(_fuzzy(syllable) for syllable in exact))
         starts, ends, alone = self._layout(text)
         out: list[str] = []
         i = 0
@@ -93,18 +111,26 @@ class HomophoneRepairer:
         return starts, ends, alone
 
     def _term_at(
-        self, text: str, sounds: list[str], i: int, starts: set[int], ends: set[int], alone: set[int]
+        self,
+        text: str,
+        sounds: tuple[tuple[str, ...], tuple[str, ...]],
+        i: int,
+        starts: set[int],
+        ends: set[int],
+        alone: set[int],
     ) -> str | None:
         if i not in starts:
             return None
-        for length in self._lengths:
-            window = text[i : i + length]
-            if len(window) < length or i + length not in ends or not _is_cjk(window):
-                continue
-            term = self._by_sound.get(tuple(sounds[i : i + length]))
-            if not term or term == window:
-                continue
-            differing = [i + k for k, (a, b) in enumerate(zip(window, term, strict=True)) if a != b]
-            if len(differing) <= max(1, length // 3) and all(position in alone for position in differing):
-                return term
+        for table, sound in zip(self._tables, sounds, strict=True):
+            for length in self._lengths:
+                window = text[i : i + length]
+                if len(window) < length or i + length not in ends or not _is_cjk(window):
+                    continue
+                term = table.get(sound[i : i + length])
+                if not term or term == window:
+                    continue
+                differing = sum(a != b for a, b in zip(window, term, strict=True))
+                broken = any(position in alone for position in range(i, i + length))
+                if differing <= max(1, length // 3) and broken:
+                    return term
         return None
