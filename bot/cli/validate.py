@@ -11,11 +11,13 @@ from bot.cli.common import add_kb_option, settings_from
 from bot.kb.issues import Issue
 from bot.kb.loader import (
     DOCUMENTS_FILE,
+    PLACES_FILE,
     QUESTION_TYPES_FILE,
     SYNONYMS_FILE,
     load_documents,
     load_faq_files,
     load_knowledge,
+    load_places,
     load_question_types,
     load_synonyms,
 )
@@ -56,7 +58,10 @@ def _validate_folder(kb_dir: Path, seeds: SeedLibrary, issues: list[Issue], summ
         summary.append(f"{kb_dir}: {len(kb.entries)} FAQ entries")
         for seed, n in kb.entries_per_seed().items():
             summary.append(f"  {n:>4}  {kb.document_title(seed)}  ({seed})")
-        summary.append(f"  {len(kb.synonym_groups):>4}  synonym groups; {len(kb.question_types)} question kinds")
+        summary.append(
+            f"  {len(kb.synonym_groups):>4}  synonym groups; {len(kb.question_types)} question kinds; "
+            f"{len(kb.places)} places"
+        )
     if count is not None:
         summary.append(f"  {count:>4}  deadlines ({deadlines_path.name})")
 
@@ -67,6 +72,8 @@ def _validate_file(path: Path, seeds: SeedLibrary, issues: list[Issue], summary:
         summary.append(f"{path}: {len(load_synonyms(path, issues))} synonym groups")
     elif name == DOCUMENTS_FILE:
         summary.append(f"{path}: {len(load_documents(path, seeds, issues))} documents")
+    elif name == PLACES_FILE:
+        summary.append(f"{path}: {len(load_places(path, issues))} places")
     elif name == QUESTION_TYPES_FILE:
         summary.append(f"{path}: {len(load_question_types(path, issues))} question kinds")
     elif name.startswith("deadlines"):
@@ -104,4 +111,5 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _is_special(path: Path) -> bool:
-    return path.name in {SYNONYMS_FILE, DOCUMENTS_FILE, QUESTION_TYPES_FILE} or path.name.startswith("deadlines")
+    special = {SYNONYMS_FILE, DOCUMENTS_FILE, QUESTION_TYPES_FILE, PLACES_FILE}
+    return path.name in special or path.name.startswith("deadlines")

@@ -18,6 +18,7 @@ from bot.kb.schema import (
     Document,
     DocumentsFile,
     FaqEntry,
+    PlacesFile,
     QuestionType,
     QuestionTypesFile,
     SynonymsFile,
@@ -31,6 +32,7 @@ FAQ_DIR = "faq"
 SYNONYMS_FILE = "synonyms.yaml"
 DOCUMENTS_FILE = "documents.yaml"
 QUESTION_TYPES_FILE = "question_types.yaml"
+PLACES_FILE = "places.yaml"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class KnowledgeBase:
     documents: dict[str, Document] = field(default_factory=dict)
     origins: dict[str, Origin] = field(default_factory=dict)
     question_types: tuple[QuestionType, ...] = ()
+    places: frozenset[str] = frozenset()
 
     def by_id(self, entry_id: str) -> FaqEntry | None:
         return self._index().get(entry_id)
@@ -284,6 +287,16 @@ def load_question_types(path: Path, issues: list[Issue]) -> tuple[QuestionType, 
     return tuple(types.types) if types else ()
 
 
+def load_places(path: Path, issues: list[Issue]) -> frozenset[str]:
+    if not path.exists():
+        return frozenset()
+    loaded = read_yaml(path, issues)
+    if loaded is None:
+        return frozenset()
+    places = validate_model(loaded, PlacesFile, None, issues)
+    return frozenset(name.strip() for line in places.places for name in line) if places else frozenset()
+
+
 def faq_paths(kb_dir: Path) -> list[Path]:
     return sorted((kb_dir / FAQ_DIR).glob("*.yaml")) + sorted((kb_dir / FAQ_DIR).glob("*.yml"))
 
@@ -300,6 +313,7 @@ def load_knowledge(kb_dir: Path, seeds: SeedLibrary) -> tuple[KnowledgeBase | No
     synonyms = load_synonyms(kb_dir / SYNONYMS_FILE, issues)
     documents = load_documents(kb_dir / DOCUMENTS_FILE, seeds, issues)
     question_types = load_question_types(kb_dir / QUESTION_TYPES_FILE, issues)
+    places = load_places(kb_dir / PLACES_FILE, issues)
     if issues:
         return None, issues
-    return KnowledgeBase(tuple(entries), synonyms, documents, origins, question_types), issues
+    return KnowledgeBase(tuple(entries), synonyms, documents, origins, question_types, places), issues

@@ -122,3 +122,9 @@ class QuestionType(StrictModel):
 
 class QuestionTypesFile(StrictModel):
     types: list[QuestionType]
+
+
+class PlacesFile(StrictModel):
+    """Place names, in lines of any length (grouped for reading only)."""
+
+    places: list[list[StrictStr]]

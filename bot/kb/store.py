@@ -11,7 +11,14 @@ from pathlib import Path
 
 from bot.engine import Answerer
 from bot.kb.issues import Issue, KnowledgeError
-from bot.kb.loader import DOCUMENTS_FILE, QUESTION_TYPES_FILE, SYNONYMS_FILE, faq_paths, load_knowledge
+from bot.kb.loader import (
+    DOCUMENTS_FILE,
+    PLACES_FILE,
+    QUESTION_TYPES_FILE,
+    SYNONYMS_FILE,
+    faq_paths,
+    load_knowledge,
+)
 from bot.kb.seeds import SeedLibrary
 from bot.match import cache
 from bot.match.decide import MatchParams
@@ -44,6 +51,7 @@ def _source_files(kb_dir: Path, seeds_dir: Path) -> list[Path]:
         kb_dir / SYNONYMS_FILE,
         kb_dir / DOCUMENTS_FILE,
         kb_dir / QUESTION_TYPES_FILE,
+        kb_dir / PLACES_FILE,
         *sorted(seeds_dir.glob("*.txt")),
     ]
 

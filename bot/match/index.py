@@ -39,7 +39,7 @@ class MatchIndex:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        vocabulary = {keyword for entry in kb.entries for keyword in entry.keywords}
+        vocabulary = {keyword for entry in kb.entries for keyword in entry.keywords} | kb.places
         self.tokenizer = Tokenizer(vocabulary, kb.synonym_groups)
         self.entries = tuple(self._index_entry(entry) for entry in kb.entries)
         self.question_types = compile_types(kb.question_types)

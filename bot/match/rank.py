@@ -89,7 +89,7 @@ def rank(index: MatchIndex, query: Query, limit: int, coverage_weight: float) ->
         sim = similarity(query, indexed)
         cov = coverage(index, query, indexed)
         score = coverage_weight * cov + (1.0 - coverage_weight) * sim
-        missing = tuple(word for word in query.words if not knows(indexed, word) and is_anchor(word))
+        missing = tuple(word for word in query.words if not knows(indexed, word) and is_anchor(word, index.kb.places))
         facts = missing_types(query.asked, indexed.answer_plain)
         candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing, facts))
     candidates.sort(key=lambda candidate: (-candidate.score, -candidate.bm25))

@@ -29,9 +29,12 @@ def _proper_nouns() -> frozenset[str]:
     return frozenset(words)
 
 
-def is_anchor(word: str) -> bool:
-    """A number, or a proper noun (also with an administrative suffix: 深圳市, 杭州)."""
+def is_anchor(word: str, places: frozenset[str] = frozenset()) -> bool:
+    """A number, a listed place, or a proper noun (also with an administrative suffix: 深圳市)."""
     if _NUMBER.search(word):
         return True
+    bare = word[:-1] if len(word) > 2 and word[-1] in "市省县区" else word
+    if word in places or bare in places:
+        return True
     nouns = _proper_nouns()
-    return word in nouns or (len(word) > 2 and word[-1] in "市省县区" and word[:-1] in nouns)
+    return word in nouns or bare in nouns
