@@ -1,0 +1,222 @@
+"""Running the app: the pieces wired together once, then served over HTTP or Socket Mode.
+
+HTTP: a threaded WSGI server (stdlib) with bolt's WSGI adapter at POST /slack/events and GET /healthz.
+The same `wsgi_app` runs under any WSGI server (e.g. gunicorn) if a host prefers one.
+Socket Mode: bolt's SocketModeHandler over slack_sdk's built-in WebSocket client (no public URL needed).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from socketserver import ThreadingMixIn
+from typing import Any
+from urllib.error import URLError
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+from sqlalchemy import Engine, make_url, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import ConfigError, Settings
+from bot.db import make_engine
+from bot.kb.store import KnowledgeStore
+from bot.slack import store as _tables  # noqa: F401  (registers the Slack tables on Base)
+from bot.slack.app import build_app
+from bot.slack.client import make_web_client
+from bot.slack.service import PolicyService
+from bot.slack.store import SlackStore, ensure_tables
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+
+class StartupError(RuntimeError):
+    """The app cannot start; the message is one line for the operator."""
+
+
+def check_slack_settings(settings: Settings, socket_mode: bool) -> None:
+    """The Slack credentials the chosen mode needs, with where to find each; ConfigError if missing."""
+    token = settings.slack_bot_token
+    if not token:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-...) from the app's "
+            "OAuth & Permissions page"
+        )
+    if not token.startswith("xoxb-"):
+        raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+    if socket_mode:
+        if not (settings.slack_app_token or "").startswith("xapp-"):
+            raise ConfigError(
+                "SLACK_APP_TOKEN must be an app-level token starting with xapp- "
+                "(Basic Information > App-Level Tokens, scope connections:write)"
+            )
+    elif not settings.slack_signing_secret:
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from the app's Basic Information page "
+            "(or set SLACK_APP_TOKEN to use Socket Mode)"
+        )
+
+
+def redact(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable URL>"
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: KnowledgeStore
+    engine: Engine
+    db: SlackStore
+    policy: PolicyService
+    client: WebClient
+    app: App
+
+    def wsgi_app(self) -> Callable[..., Iterable[bytes]]:
+        return make_wsgi_app(self.app, self.health)
+
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        """Liveness for GET /healthz: the knowledge base is loaded and the database answers."""
+        answerer = self.store.answerer()
+        report: dict[str, Any] = {"entries": len(answerer.kb.entries), "kb_errors": len(self.store.errors)}
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            report["database"] = "ok"
+        except SQLAlchemyError as exc:
+            report["database"] = _first_line(exc)
+            return False, report
+        return True, report
+
+
+def open_database(url: str) -> Engine:
+    try:
+        engine = make_engine(url)
+        ensure_tables(engine)
+    except (SQLAlchemyError, ImportError, OSError) as exc:
+        raise StartupError(f"cannot use the database {redact(url)}: {_first_line(exc)}") from None
+    return engine
+
+
+def create_runtime(
+    settings: Settings,
+    store: KnowledgeStore,
+    *,
+    client: WebClient | None = None,
+    token_verification: bool = True,
+) -> Runtime:
+    """Database (tables created if missing), Web API client, service and bolt App; StartupError if the
+    database cannot be opened or Slack rejects the token (one line each)."""
+    engine = open_database(settings.database_url)
+    db = SlackStore(engine)
+    try:
+        db.prune_claims()
+    except SQLAlchemyError as exc:
+        log.warning("could not prune old event claims: %s", _first_line(exc))
+    policy = PolicyService(settings, store, db)
+    client = client or make_web_client(settings)
+    try:
+        app = build_app(settings, policy, client, token_verification=token_verification)
+    except BoltError as exc:
+        raise StartupError(f"Slack did not accept SLACK_BOT_TOKEN ({settings.slack_api_url}): {exc}") from None
+    except (URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise StartupError(f"cannot reach the Slack Web API at {settings.slack_api_url}: {reason}") from None
+    return Runtime(settings, store, engine, db, policy, client, app)
+
+
+# ---------------------------------------------------------------------------- HTTP
+
+
+def make_wsgi_app(app: App, health: Callable[[], tuple[bool, dict[str, Any]]]) -> Callable[..., Iterable[bytes]]:
+    """POST /slack/events to bolt, GET /healthz to `health`, anything else 404."""
+    bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            try:
+                ok, report = health()
+            except Exception as exc:  # a health check must answer, not crash
+                ok, report = False, {"error": repr(exc)}
+            body = json.dumps({"ok": ok, **report}).encode()
+            start_response(
+                "200 OK" if ok else "503 Service Unavailable",
+                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+            )
+            return [body]
+        return bolt(environ, start_response)
+
+    return application
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s - %s", self.address_string(), format % args)
+
+
+def make_http_server(wsgi_app: Callable[..., Iterable[bytes]], host: str, port: int) -> WSGIServer:
+    """A threaded stdlib WSGI server (port 0: a free port; see `server.server_port`)."""
+    return make_server(host, port, wsgi_app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+
+
+def serve_http(runtime: Runtime, host: str, port: int) -> None:
+    """Serve until SIGTERM/SIGINT, then stop cleanly (a platform stopping the dyno sends SIGTERM)."""
+    try:
+        server = make_http_server(runtime.wsgi_app(), host, port)
+    except OSError as exc:
+        raise StartupError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+    def stop(signum: int, _frame: Any) -> None:
+        log.info("signal %d: shutting down", signum)
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info(
+        "listening on http://%s:%d%s (health: %s), %d entries, database %s",
+        host,
+        server.server_port,
+        EVENTS_PATH,
+        HEALTH_PATH,
+        len(runtime.store.answerer().kb.entries),
+        redact(runtime.settings.database_url),
+    )
+    try:
+        server.serve_forever(poll_interval=0.5)
+    finally:
+        server.server_close()
+
+
+def serve_socket_mode(runtime: Runtime) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    handler = SocketModeHandler(runtime.app, runtime.settings.slack_app_token)
+    log.info(
+        "connecting over Socket Mode, %d entries, database %s",
+        len(runtime.store.answerer().kb.entries),
+        redact(runtime.settings.database_url),
+    )
+    handler.start()  # blocks; Ctrl-C / SIGTERM end the process
