@@ -32,8 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "deadlines",
         help="list upcoming deadlines, or export them as iCalendar (--ics)",
-        description="The occurrences of the deadlines in knowledge/deadlines.yaml from today (or --now) "
-        "on, skipping those marked done. --ics writes them as an iCalendar file to import into a calendar.",
+        description="The occurrences of the deadlines in knowledge/deadlines.yaml from today (or --now)\n"
+        "on, skipping those marked done. --ics writes them as an iCalendar file to import into a\n"
+        "calendar: one all-day event per occurrence, with an alarm per reminder day.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -38,9 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "digest",
         help="show or send the deadline digest",
-        description="The deadline digest for a moment: per channel, what is due soon and what is overdue "
-        "(not marked done). By default it is printed; --send posts it through the Slack Web API, each "
-        "reminder once however often it runs.",
+        description="The deadline digest for a moment: per channel, what is due soon and what is\n"
+        "overdue (not marked done). By default it is printed; --send posts it through the\n"
+        "Slack Web API, each reminder once however often (and from however many processes) it runs.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
