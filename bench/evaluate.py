@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from bot.engine import Answerer  # noqa: E402
 from bot.kb.loader import KnowledgeBase  # noqa: E402
 from bot.kb.store import build_answerer  # noqa: E402
-from bot.match.decide import MatchParams  # noqa: E402
+from bot.match.params import MatchParams  # noqa: E402
 from bot.text.normalize import to_simplified  # noqa: E402
 
 # An answer function: question -> (answer text or None when refused, entry id or None)

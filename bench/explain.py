@@ -28,10 +28,10 @@ def main() -> int:
             f"\n{question}\n  canonical: {query.text}\n  words: "
             + " ".join(f"{w}({index.idf(w):.1f})" for w in query.words)
         )
-        for c in rank(index, query, answerer.params.candidates, answerer.params.coverage_weight)[:5]:
+        for c in rank(index, query, answerer.params)[:5]:
             missing = [w for w in query.words if w not in c.indexed.vocabulary and w not in c.indexed.full_text]
             print(
-                f"  {c.score:.3f} cov={c.coverage:.2f} sim={c.similarity:.2f} bm25={c.bm25:5.1f} "
+                f"  {c.score:.3f} cov={c.coverage:.2f} foc={c.focus:.2f} sim={c.similarity:.2f} bm25={c.bm25:5.1f} "
                 f"{c.indexed.entry.id:<32} missing={missing}"
             )
         print("  ->", answerer.ask(question).entry_id)

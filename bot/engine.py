@@ -7,8 +7,9 @@ from collections.abc import Callable
 from bot.answer import Answer, Outcome, SourceQuote, Suggestion
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import FaqEntry
-from bot.match.decide import MatchParams, choose, suggestions
+from bot.match.decide import choose, suggestions
 from bot.match.index import MatchIndex
+from bot.match.params import MatchParams
 from bot.match.rank import Candidate, prepare, rank
 from bot.text.normalize import normalise_query, to_traditional
 
@@ -28,7 +29,7 @@ class Answerer:
         if not query.has_content:
             return Answer(Outcome.NO_CONTENT, traditional=query.traditional)
         prepared = prepare(self.index, query.text)
-        candidates = rank(self.index, prepared, self.params.candidates, self.params.coverage_weight)
+        candidates = rank(self.index, prepared, self.params)
         best = choose(candidates, self.params)
         script = to_traditional if query.traditional else _same
         if best is not None:

@@ -21,7 +21,7 @@ from bot.kb.loader import (
 )
 from bot.kb.seeds import SeedLibrary
 from bot.match import cache
-from bot.match.decide import MatchParams
+from bot.match.params import MatchParams
 
 log = logging.getLogger(__name__)
 

@@ -2,22 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from bot.match.params import MatchParams
 from bot.match.rank import Candidate
-
-
-@dataclass(frozen=True)
-class MatchParams:
-    """Knobs of the matcher. Defaults were chosen on bench/devset.yaml with `bench/tune.py`."""
-
-    candidates: int = 20  # BM25 candidates re-ranked with rapidfuzz
-    coverage_weight: float = 0.5  # share of query-term coverage in the combined score
-    min_score: float = 0.55  # below this combined score we refuse
-    min_coverage: float = 0.6  # the best entry must explain this share of the question's meaning
-    min_similarity: float = 0.3  # ... and resemble one of its phrasings at least this much
-    suggestion_min_score: float = 0.3  # weaker candidates are not worth suggesting
-    max_suggestions: int = 3
 
 
 def eligible(candidate: Candidate) -> bool:

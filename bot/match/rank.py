@@ -8,6 +8,7 @@ from rapidfuzz import fuzz
 
 from bot.match.answer_type import CompiledType, asked_types, missing_types
 from bot.match.index import IndexedEntry, MatchIndex
+from bot.match.params import MatchParams
 from bot.text.entities import is_anchor
 
 
@@ -30,6 +31,7 @@ class Candidate:
     bm25: float
     similarity: float  # best fuzzy similarity to one of the entry's phrasings, 0..1
     coverage: float  # IDF-weighted share of the question's words the entry knows, 0..1
+    focus: float  # IDF-weighted share of the entry's closest phrasing that the question says, 0..1
     score: float
     missing_anchors: tuple[str, ...] = ()  # places, organisations, numbers the entry never mentions
     missing_facts: tuple[str, ...] = ()  # kinds of fact asked for that the answer does not hold
@@ -81,16 +83,29 @@ def coverage(index: MatchIndex, query: Query, indexed: IndexedEntry) -> float:
     return known / total if total else 0.0
 
 
-def rank(index: MatchIndex, query: Query, limit: int, coverage_weight: float) -> list[Candidate]:
-    """Retrieve up to `limit` candidates by BM25 and order them by the combined score."""
+def focus(index: MatchIndex, query: Query, indexed: IndexedEntry) -> float:
+    """How much of one of the entry's phrasings the question says: among entries that all mention
+    三大改造, the one whose question is about little else than 三大改造 is the one asked about."""
+    best = 0.0
+    for words in indexed.phrasing_words:
+        weights = [(index.idf(word), word in query.compact) for word in words.split()]
+        total = sum(weight for weight, _ in weights)
+        if total:
+            best = max(best, sum(weight for weight, said in weights if said) / total)
+    return best
+
+
+def rank(index: MatchIndex, query: Query, params: MatchParams) -> list[Candidate]:
+    """Retrieve up to `params.candidates` entries by BM25 and order them by the combined score."""
     candidates = []
-    for position, bm25_score in index.retrieve(list(query.terms), limit):
+    for position, bm25_score in index.retrieve(list(query.terms), params.candidates):
         indexed = index.entries[position]
         sim = similarity(query, indexed)
         cov = coverage(index, query, indexed)
-        score = coverage_weight * cov + (1.0 - coverage_weight) * sim
+        foc = focus(index, query, indexed)
+        score = params.combine(cov, foc, sim)
         missing = tuple(word for word in query.words if not knows(indexed, word) and is_anchor(word, index.kb.places))
         facts = missing_types(query.asked, indexed.answer_plain)
-        candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing, facts))
+        candidates.append(Candidate(indexed, bm25_score, sim, cov, foc, score, missing, facts))
     candidates.sort(key=lambda candidate: (-candidate.score, -candidate.bm25))
     return candidates

@@ -11,6 +11,19 @@ STOPWORDS: frozenset[str] = frozenset(
     其 之 而 并 等 及其 所 为 以及 还是 或者 如果 那么 然后 现在 目前 一共 总共 到底 究竟
     那边 这边 多少钱 什么时候 啥时候 哪天 几时 来着 一般 大概 需要 应该 得 咋办 怎么办 是啥 是什么
     指的是 指什么 意思 含义 会上 会议上 会上说 讲话里 里说 文件里 文件中 原文 原文里 说过 说了
-    那次 这次 上面 那块 这块
+    那次 这次 上面 那块 这块 打算 准备 一遍 一下子
     """.split()  # noqa: SIM905 (a word list reads best as text)
+)
+
+# Interrogative phrases jieba does not keep whole (哪天 -> 哪/天): removed from the text before
+# segmentation, so their characters do not glue into a false word (天开 from 哪天开的).
+QUESTION_PHRASES: tuple[str, ...] = tuple(
+    sorted(
+        """
+        哪天 哪一天 哪年 哪一年 哪个月 几月几号 几号 什么时候 啥时候 几时 多久 多长时间 几年 多少年
+        多少钱 是什么 是啥 咋办 怎么办 怎么样 咋样 干啥 干什么 有哪些 哪几个 哪几家 哪几项
+        """.split(),  # noqa: SIM905
+        key=len,
+        reverse=True,
+    )
 )

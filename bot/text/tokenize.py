@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import jieba
 
 from bot.text.normalize import normalise
-from bot.text.stopwords import STOPWORDS
+from bot.text.stopwords import QUESTION_PHRASES, STOPWORDS
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -22,6 +22,7 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _SINGLE_CJK = re.compile(r"[\u3400-\u9fff]")
 # "三个", "几项", "两类": a count in words says how many, not what about.
 _COUNTING_WORD = re.compile(r"[一二三四五六七八九十几两]+[个项样种条类点件]")
+_QUESTION_PHRASE = re.compile("|".join(map(re.escape, QUESTION_PHRASES)))
 _USER_WORD_FREQ = 200_000  # high enough that jieba keeps KB terms whole
 
 
@@ -75,6 +76,7 @@ class Tokenizer:
         """
         words: list[str] = []
         run: list[str] = []
+        text = _QUESTION_PHRASE.sub(" ", text)
         for piece in [*self._jieba.cut(text, HMM=False), " "]:
             if _SINGLE_CJK.fullmatch(piece) and piece not in STOPWORDS:
                 run.append(piece)
