@@ -190,7 +190,10 @@ def send(
         admins=settings.bot_admins,
         documents=document_titles(settings),
     )
-    report = runner.run(now)
+    try:
+        report = runner.run(now)
+    except SQLAlchemyError as exc:
+        die(f"database error while sending (nothing is lost; run again): {str(exc).splitlines()[0]}", 1)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
