@@ -31,7 +31,7 @@ def main() -> int:
         for c in rank(index, query, answerer.params)[:5]:
             missing = [w for w in query.words if w not in c.indexed.vocabulary and w not in c.indexed.full_text]
             print(
-                f"  {c.score:.3f} cov={c.coverage:.2f} foc={c.focus:.2f} sim={c.similarity:.2f} bm25={c.bm25:5.1f} "
+                f"  {c.score:.3f} cov={c.coverage:.2f} sim={c.similarity:.2f} bm25={c.bm25:5.1f} "
                 f"{c.indexed.entry.id:<32} missing={missing}"
             )
         print("  ->", answerer.ask(question).entry_id)

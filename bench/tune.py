@@ -24,12 +24,12 @@ from bot.match.params import MatchParams  # noqa: E402
 from bot.match.rank import prepare, rank  # noqa: E402
 from bot.text.normalize import normalise_query  # noqa: E402
 
-WEIGHTS = [(c, f) for c in (0.3, 0.4, 0.5, 0.6) for f in (0.0, 0.1, 0.2, 0.3) if c + f <= 0.8]
+COVERAGE_WEIGHTS = [0.3, 0.4, 0.5, 0.6, 0.7]
 MIN_SCORES = [0.45, 0.5, 0.55, 0.6, 0.65, 0.7]
 MIN_COVERAGES = [0.5, 0.55, 0.6, 0.65, 0.7]
 MIN_SIMILARITIES = [0.0, 0.3, 0.4]
 
-Features = list[tuple[float, float, float, float, str]]  # coverage, focus, similarity, -bm25, answer
+Features = list[tuple[float, float, float, str]]  # coverage, similarity, bm25, answer
 
 
 def main() -> int:
@@ -46,7 +46,7 @@ def main() -> int:
     def features(question: str) -> Features:
         query = prepare(index, normalise_query(question).text)
         return [
-            (c.coverage, c.focus, c.similarity, -c.bm25, c.indexed.entry.answer)
+            (c.coverage, c.similarity, c.bm25, c.indexed.entry.answer)
             for c in rank(index, query, MatchParams())
             if not c.missing_anchors and not c.missing_facts  # hard rules, not thresholds
         ]
@@ -57,18 +57,18 @@ def main() -> int:
     def decide(cands: Features, p: MatchParams) -> str | None:
         if not cands:
             return None
-        cov, foc, sim, _, answer = min(cands, key=lambda c: (-p.combine(c[0], c[1], c[2]), c[3]))
-        ok = p.combine(cov, foc, sim) >= p.min_score and cov >= p.min_coverage and sim >= p.min_similarity
+        cov, sim, _, answer = min(cands, key=lambda c: (-p.combine(c[0], c[1]), -c[2]))
+        score = p.combine(cov, sim)
+        ok = score >= p.min_score and cov >= p.min_coverage and sim >= p.min_similarity
         return answer if ok else None
 
     results = []
-    for (cw, fw), min_score, min_cov, min_sim in itertools.product(
-        WEIGHTS, MIN_SCORES, MIN_COVERAGES, MIN_SIMILARITIES
+    for cw, min_score, min_cov, min_sim in itertools.product(
+        COVERAGE_WEIGHTS, MIN_SCORES, MIN_COVERAGES, MIN_SIMILARITIES
     ):
         p = replace(
             MatchParams(),
             coverage_weight=cw,
-            focus_weight=fw,
             min_score=min_score,
             min_coverage=min_cov,
             min_similarity=min_sim,
@@ -78,9 +78,16 @@ def main() -> int:
             answer = decide(cands, p)
             correct += answer is not None and all(f in fact_form(answer) for f in facts)
         refused = sum(decide(cands, p) is None for cands in out_scope)
-        results.append((correct / len(in_scope), refused / len(out_scope), cw, fw, min_score, min_cov, min_sim))
+        results.append((correct / len(in_scope), refused / len(out_scope), cw, min_score, min_cov, min_sim))
     results.sort(key=lambda r: -(r[0] + r[1]))
-    header = ("coverage_w", "focus_w", "min_score", "min_coverage", "min_similarity", "facts-correct", "refused")
+    header = (
+        "coverage_w",
+        "min_score",
+        "min_coverage",
+        "min_similarity",
+        "facts-correct",
+        "refused",
+    )
     print(" ".join(f"{name:>14}" for name in header))
     for facts_rate, refusal, *setting in results[: args.top]:
         print(" ".join(f"{value:>14}" for value in setting), f"{facts_rate:>14.1%} {refusal:>14.1%}")

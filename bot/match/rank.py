@@ -31,7 +31,6 @@ class Candidate:
     bm25: float
     similarity: float  # best fuzzy similarity to one of the entry's phrasings, 0..1
     coverage: float  # IDF-weighted share of the question's words the entry knows, 0..1
-    focus: float  # IDF-weighted share of the entry's closest phrasing that the question says, 0..1
     score: float
     missing_anchors: tuple[str, ...] = ()  # places, organisations, numbers the entry never mentions
     missing_facts: tuple[str, ...] = ()  # kinds of fact asked for that the answer does not hold
@@ -83,18 +82,6 @@ def coverage(index: MatchIndex, query: Query, indexed: IndexedEntry) -> float:
     return known / total if total else 0.0
 
 
-def focus(index: MatchIndex, query: Query, indexed: IndexedEntry) -> float:
-    """How much of one of the entry's phrasings the question says: among entries that all mention
-    三大改造, the one whose question is about little else than 三大改造 is the one asked about."""
-    best = 0.0
-    for words in indexed.phrasing_words:
-        weights = [(index.idf(word), word in query.compact) for word in words.split()]
-        total = sum(weight for weight, _ in weights)
-        if total:
-            best = max(best, sum(weight for weight, said in weights if said) / total)
-    return best
-
-
 def rank(index: MatchIndex, query: Query, params: MatchParams) -> list[Candidate]:
     """Retrieve up to `params.candidates` entries by BM25 and order them by the combined score."""
     candidates = []
@@ -102,10 +89,9 @@ def rank(index: MatchIndex, query: Query, params: MatchParams) -> list[Candidate
         indexed = index.entries[position]
         sim = similarity(query, indexed)
         cov = coverage(index, query, indexed)
-        foc = focus(index, query, indexed)
-        score = params.combine(cov, foc, sim)
+        score = params.combine(cov, sim)
         missing = tuple(word for word in query.words if not knows(indexed, word) and is_anchor(word, index.kb.places))
         facts = missing_types(query.asked, indexed.answer_plain)
-        candidates.append(Candidate(indexed, bm25_score, sim, cov, foc, score, missing, facts))
+        candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing, facts))
     candidates.sort(key=lambda candidate: (-candidate.score, -candidate.bm25))
     return candidates
