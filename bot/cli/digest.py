@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -175,7 +174,6 @@ def send(
     from bot.schedule.deadlines_file import DeadlineStore
     from bot.slack.client import make_web_client
 
-    logging.getLogger("bot.schedule").setLevel(logging.INFO)
     try:
         ledger = open_ledger(settings, digest_settings)
     except SQLAlchemyError as exc:

@@ -25,7 +25,7 @@ from slack_sdk.errors import SlackApiError
 from bot.kb.issues import Issue
 from bot.schedule.blocks import METADATA_EVENT, digest_blocks, digest_text, metadata
 from bot.schedule.deadlines_file import DeadlineStore
-from bot.schedule.digest import ChannelDigest, DigestItem, LedgerKey, build_digest
+from bot.schedule.digest import ChannelDigest, DigestItem, build_digest
 from bot.schedule.ledger import Claim, Ledger
 from bot.schedule.settings import DigestSettings
 
@@ -217,7 +217,3 @@ def channel_digest_names(digest: list[ChannelDigest], channel: str) -> list[str]
         if channel_digest.channel == channel:
             return list(channel_digest.logical)
     return []
-
-
-def keys_of(items: list[DigestItem], channel: str) -> list[LedgerKey]:
-    return [item.key(channel) for item in items]
