@@ -45,12 +45,29 @@ class YamlSyntaxError(ValueError):
         self.message = message
 
 
+class _ValueError(Exception):
+    """A scalar YAML accepts but cannot construct (a date such as 2020-13-01), with its line."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _construct(loader: Any, node: yaml.Node) -> Any:
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.YAMLError:
+        raise
+    except Exception as exc:
+        raise _ValueError(node.start_mark.line + 1, f"cannot read value {node.value!r}: {exc}") from None
+
+
 def _to_python(node: yaml.Node, loc: Path_, lines: dict[Path_, int], loader: Any) -> Any:
     lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _construct(loader, key_node)
             if isinstance(key, list):
                 key = tuple(key)
             lines[(*loc, key)] = key_node.start_mark.line + 1
@@ -59,7 +76,7 @@ def _to_python(node: yaml.Node, loc: Path_, lines: dict[Path_, int], loader: Any
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(item, (*loc, index), lines, loader) for index, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    return _construct(loader, node)
 
 
 def load_yaml_with_lines(path: Path) -> LoadedYaml:
@@ -78,6 +95,8 @@ def load_yaml_with_lines(path: Path) -> LoadedYaml:
         raise YamlSyntaxError(path, line, str(exc.problem or exc).strip()) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(path, 1, str(exc).strip()) from None
+    except _ValueError as exc:
+        raise YamlSyntaxError(path, exc.line, str(exc)) from None
     finally:
         loader.dispose()
     return LoadedYaml(path=path, data=data, lines=lines)

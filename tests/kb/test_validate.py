@@ -142,3 +142,12 @@ def test_seeds_are_verbatim_copies_of_the_shared_documents():
     shared_texts = {p.read_bytes() for p in shared.glob("*.txt")}
     ours = {p.read_bytes() for p in DEFAULT_SEEDS_DIR.glob("*.txt")}
     assert ours == shared_texts
+
+
+def test_value_yaml_cannot_construct_reports_its_line(tmp_path, capsys):
+    kb_dir = copy_knowledge(tmp_path)
+    path = write_faq(kb_dir, "baddate.yaml", "entries:\n  - id: a\n    question: q\n    answer: 2020-13-01\n")
+    code, _, err = validate(capsys, str(path))
+    assert code == 1
+    assert f"{path}:4:" in err and "2020-13-01" in err
+    assert "Traceback" not in err
