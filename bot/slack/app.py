@@ -26,6 +26,19 @@ log = logging.getLogger(__name__)
 LISTENER_WORKERS = 16  # answering is quick; the threads mostly wait on the Web API
 
 
+class _SameTokenWarningFilter(logging.Filter):
+    """bolt reads SLACK_BOT_TOKEN from the environment itself and warns that it is unused when a client is
+    given; our client carries that same token (from Settings), so the warning is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+_BOLT_APP_LOGGER = logging.getLogger("slack_bolt.App")
+if not any(isinstance(f, _SameTokenWarningFilter) for f in _BOLT_APP_LOGGER.filters):
+    _BOLT_APP_LOGGER.addFilter(_SameTokenWarningFilter())
+
+
 def build_app(
     settings: Settings,
     policy: PolicyService,

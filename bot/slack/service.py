@@ -203,6 +203,12 @@ class PolicyService:
         except Exception:
             log.exception("could not remember thread %s/%s", channel, thread_ts)
 
+    def forget_thread(self, channel: str, thread_ts: str) -> None:
+        try:
+            self.db.forget_thread(channel, thread_ts)
+        except Exception:
+            log.exception("could not forget thread %s/%s", channel, thread_ts)
+
     # ------------------------------------------------------------------ posting
 
     def post(

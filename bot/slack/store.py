@@ -160,6 +160,10 @@ class SlackStore:
         except IntegrityError:
             pass  # already known
 
+    def forget_thread(self, channel: str, thread_ts: str) -> None:
+        with Session(self.engine) as session, session.begin():
+            session.execute(delete(BotThread).where(BotThread.channel == channel, BotThread.thread_ts == thread_ts))
+
     def in_thread(self, channel: str, thread_ts: str) -> bool:
         with Session(self.engine) as session:
             found = session.get(BotThread, (channel, thread_ts))

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.answer import Answer, Outcome
 from bot.engine import Answerer
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_app import RunningApp, running_app, shipped_store
@@ -22,3 +23,26 @@ def slack_app(fake_slack: FakeSlack, tmp_path) -> Iterator[RunningApp]:  # type:
 def answerer() -> Answerer:
     """The core on the shipped knowledge base: tests compute what the Slack app should say from it."""
     return shipped_store().answerer()
+
+
+OFF_TOPIC = ["火星移民签证怎么办理", "明天北京下雨吗", "怎么申请去南极科考的补贴", "足球世界杯冠军是谁"]
+
+
+@pytest.fixture(scope="session")
+def answered_question(answerer: Answerer) -> tuple[str, Answer]:
+    """A question the core answers (an entry's own canonical question)."""
+    for entry in answerer.kb.entries:
+        answer = answerer.ask(entry.question)
+        if answer.matched and answer.entry_id == entry.id:
+            return entry.question, answer
+    raise AssertionError("no entry answers its own question")
+
+
+@pytest.fixture(scope="session")
+def refused_question(answerer: Answerer) -> tuple[str, Answer]:
+    """A question the core refuses, with at least one suggestion."""
+    for question in OFF_TOPIC:
+        answer = answerer.ask(question)
+        if answer.outcome is Outcome.REFUSED and answer.suggestions:
+            return question, answer
+    raise AssertionError("none of the off-topic questions is refused with suggestions")

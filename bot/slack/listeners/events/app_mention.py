@@ -24,8 +24,12 @@ def app_mention_callback(
     thread_ts = event.get("thread_ts") or event["ts"]
     text = strip_mention(event.get("text") or "", context.bot_user_id)
     reply = policy.reply(text, surface="mention", channel=channel, user=event.get("user"))
+    # Remembered before posting, so a reply typed the moment the answer appears counts as a follow-up.
+    known = policy.in_bot_thread(channel, thread_ts)
+    if not known:
+        policy.remember_thread(channel, thread_ts)
     posted = policy.post(
         client, channel=channel, thread_ts=thread_ts, message=reply.message, event_id=body.get("event_id")
     )
-    if posted:
-        policy.remember_thread(channel, thread_ts)
+    if not posted and not known:
+        policy.forget_thread(channel, thread_ts)  # the bot is not in that thread after all
