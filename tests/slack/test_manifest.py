@@ -1,0 +1,54 @@
+"""manifest.json declares what the listeners need, so a workspace installs the app in one step."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MANIFEST = json.loads((ROOT / "manifest.json").read_text(encoding="utf-8"))
+
+# The scope each subscribed event needs.
+EVENT_SCOPES = {
+    "app_mention": "app_mentions:read",
+    "app_home_opened": None,
+    "message.channels": "channels:history",
+    "message.groups": "groups:history",
+    "message.im": "im:history",
+    "message.mpim": "mpim:history",
+}
+
+
+def test_events_and_their_scopes_are_declared() -> None:
+    events = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
+    scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    assert {"app_mention", "app_home_opened", "message.im", "message.channels"} <= events
+    for event in events:
+        needed = EVENT_SCOPES[event]
+        assert needed is None or needed in scopes, f"{event} needs {needed}"
+    assert {"chat:write", "commands"} <= scopes
+
+
+def test_app_home_slash_command_and_interactivity_are_on() -> None:
+    features = MANIFEST["features"]
+    assert features["app_home"]["home_tab_enabled"] and features["app_home"]["messages_tab_enabled"]
+    assert [c["command"] for c in features["slash_commands"]] == ["/policy"]
+    assert MANIFEST["settings"]["interactivity"]["is_enabled"]
+
+
+def test_every_url_is_the_events_path() -> None:
+    urls = [
+        MANIFEST["settings"]["event_subscriptions"]["request_url"],
+        MANIFEST["settings"]["interactivity"]["request_url"],
+        *(c["url"] for c in MANIFEST["features"]["slash_commands"]),
+    ]
+    assert all(url.startswith("https://") and url.endswith("/slack/events") for url in urls)
+
+
+def test_description_fits_slacks_limits() -> None:
+    info = MANIFEST["display_information"]
+    assert len(info["name"]) <= 35 and len(info["description"]) <= 140
+
+
+def test_procfile_runs_http_mode() -> None:
+    assert (ROOT / "Procfile").read_text().strip() == "web: python -m bot serve --http"
