@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import signal
 import threading
 from collections.abc import Callable, Iterable
@@ -37,6 +38,7 @@ from bot.slack.store import SlackStore, ensure_tables
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 HEALTH_PATH = "/healthz"
 
 
@@ -65,6 +67,11 @@ def check_slack_settings(settings: Settings, socket_mode: bool) -> None:
             "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from the app's Basic Information page "
             "(or set SLACK_APP_TOKEN to use Socket Mode)"
         )
+    for admin in sorted(settings.bot_admins):
+        if not _USER_ID.match(admin):
+            raise ConfigError(
+                f"BOT_ADMINS must be Slack user IDs such as U012AB3CDE (profile > ... > Copy member ID), got {admin!r}"
+            )
 
 
 def redact(url: str) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -42,6 +44,9 @@ _QUESTION_MARKERS = re.compile(
 )
 
 
+PRUNE_EVERY = 24 * 3600.0  # seconds
+
+
 def parse_command(text: str) -> str | None:
     """'help', 'reload' or 'stats' when the whole message is one of those words; None for a question."""
     plain = from_slack(text).strip().strip("/").strip().lower()
@@ -72,6 +77,8 @@ class PolicyService:
         self.settings = settings
         self.store = store
         self.db = db
+        self._pruned_at = time.monotonic()
+        self._prune_lock = threading.Lock()
 
     # ------------------------------------------------------------------ answering
 
@@ -186,7 +193,20 @@ class PolicyService:
             return False
         if not claimed:
             log.info("event %s: already handled (retry or duplicate), skipped", body.get("event_id"))
+        self._prune_now_and_then()
         return claimed
+
+    def _prune_now_and_then(self) -> None:
+        """Forget week-old claims once a day, so a long-running process keeps the table small."""
+        if time.monotonic() - self._pruned_at < PRUNE_EVERY or not self._prune_lock.acquire(blocking=False):
+            return
+        try:
+            self._pruned_at = time.monotonic()
+            self.db.prune_claims()
+        except Exception:
+            log.exception("could not prune old event claims")
+        finally:
+            self._prune_lock.release()
 
     # ------------------------------------------------------------------ threads
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import socket
@@ -56,6 +57,7 @@ def free_port() -> int:
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "PORT": "http"}, "PORT must be a number"),
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "slack.com"}, "SLACK_API_URL"),
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "DATABASE_URL": "nonsense"}, "DATABASE_URL"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "BOT_ADMINS": "U012AB3CDE,@alice"}, "BOT_ADMINS"),
     ],
 )
 def test_bad_settings_give_one_error_line_and_a_non_zero_exit(env: dict[str, str], expected: str) -> None:
@@ -146,3 +148,42 @@ def test_unanswered_on_an_empty_database(
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/empty.db")
     assert main(["unanswered"]) == 0
     assert "No unanswered questions" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "mode"),
+    [
+        ({"SLACK_APP_TOKEN": "xapp-1-A1-1-abc"}, [], "socket"),
+        ({"SLACK_APP_TOKEN": "xapp-1-A1-1-abc", "SLACK_SIGNING_SECRET": "s"}, ["--http"], "http"),
+        ({"SLACK_SIGNING_SECRET": "s"}, [], "http"),
+    ],
+)
+def test_serve_uses_socket_mode_when_an_app_token_is_set(
+    fake_slack: FakeSlack,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    args: list[str],
+    mode: str,
+) -> None:
+    from bot.slack import server
+
+    for name in SLACK_ENV:
+        monkeypatch.delenv(name, raising=False)
+    values = {
+        "SLACK_BOT_TOKEN": sr.BOT_TOKEN,
+        "SLACK_API_URL": fake_slack.url,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/bot.db",
+        **env,
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    for name in ("", "slack_bolt", "slack_sdk", "bm25s", "jieba"):  # serve sets log levels; restore them after
+        logger = logging.getLogger(name or None)
+        monkeypatch.setattr(logger, "level", logger.level)
+    chosen: list[str] = []
+    monkeypatch.setattr(server, "serve_socket_mode", lambda runtime: chosen.append("socket"))
+    monkeypatch.setattr(server, "serve_http", lambda runtime, host, port: chosen.append("http"))
+    monkeypatch.setattr("bot.kb.store.KnowledgeStore.watch", lambda self, interval=2.0: None)
+    assert main(["serve", "--no-digests", *args]) == 0
+    assert chosen == [mode]
