@@ -40,8 +40,10 @@ def ensure_tables(engine: Engine, attempts: int = 5) -> None:
         try:
             init_db(engine)
             return
-        except SQLAlchemyError:
-            if attempt == attempts - 1:
+        except SQLAlchemyError as exc:
+            # another process creating the same tables: SQLite / Postgres wordings
+            racing = any(words in str(exc) for words in ("already exists", "duplicate key", "database is locked"))
+            if not racing or attempt == attempts - 1:
                 raise
             time.sleep(0.2 * (attempt + 1))
 

@@ -12,14 +12,18 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from slack_sdk.http_retry import builtin_handlers
+from slack_sdk.http_retry import handler as retry_handler
 
 from bot.__main__ import main
 from bot.db import make_engine
 from bot.slack.store import SlackStore, ensure_tables
 from tests.support import slack_requests as sr
 from tests.support.fake_slack import FakeSlack
+from tests.support.slack_app import shipped_store
 
 ROOT = Path(__file__).resolve().parents[2]
 SLACK_ENV = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "PORT", "DATABASE_URL", "SLACK_API_URL")
@@ -47,37 +51,83 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.parametrize(
-    ("env", "expected"),
-    [
-        ({}, "SLACK_BOT_TOKEN is not set"),
-        ({"SLACK_BOT_TOKEN": "xoxp-user-token", "SLACK_SIGNING_SECRET": "s"}, "must be a bot token"),
-        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is not set"),
-        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN must be an app-level token"),
-        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "PORT": "http"}, "PORT must be a number"),
-        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "slack.com"}, "SLACK_API_URL"),
-        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "DATABASE_URL": "nonsense"}, "DATABASE_URL"),
-        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "BOT_ADMINS": "U012AB3CDE,@alice"}, "BOT_ADMINS"),
-    ],
-)
-def test_bad_settings_give_one_error_line_and_a_non_zero_exit(env: dict[str, str], expected: str) -> None:
-    result = run_serve(**env)
-    assert result.returncode != 0
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
+BAD_SETTINGS = [
+    ({}, "SLACK_BOT_TOKEN is not set"),
+    ({"SLACK_BOT_TOKEN": "xoxp-user-token", "SLACK_SIGNING_SECRET": "s"}, "must be a bot token"),
+    ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is not set"),
+    ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN must be an app-level token"),
+    ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "PORT": "http"}, "PORT must be a number"),
+    ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "slack.com"}, "SLACK_API_URL"),
+    ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "DATABASE_URL": "nonsense"}, "DATABASE_URL"),
+    ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "BOT_ADMINS": "U012AB3CDE,@alice"}, "BOT_ADMINS"),
+]
+
+
+def serve_in_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env: dict[str, str]
+) -> tuple[int, list[str]]:
+    """`python -m bot serve` in this process (the knowledge base already loaded); (exit code, stderr lines)."""
+    from bot.cli import serve
+
+    for name in SLACK_ENV:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    for name in ("", "slack_bolt", "slack_sdk", "bm25s", "jieba"):  # serve sets log levels; restore them after
+        logger = logging.getLogger(name or None)
+        monkeypatch.setattr(logger, "level", logger.level)
+    monkeypatch.setattr(serve, "open_store", lambda settings: shipped_store())
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--no-digests"])
+    return int(exited.value.code or 0), capsys.readouterr().err.strip().splitlines()
+
+
+@pytest.mark.parametrize(("env", "expected"), BAD_SETTINGS)
+def test_bad_settings_give_one_error_line_and_a_non_zero_exit(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env: dict[str, str], expected: str
+) -> None:
+    code, lines = serve_in_process(monkeypatch, capsys, env)
+    assert code != 0
+    assert len(lines) == 1, lines
     assert lines[0].startswith("error: ") and expected in lines[0]
 
 
-def test_unusable_database_and_rejected_token_give_one_line(fake_slack: FakeSlack, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("env", "expected"), [BAD_SETTINGS[0], BAD_SETTINGS[4]])
+def test_bad_settings_in_a_real_process_print_no_traceback(env: dict[str, str], expected: str) -> None:
+    result = run_serve(**env)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0], result.stderr
+
+
+def test_unusable_database_and_rejected_token_give_one_line(
+    fake_slack: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     base = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": fake_slack.url}
-    result = run_serve(**base, DATABASE_URL=f"sqlite:///{tmp_path}/missing/dir/bot.db")
-    assert result.returncode != 0 and "cannot use the database" in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    code, lines = serve_in_process(
+        monkeypatch, capsys, {**base, "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/bot.db"}
+    )
+    assert code != 0 and len(lines) == 1 and "cannot use the database" in lines[0], lines
 
     fake_slack.error("auth.test", "invalid_auth", times=None)
-    result = run_serve(**base, DATABASE_URL=f"sqlite:///{tmp_path}/bot.db")
-    assert result.returncode != 0 and "invalid_auth" in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    code, lines = serve_in_process(monkeypatch, capsys, {**base, "DATABASE_URL": f"sqlite:///{tmp_path}/bot.db"})
+    assert code != 0 and len(lines) == 1 and "invalid_auth" in lines[0], lines
+
+    # Nobody listening: the client retries connection errors with back-off (not slept here), then gives up.
+    no_sleep = SimpleNamespace(sleep=lambda seconds: None)
+    monkeypatch.setattr(builtin_handlers, "time", no_sleep)
+    monkeypatch.setattr(retry_handler, "time", no_sleep)
+    code, lines = serve_in_process(
+        monkeypatch,
+        capsys,
+        {
+            **base,
+            "SLACK_API_URL": f"http://127.0.0.1:{free_port()}/api/",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/bot.db",
+        },
+    )
+    assert code != 0 and len(lines) == 1 and "cannot reach the Slack Web API" in lines[0], lines
 
 
 def test_serve_runs_http_with_healthz_and_answers_signed_events(fake_slack: FakeSlack, tmp_path: Path) -> None:
@@ -178,12 +228,13 @@ def test_serve_uses_socket_mode_when_an_app_token_is_set(
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)
-    for name in ("", "slack_bolt", "slack_sdk", "bm25s", "jieba"):  # serve sets log levels; restore them after
+    for name in ("", "slack_bolt", "slack_sdk", "bm25s", "jieba"):
         logger = logging.getLogger(name or None)
         monkeypatch.setattr(logger, "level", logger.level)
+    monkeypatch.setattr("bot.cli.serve.open_store", lambda settings: shipped_store())
     chosen: list[str] = []
     monkeypatch.setattr(server, "serve_socket_mode", lambda runtime: chosen.append("socket"))
     monkeypatch.setattr(server, "serve_http", lambda runtime, host, port: chosen.append("http"))
-    monkeypatch.setattr("bot.kb.store.KnowledgeStore.watch", lambda self, interval=2.0: None)
+    monkeypatch.setattr(shipped_store(), "watch", lambda interval=2.0: None)
     assert main(["serve", "--no-digests", *args]) == 0
     assert chosen == [mode]
