@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         fail(str(exc))
     logging.getLogger().setLevel(logging.INFO)
-    for noisy in ("slack_bolt", "slack_sdk", "bm25s", "jieba"):  # bm25s sets its own logger to DEBUG
+    for noisy in ("slack_bolt", "slack_sdk", "jieba"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     store = open_store(settings)
     store.watch()

@@ -6,6 +6,7 @@ comparisons against a bounded number of candidates.
 
 from __future__ import annotations
 
+import logging
 import math
 import unicodedata
 from collections import Counter
@@ -20,6 +21,8 @@ from bot.match.answer_type import compile_types
 from bot.match.typos import HomophoneRepairer
 from bot.text.normalize import normalise, to_simplified
 from bot.text.tokenize import Tokenizer
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import and logs every index build
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class MatchIndex:
         self.entries = tuple(self._index_entry(entry) for entry in kb.entries)
         self.question_types = compile_types(kb.question_types)
         self.word_idf = self._word_idf()
-        self.unknown_word_idf = 1.0  # a word the KB never uses is weak evidence (anchors are ruled on apart)
+        self.unknown_word_idf = 1.5  # a word the KB never uses is weak evidence (anchors are ruled on apart)
         term_counts = Counter(word for indexed in self.entries for word in indexed.vocabulary)
         term_counts.update({term: 1 for term in self.tokenizer.synonym_terms if term not in term_counts})
         self.repairer = HomophoneRepairer(term_counts, self.tokenizer.segment)

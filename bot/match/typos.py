@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 
 from pypinyin import Style, lazy_pinyin
 
+from bot.text.stopwords import STOPWORDS
+
 MIN_TERM_CHARS = 2
 MAX_TERM_CHARS = 6
 
@@ -129,8 +131,9 @@ class HomophoneRepairer:
                 term = table.get(sound[i : i + length])
                 if not term or term == window:
                     continue
-                differing = sum(a != b for a, b in zip(window, term, strict=True))
+                differing = [a for a, b in zip(window, term, strict=True) if a != b]
                 broken = any(position in alone for position in range(i, i + length))
-                if differing <= max(1, length // 3) and broken:
+                # A function word (国家对 vs 国家队) is what the user meant, not a slip.
+                if len(differing) <= max(1, length // 3) and broken and not STOPWORDS.intersection(differing):
                     return term
         return None

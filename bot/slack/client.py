@@ -14,12 +14,19 @@ from bot.config import Settings
 MAX_RETRIES = 3
 
 
+class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
+    """slack_sdk's handler retries only 500 and 503; a 502 or 504 from a proxy is as transient."""
+
+    def _can_retry(self, *, state, request, response=None, error=None) -> bool:  # type: ignore[no-untyped-def]
+        return response is not None and 500 <= response.status_code <= 599
+
+
 def retry_handlers() -> list:
     """429 honours Retry-After; 5xx and connection errors back off exponentially."""
     return [
         ConnectionErrorRetryHandler(max_retry_count=MAX_RETRIES),
         RateLimitErrorRetryHandler(max_retry_count=MAX_RETRIES),
-        ServerErrorRetryHandler(max_retry_count=MAX_RETRIES),
+        AnyServerErrorRetryHandler(max_retry_count=MAX_RETRIES),
     ]
 
 

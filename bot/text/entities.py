@@ -1,4 +1,4 @@
-"""Words that name a specific thing (a place, an organisation, a year or figure).
+"""Words that name a specific thing (a place, a year or figure).
 
 A question that names such a thing is about it: an entry that never mentions it cannot answer it,
 however similar the rest of the wording (深圳 vs 天津, 2030 vs 2027).
@@ -11,9 +11,9 @@ from functools import lru_cache
 
 import jieba
 
-# jieba's part-of-speech tags for proper nouns: places, organisations, people, other proper nouns
-# (jieba tags some city names, such as 许昌, as person names).
-PROPER_NOUN_TAGS = frozenset({"ns", "nt", "nz", "nr"})
+# jieba's tag for place names. Its other proper-noun tags (nz, nt, nr) also cover ordinary words
+# such as 申报 or 智能化, which must not be hard requirements; places.yaml lists what ns misses.
+PROPER_NOUN_TAGS = frozenset({"ns"})
 _NUMBER = re.compile(r"\d")
 
 
