@@ -59,7 +59,8 @@ def _construct(loader: Any, node: yaml.Node) -> Any:
     except yaml.YAMLError:
         raise
     except Exception as exc:
-        raise _ValueError(node.start_mark.line + 1, f"cannot read value {node.value!r}: {exc}") from None
+        message = f"cannot read {node.value!r} (not a valid date or value): {exc}"
+        raise _ValueError(node.start_mark.line + 1, message) from None
 
 
 def _to_python(node: yaml.Node, loc: Path_, lines: dict[Path_, int], loader: Any) -> Any:

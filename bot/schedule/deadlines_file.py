@@ -7,9 +7,7 @@ it re-reads an edited file at the next run and keeps the last good version when 
 from __future__ import annotations
 
 import logging
-import re
 import threading
-from datetime import date
 from pathlib import Path
 
 from bot.kb.issues import Issue
@@ -32,11 +30,7 @@ def load_deadlines(path: Path, seeds: SeedLibrary, issues: list[Issue]) -> Deadl
     if not path.is_file():
         issues.append(Issue(path, 1, "deadlines file not found"))
         return None
-    try:
-        loaded = read_yaml(path, issues)
-    except ValueError as exc:  # PyYAML raises a bare ValueError for an impossible date (2020-13-01)
-        issues.append(Issue(path, _impossible_date_line(path), f"invalid date: {exc}"))
-        return None
+    loaded = read_yaml(path, issues)  # an impossible date (2020-13-01) is reported at its line there
     if loaded is None:
         return None
     data = loaded.data
@@ -92,20 +86,6 @@ def load_deadlines(path: Path, seeds: SeedLibrary, issues: list[Issue]) -> Deadl
     if len(issues) != before or defaults is None:
         return None
     return DeadlinesFile(defaults=defaults, deadlines=[deadline for _, deadline in valid])
-
-
-_DATE_LIKE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-
-
-def _impossible_date_line(path: Path) -> int:
-    """The line of the first YYYY-MM-DD that is no real date (PyYAML does not say where it was)."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        for match in _DATE_LIKE.finditer(line.split("#", 1)[0]):
-            try:
-                date(*(int(part) for part in match.groups()))
-            except ValueError:
-                return number
-    return 1
 
 
 def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
