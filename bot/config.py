@@ -31,7 +31,8 @@ def _parse_port(raw: str) -> int:
     return port
 
 
-def _parse_bool(name: str, raw: str) -> bool:
+def parse_bool(name: str, raw: str) -> bool:
+    """A yes/no setting; anything unclear is an error rather than a silent default."""
     value = raw.strip().lower()
     if value in {"1", "true", "yes", "on"}:
         return True
@@ -74,7 +75,7 @@ class Settings:
             slack_api_url=api_url,
             port=_parse_port(env.get("PORT") or "3000"),
             bot_admins=_split_ids(env.get("BOT_ADMINS", "")),
-            thread_followups=_parse_bool("BOT_THREAD_FOLLOWUPS", env.get("BOT_THREAD_FOLLOWUPS", "true")),
+            thread_followups=parse_bool("BOT_THREAD_FOLLOWUPS", env.get("BOT_THREAD_FOLLOWUPS", "true")),
             env=env,
         )
 

@@ -28,22 +28,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError, Settings, parse_bool
 
 DEFAULT_CHANNEL = "#policy-deadlines"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 CHANNEL_PREFIX = "BOT_DIGEST_CHANNEL_"
 DATE_PREFIX = "BOT_DEADLINE_"
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
-
-
-def _parse_bool(name: str, raw: str) -> bool:
-    value = raw.strip().lower()
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off", ""}:
-        return False
-    raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
 def _parse_int(name: str, raw: str, low: int, high: int) -> int:
@@ -109,7 +100,7 @@ class DigestSettings:
                     raise ConfigError(f"{key} must be a date YYYY-MM-DD, got {value!r}") from None
         deadlines = env.get("BOT_DEADLINES_FILE")
         return cls(
-            enabled=_parse_bool("BOT_DIGEST_ENABLED", env.get("BOT_DIGEST_ENABLED", "true")),
+            enabled=parse_bool("BOT_DIGEST_ENABLED", env.get("BOT_DIGEST_ENABLED", "true")),
             time=_parse_time("BOT_DIGEST_TIME", env.get("BOT_DIGEST_TIME") or "09:00"),
             days=_parse_days("BOT_DIGEST_DAYS", env.get("BOT_DIGEST_DAYS") or "mon-fri"),
             timezone=parse_timezone("BOT_DIGEST_TIMEZONE", env.get("BOT_DIGEST_TIMEZONE") or DEFAULT_TIMEZONE),
