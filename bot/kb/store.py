@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.engine import Answerer
+from bot.kb.fingerprint import Fingerprint, file_fingerprint
 from bot.kb.issues import Issue, KnowledgeError
 from bot.kb.loader import (
     DOCUMENTS_FILE,
@@ -25,24 +26,9 @@ from bot.match.params import MatchParams
 
 log = logging.getLogger(__name__)
 
-Fingerprint = tuple[tuple[str, int, int], ...]
-
 
 def _fingerprint(kb_dir: Path, seeds_dir: Path) -> Fingerprint:
-    paths = [
-        *faq_paths(kb_dir),
-        kb_dir / SYNONYMS_FILE,
-        kb_dir / DOCUMENTS_FILE,
-        *sorted(seeds_dir.glob("*.txt")),
-    ]
-    marks = []
-    for path in paths:
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        marks.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(marks)
+    return file_fingerprint(_source_files(kb_dir, seeds_dir))
 
 
 def _source_files(kb_dir: Path, seeds_dir: Path) -> list[Path]:

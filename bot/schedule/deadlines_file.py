@@ -10,6 +10,7 @@ import logging
 import threading
 from pathlib import Path
 
+from bot.kb.fingerprint import file_fingerprint
 from bot.kb.issues import Issue
 from bot.kb.loader import check_quotes, read_yaml, validate_model
 from bot.kb.seeds import SeedLibrary
@@ -88,18 +89,6 @@ def load_deadlines(path: Path, seeds: SeedLibrary, issues: list[Issue]) -> Deadl
     return DeadlinesFile(defaults=defaults, deadlines=[deadline for _, deadline in valid])
 
 
-def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
-    marks = []
-    for path in paths:
-        try:
-            stat = path.stat()
-        except OSError:
-            marks.append((str(path), -1, -1))
-            continue
-        marks.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(marks)
-
-
 class DeadlineStore:
     """The current deadlines file; `current()` reloads an edited file and keeps the last good one."""
 
@@ -117,7 +106,7 @@ class DeadlineStore:
     def current(self) -> DeadlinesFile | None:
         """The last good deadlines (None only if no version was ever valid); errors in `self.errors`."""
         with self._lock:
-            fingerprint = _fingerprint(self._watched())
+            fingerprint = file_fingerprint(self._watched())
             if fingerprint == self._fingerprint:
                 return self._good
             self._fingerprint = fingerprint
