@@ -42,3 +42,19 @@ def test_valid_edit_is_picked_up_and_invalid_edit_keeps_last_good(tmp_path):
     kept = store.answerer()
     assert kept is answerer  # the last good version keeps answering
     assert any(f"{path}:" in str(issue) and "hot-new-entry" in str(issue) for issue in store.errors)
+
+
+def test_every_knowledge_file_is_watched(tmp_path):
+    kb_dir = copy_knowledge(tmp_path)
+    store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=0)
+    for name in ("synonyms.yaml", "documents.yaml", "question_types.yaml", "places.yaml"):
+        path = kb_dir / name
+        good = path.read_text(encoding="utf-8")
+        path.write_text(good + "\nunexpected: 1\n", encoding="utf-8")
+        bump_mtime(path)
+        store.answerer()
+        assert any(f"{path}:" in str(issue) for issue in store.errors), name
+        path.write_text(good, encoding="utf-8")
+        bump_mtime(path)
+        store.answerer()
+        assert store.errors == [], name
