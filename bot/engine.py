@@ -33,17 +33,8 @@ class Answerer:
         best = choose(candidates, self.params)
         script = to_traditional if query.traditional else _same
         if best is not None:
-            entry = best.indexed.entry
-            return Answer(
-                Outcome.ANSWERED,
-                entry_id=entry.id,
-                question=script(entry.question),
-                text=script(entry.answer.strip()),
-                score=best.score,
-                sources=self.sources_of(entry),
-                suggestions=self._suggestions(candidates, best, script),
-                traditional=query.traditional,
-            )
+            suggested = self._suggestions(candidates, best, script)
+            return self._answered(best.indexed.entry, best.score, query.traditional, suggested)
         return Answer(
             Outcome.REFUSED,
             score=candidates[0].score if candidates else 0.0,
@@ -54,16 +45,18 @@ class Answerer:
     def answer_entry(self, entry_id: str, traditional: bool = False) -> Answer | None:
         """Answer a chosen entry directly (a clicked suggestion)."""
         entry = self.kb.by_id(entry_id)
-        if entry is None:
-            return None
+        return None if entry is None else self._answered(entry, 1.0, traditional, ())
+
+    def _answered(self, entry: FaqEntry, score: float, traditional: bool, suggested: tuple[Suggestion, ...]) -> Answer:
         script = to_traditional if traditional else _same
         return Answer(
             Outcome.ANSWERED,
             entry_id=entry.id,
             question=script(entry.question),
             text=script(entry.answer.strip()),
-            score=1.0,
+            score=score,
             sources=self.sources_of(entry),
+            suggestions=suggested,
             traditional=traditional,
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
@@ -34,7 +35,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         fail(str(exc))
     kb_dir = getattr(args, "kb", None) or settings.kb_dir
     seeds_dir = getattr(args, "seeds", None) or _seeds_beside(kb_dir) or settings.seeds_dir
-    return Settings(**{**settings.__dict__, "kb_dir": kb_dir, "seeds_dir": seeds_dir})
+    return replace(settings, kb_dir=kb_dir, seeds_dir=seeds_dir)
 
 
 def _seeds_beside(kb_dir: Path) -> Path | None:
