@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.answer import Answer, Outcome
 from bot.kb.loader import KnowledgeBase
 
+_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:%|万元|亿元|家|户|个)")
 REFUSAL = "文件中没有找到这个问题的答案（the documents do not say）。"
 NO_CONTENT = "请用文字提问，例如关于技术改造、清理拖欠账款、数字化转型的问题。"
 
 
 def example_questions(kb: KnowledgeBase, limit: int = 5) -> list[str]:
-    """One canonical question from each document: examples come from the KB, not from code."""
-    seen: set[str] = set()
-    examples: list[str] = []
-    for entry in kb.entries:
-        if entry.source.seed not in seen:
-            seen.add(entry.source.seed)
-            examples.append(entry.question)
-    return examples[:limit]
+    """One question from each document, preferring one whose answer has a figure (what people ask
+    for most): examples come from the KB, not from code."""
+    chosen: dict[str, str] = {}
+    for entry in sorted(kb.entries, key=lambda e: not _FIGURE.search(e.answer)):
+        chosen.setdefault(entry.source.seed, entry.question)
+    return list(chosen.values())[:limit]
 
 
 def usage_text(kb: KnowledgeBase) -> str:
