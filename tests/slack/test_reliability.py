@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -118,8 +119,18 @@ def test_a_failed_post_is_logged_with_the_event_id_and_the_app_keeps_answering(
         ok = sr.app_mention(answered_question[0])
         slack_app.sender.event(ok)
         [delivered] = fake_slack.wait_for("chat.postMessage")
-    assert delivered.body["channel"] == ok["event"]["channel"]
-    assert any(failing["event_id"] in r.getMessage() and "channel_not_found" in r.getMessage() for r in caplog.records)
+        assert delivered.body["channel"] == ok["event"]["channel"]
+
+        def failure_logged() -> bool:
+            return any(
+                failing["event_id"] in r.getMessage() and "channel_not_found" in r.getMessage() for r in caplog.records
+            )
+
+        # the failing post's listener logs after the fake answered it, on its own thread
+        deadline = time.monotonic() + 5
+        while not failure_logged() and time.monotonic() < deadline:
+            time.sleep(0.02)
+    assert failure_logged()
     # the bot never got into that thread, so it does not treat replies there as follow-ups
     assert not slack_app.runtime.db.in_thread("C0GONE0001", failing["event"]["ts"])
 
