@@ -12,16 +12,10 @@ from __future__ import annotations
 
 import re
 
+from bot.text.slack_markup import visible_text
+
 _WORD_JOINER = "\u2060"
 
-_SLACK_SPECIAL = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>")
-_SLACK_SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>")
-_SLACK_DATE = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
-_SLACK_OTHER_COMMAND = re.compile(r"<![^>]*>")
-_SLACK_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
-_SLACK_CHANNEL = re.compile(r"<#(C[A-Z0-9]+)(?:\|([^>]*))?>")
-_SLACK_LINK = re.compile(r"<([^<>|]+)\|([^<>]*)>")
-_SLACK_BARE_LINK = re.compile(r"<([^<>|]+)>")
 _BROADCAST_WORDS = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
 
 
@@ -33,15 +27,7 @@ def escape(text: str) -> str:
 def from_slack(text: str) -> str:
     """Slack's message markup to what a reader sees: `<@U1>` -> `@U1`, `<!here>` -> `@here`, links ->
     their label; then Slack's own entity escapes are undone. The result is plain, unescaped text."""
-    text = _SLACK_SPECIAL.sub(lambda m: "@" + m.group(1), text)
-    text = _SLACK_SUBTEAM.sub(lambda m: m.group(1) or "@group", text)
-    text = _SLACK_DATE.sub(lambda m: m.group(1), text)
-    text = _SLACK_OTHER_COMMAND.sub("", text)
-    text = _SLACK_USER.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
-    text = _SLACK_CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
-    text = _SLACK_LINK.sub(lambda m: m.group(2), text)
-    text = _SLACK_BARE_LINK.sub(lambda m: m.group(1), text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return visible_text(text)
 
 
 def defuse_broadcasts(text: str) -> str:

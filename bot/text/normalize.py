@@ -13,13 +13,11 @@ from functools import lru_cache
 
 import opencc
 
+from bot.text.slack_markup import visible_text
+
 # Bounded work: nobody asks a 10,000-character question on purpose; the head carries the intent.
 MAX_QUERY_CHARS = 300
 
-_SLACK_LINK = re.compile(r"<(https?://|mailto:)[^|>]*\|([^>]*)>")
-_SLACK_BARE_LINK = re.compile(r"<((?:https?://|mailto:)[^>|]*)>")
-_SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
-_SLACK_MENTION = re.compile(r"<[@!][^>]*>")
 _NON_WORD = re.compile(r"[^\w%.]+")
 _SPACES = re.compile(r"\s+")
 _HAS_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
@@ -50,11 +48,7 @@ def is_traditional(text: str) -> bool:
 
 def strip_slack_markup(text: str) -> str:
     """Replace Slack's `<...>` markup by what a reader sees: link labels, channel names, no mentions."""
-    text = _SLACK_LINK.sub(lambda m: m.group(2), text)
-    text = _SLACK_BARE_LINK.sub(lambda m: m.group(1), text)
-    text = _SLACK_CHANNEL.sub(lambda m: m.group(1) or "", text)
-    text = _SLACK_MENTION.sub(" ", text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return visible_text(text, keep_mentions=False)
 
 
 @dataclass(frozen=True)
