@@ -1,4 +1,5 @@
-"""Show how the matcher sees a question: repaired/canonical text, words, and the top candidates.
+"""Show how the matcher sees a message: the questions in it, canonical text, word weights, the top
+candidates and the decision.
 
 python bench/explain.py "天津2030年技改目标"
 """
@@ -12,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.kb.store import build_answerer  # noqa: E402
-from bot.match.rank import prepare, rank  # noqa: E402
+from bot.match.decide import features  # noqa: E402
+from bot.match.rank import word_weights  # noqa: E402
 from bot.text.normalize import normalise_query  # noqa: E402
 
 
@@ -22,19 +24,27 @@ def main() -> int:
         print("\n".join(map(str, issues)))
         return 1
     index = answerer.index
-    for question in sys.argv[1:]:
-        query = prepare(index, normalise_query(question).text)
-        print(
-            f"\n{question}\n  canonical: {query.text}\n  words: "
-            + " ".join(f"{w}({index.idf(w):.1f})" for w in query.words)
-        )
-        for c in rank(index, query, answerer.params)[:5]:
-            missing = [w for w in query.words if w not in c.indexed.vocabulary and w not in c.indexed.full_text]
-            print(
-                f"  {c.score:.3f} cov={c.coverage:.2f} sim={c.similarity:.2f} bm25={c.bm25:5.1f} "
-                f"{c.indexed.entry.id:<32} missing={missing}"
-            )
-        print("  ->", answerer.ask(question).entry_id)
+    for message in sys.argv[1:]:
+        print(f"\n{message!r}")
+        for question in answerer.cleaner.questions(message):
+            query, candidates, decision = answerer.explain(normalise_query(question).text)
+            weights = word_weights(index, query, answerer.params)
+            known = {w: index.idf(w) is not None for w in weights}
+            print(f"  question: {question}\n  canonical: {query.text}")
+            print("  words: " + " ".join(f"{w}({v:.1f}{'' if known[w] else '?'})" for w, v in weights.items()))
+            print(f"  asks: {[kind.name for kind in query.asked]}")
+            for c in candidates[:5]:
+                print(
+                    f"  {c.score:.3f} cov={c.coverage:.2f} sim={c.similarity:.2f} bm25={c.bm25:5.1f} "
+                    f"{c.indexed.entry.id:<32} anchors-missing={list(c.missing_anchors)} "
+                    f"facts-missing={list(c.missing_facts)}"
+                )
+            chosen = decision.chosen.indexed.entry.id if decision.chosen else None
+            print(f"  -> {decision.verdict.value} {chosen} p={decision.confidence:.2f}")
+            if decision.chosen:
+                print("     features:", [round(x, 3) for x in features(decision.chosen, candidates, 0.0, 0)])
+        answer = answerer.ask(message)
+        print(f"  => {answer.outcome.value} {answer.entry_id or (answer.related and answer.related.id)}")
     return 0
 
 

@@ -1,4 +1,8 @@
-"""The core: question in, Answer out. The CLI and the Slack app are two doors onto this."""
+"""The core: message in, Answer out. The CLI and the chat platforms are doors onto this.
+
+message -> remove chat wrapping and split into questions (text/wrapping.py) -> normalise ->
+English terms (text/glossary.py) -> repair typos, synonyms -> retrieve -> rank -> decide -> Answer
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,13 @@ from collections.abc import Callable
 from bot.answer import Answer, Outcome, SourceQuote, Suggestion
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import FaqEntry
-from bot.match.decide import choose, suggestions
+from bot.match.decide import Decision, Verdict, decide, suggestions
 from bot.match.index import MatchIndex
 from bot.match.params import MatchParams
-from bot.match.rank import Candidate, prepare, rank
-from bot.text.normalize import normalise_query, to_traditional
+from bot.match.rank import Candidate, Query, prepare, rank, unknown_share, word_weights
+from bot.text.glossary import Glossary
+from bot.text.normalize import is_traditional, normalise_query, to_traditional
+from bot.text.wrapping import MessageCleaner, has_control_characters, without_surrogates
 
 
 class Answerer:
@@ -21,33 +27,89 @@ class Answerer:
         self.kb = kb
         self.params = params or MatchParams()
         self.index = MatchIndex(kb)
+        self.cleaner = MessageCleaner(kb.chat_wrapping)
+        self.glossary = Glossary(kb.glossary)
+        self._fact_labels = {kind.name: kind.label or kind.name for kind in kb.question_types}
+        self._places = sorted(kb.places, key=len, reverse=True)
 
-    def ask(self, raw_question: str) -> Answer:
-        query = normalise_query(raw_question)
-        if not query.text and not raw_question.strip():
+    def ask(self, message: str) -> Answer:
+        """Answer a chat message: one question, or up to three in one reply."""
+        message = without_surrogates(message)
+        if not message.strip():
             return Answer(Outcome.EMPTY)
+        traditional = is_traditional(message)
+        if has_control_characters(message):  # binary noise is not a question, whatever it contains
+            return Answer(Outcome.REFUSED, traditional=traditional)
+        questions = self.cleaner.questions(message)
+        if questions == [""]:  # only greetings, thanks, emoji or links: nothing was asked
+            return Answer(Outcome.NO_CONTENT, traditional=traditional)
+        if len(questions) == 1:
+            return self.ask_question(questions[0], traditional)
+        parts = [self.ask_question(self._in_context(q, message), traditional, asked=q) for q in questions]
+        useful = _distinct_useful(parts)
+        if len(useful) < 2:  # one question written over several lines: read it whole
+            return self.ask_question(" ".join(questions), traditional)
+        first = useful[0]
+        return Answer(
+            first.outcome,
+            entry_id=first.entry_id,
+            question=first.question,
+            text=first.text,
+            score=first.score,
+            sources=first.sources,
+            traditional=traditional,
+            related=first.related,
+            parts=tuple(useful),
+        )
+
+    def ask_question(self, question: str, traditional: bool | None = None, asked: str | None = None) -> Answer:
+        """Answer one question (chat wrapping already removed)."""
+        query = normalise_query(question)
+        traditional = query.traditional if traditional is None else traditional
+        if not query.text:
+            return Answer(Outcome.EMPTY if not question.strip() else Outcome.NO_CONTENT, traditional=traditional)
         if not query.has_content:
-            return Answer(Outcome.NO_CONTENT, traditional=query.traditional)
-        prepared = prepare(self.index, query.text)
-        candidates = rank(self.index, prepared, self.params)
-        best = choose(candidates, self.params)
-        script = to_traditional if query.traditional else _same
-        if best is not None:
-            suggested = self._suggestions(candidates, best, script)
-            return self._answered(best.indexed.entry, best.score, query.traditional, suggested)
+            return Answer(Outcome.NO_CONTENT, traditional=traditional)
+        _, candidates, decision = self.explain(query.text)
+        script = to_traditional if traditional else _same
+        chosen = decision.chosen
+        suggested = self._suggestions(candidates, chosen, script)
+        if decision.verdict is Verdict.ANSWERED and chosen is not None:
+            return self._answered(chosen.indexed.entry, decision.confidence, traditional, suggested, asked)
+        if decision.verdict is Verdict.NOT_STATED and chosen is not None:
+            return self._not_stated(chosen, decision.confidence, traditional, suggested, asked)
         return Answer(
             Outcome.REFUSED,
-            score=candidates[0].score if candidates else 0.0,
-            suggestions=self._suggestions(candidates, None, script),
-            traditional=query.traditional,
+            score=decision.confidence,
+            suggestions=suggested,
+            traditional=traditional,
+            asked=asked,
         )
+
+    def explain(self, normalised_text: str) -> tuple[Query, list[Candidate], Decision]:
+        """Every step's result for one normalised question (bench/explain.py prints them)."""
+        prepared, candidates, unknown = self.candidates(normalised_text)
+        return prepared, candidates, decide(candidates, unknown, len(prepared.words), self.params)
+
+    def candidates(self, normalised_text: str) -> tuple[Query, list[Candidate], float]:
+        """The question as the index reads it, its ranked candidates, and its share of unknown words."""
+        prepared = prepare(self.index, self.glossary.translate(normalised_text))
+        candidates = rank(self.index, prepared, self.params)
+        return prepared, candidates, unknown_share(self.index, word_weights(self.index, prepared, self.params))
 
     def answer_entry(self, entry_id: str, traditional: bool = False) -> Answer | None:
         """Answer a chosen entry directly (a clicked suggestion)."""
         entry = self.kb.by_id(entry_id)
         return None if entry is None else self._answered(entry, 1.0, traditional, ())
 
-    def _answered(self, entry: FaqEntry, score: float, traditional: bool, suggested: tuple[Suggestion, ...]) -> Answer:
+    def _answered(
+        self,
+        entry: FaqEntry,
+        score: float,
+        traditional: bool,
+        suggested: tuple[Suggestion, ...],
+        asked: str | None = None,
+    ) -> Answer:
         script = to_traditional if traditional else _same
         return Answer(
             Outcome.ANSWERED,
@@ -58,11 +120,42 @@ class Answerer:
             sources=self.sources_of(entry),
             suggestions=suggested,
             traditional=traditional,
+            asked=asked,
+        )
+
+    def _not_stated(
+        self,
+        related: Candidate,
+        score: float,
+        traditional: bool,
+        suggested: tuple[Suggestion, ...],
+        asked: str | None,
+    ) -> Answer:
+        script = to_traditional if traditional else _same
+        entry = related.indexed.entry
+        missing = "、".join(self._fact_labels.get(name, name) for name in related.missing_facts)
+        text = f"文件提到了这个话题（{entry.question}），但没有写明您问的{missing}。相关内容：{entry.answer.strip()}"
+        return Answer(
+            Outcome.NOT_STATED,
+            text=script(text),
+            score=score,
+            sources=self.sources_of(entry),
+            suggestions=suggested,
+            traditional=traditional,
+            related=Suggestion(entry.id, script(entry.question)),
+            asked=asked,
         )
 
     def sources_of(self, entry: FaqEntry) -> tuple[SourceQuote, ...]:
         title = self.kb.document_title(entry.source.seed)
         return tuple(SourceQuote(entry.source.seed, quote, title) for quote in entry.source.quotes)
+
+    def _in_context(self, question: str, message: str) -> str:
+        """A follow-up question ("补贴多少？") is about the place the message names elsewhere."""
+        if any(place in question for place in self._places):
+            return question
+        named = next((place for place in self._places if place in self.cleaner.clean(message)), None)
+        return f"{named} {question}" if named else question
 
     def _suggestions(
         self, candidates: list[Candidate], chosen: Candidate | None, script: Callable[[str], str]
@@ -71,6 +164,18 @@ class Answerer:
             Suggestion(c.indexed.entry.id, script(c.indexed.entry.question))
             for c in suggestions(candidates, chosen, self.params)
         )
+
+
+def _distinct_useful(parts: list[Answer]) -> list[Answer]:
+    """Answers and not-stated replies, one per entry, in the order asked."""
+    seen: set[str | None] = set()
+    useful = []
+    for part in parts:
+        key = part.entry_id or (part.related.id if part.related else None)
+        if part.outcome in (Outcome.ANSWERED, Outcome.NOT_STATED) and key not in seen:
+            seen.add(key)
+            useful.append(part)
+    return useful
 
 
 def _same(text: str) -> str:

@@ -32,8 +32,14 @@ def render_text(answer: Answer, kb: KnowledgeBase) -> str:
         return usage_text(kb)
     if answer.outcome is Outcome.NO_CONTENT:
         return NO_CONTENT
+    if answer.parts:
+        return "\n\n".join(f"【{part.asked}】\n{_render_one(part)}" for part in answer.parts)
+    return _render_one(answer)
+
+
+def _render_one(answer: Answer) -> str:
     lines: list[str] = []
-    if answer.matched:
+    if answer.outcome in (Outcome.ANSWERED, Outcome.NOT_STATED):
         lines.append(answer.text or "")
         for source in answer.sources:
             lines.append(f"\n来源：{source.title}（{source.seed}）\n  “{source.quote}”")

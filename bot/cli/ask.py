@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 
@@ -26,7 +27,9 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(settings_from(args))
     answerer = store.answerer()
     if args.question == ["-"]:
-        for line in sys.stdin:
+        # An undecodable byte must not end the batch and lose the lines after it.
+        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        for line in stdin:
             answer = answerer.ask(line.rstrip("\n"))
             if args.json:
                 print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)

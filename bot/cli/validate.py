@@ -10,12 +10,17 @@ from pathlib import Path
 from bot.cli.common import add_kb_option, settings_from
 from bot.kb.issues import Issue
 from bot.kb.loader import (
+    CHAT_WRAPPING_FILE,
     DOCUMENTS_FILE,
+    GLOSSARY_FILE,
     PLACES_FILE,
     QUESTION_TYPES_FILE,
+    SPECIAL_FILES,
     SYNONYMS_FILE,
+    load_chat_wrapping,
     load_documents,
     load_faq_files,
+    load_glossary,
     load_knowledge,
     load_places,
     load_question_types,
@@ -60,7 +65,8 @@ def _validate_folder(kb_dir: Path, seeds: SeedLibrary, issues: list[Issue], summ
             summary.append(f"  {n:>4}  {kb.document_title(seed)}  ({seed})")
         summary.append(
             f"  {len(kb.synonym_groups):>4}  synonym groups; {len(kb.question_types)} question kinds; "
-            f"{len(kb.places)} places"
+            f"{len(kb.places)} places; {len(kb.glossary)} glossary terms; "
+            f"{len(kb.chat_wrapping)} chat-wrapping groups"
         )
     if count is not None:
         summary.append(f"  {count:>4}  deadlines ({deadlines_path.name})")
@@ -76,6 +82,10 @@ def _validate_file(path: Path, seeds: SeedLibrary, issues: list[Issue], summary:
         summary.append(f"{path}: {len(load_places(path, issues))} places")
     elif name == QUESTION_TYPES_FILE:
         summary.append(f"{path}: {len(load_question_types(path, issues))} question kinds")
+    elif name == CHAT_WRAPPING_FILE:
+        summary.append(f"{path}: {len(load_chat_wrapping(path, issues))} chat-wrapping groups")
+    elif name == GLOSSARY_FILE:
+        summary.append(f"{path}: {len(load_glossary(path, issues))} glossary terms")
     elif name.startswith("deadlines"):
         count = _load_deadlines(path, seeds, issues)
         summary.append(f"{path}: {count} deadlines" if count is not None else f"{path}: deadlines not checked")
@@ -111,5 +121,4 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _is_special(path: Path) -> bool:
-    special = {SYNONYMS_FILE, DOCUMENTS_FILE, QUESTION_TYPES_FILE, PLACES_FILE}
-    return path.name in special or path.name.startswith("deadlines")
+    return path.name in SPECIAL_FILES or path.name.startswith("deadlines")

@@ -15,13 +15,17 @@ from pydantic import BaseModel, ValidationError
 
 from bot.kb.issues import Issue
 from bot.kb.schema import (
+    ChatWrappingFile,
     Document,
     DocumentsFile,
     FaqEntry,
+    GlossaryFile,
+    GlossaryTerm,
     PlacesFile,
     QuestionType,
     QuestionTypesFile,
     SynonymsFile,
+    WrappingGroup,
 )
 from bot.kb.seeds import SeedLibrary
 from bot.kb.yaml_lines import LoadedYaml, YamlSyntaxError, load_yaml_with_lines
@@ -33,6 +37,10 @@ SYNONYMS_FILE = "synonyms.yaml"
 DOCUMENTS_FILE = "documents.yaml"
 QUESTION_TYPES_FILE = "question_types.yaml"
 PLACES_FILE = "places.yaml"
+CHAT_WRAPPING_FILE = "chat_wrapping.yaml"
+GLOSSARY_FILE = "glossary.yaml"
+# Files beside faq/ with one fixed shape each (deadlines.yaml is read by the scheduler).
+SPECIAL_FILES = (SYNONYMS_FILE, DOCUMENTS_FILE, QUESTION_TYPES_FILE, PLACES_FILE, CHAT_WRAPPING_FILE, GLOSSARY_FILE)
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,8 @@ class KnowledgeBase:
     origins: dict[str, Origin] = field(default_factory=dict)
     question_types: tuple[QuestionType, ...] = ()
     places: frozenset[str] = frozenset()
+    chat_wrapping: tuple[WrappingGroup, ...] = ()
+    glossary: tuple[GlossaryTerm, ...] = ()
 
     def by_id(self, entry_id: str) -> FaqEntry | None:
         return self._index().get(entry_id)
@@ -297,6 +307,41 @@ def load_places(path: Path, issues: list[Issue]) -> frozenset[str]:
     return frozenset(name.strip() for line in places.places for name in line) if places else frozenset()
 
 
+def load_chat_wrapping(path: Path, issues: list[Issue]) -> tuple[WrappingGroup, ...]:
+    if not path.exists():
+        return ()
+    loaded = read_yaml(path, issues)
+    if loaded is None:
+        return ()
+    wrapping = validate_model(loaded, ChatWrappingFile, None, issues)
+    return tuple(wrapping.groups) if wrapping else ()
+
+
+def load_glossary(path: Path, issues: list[Issue]) -> tuple[GlossaryTerm, ...]:
+    if not path.exists():
+        return ()
+    loaded = read_yaml(path, issues)
+    if loaded is None:
+        return ()
+    glossary = validate_model(loaded, GlossaryFile, None, issues)
+    if glossary is None:
+        return ()
+    seen: dict[str, int] = {}
+    for index, term in enumerate(glossary.terms):
+        for word in term.english:
+            if word in seen and seen[word] != index:
+                issues.append(
+                    Issue(
+                        path,
+                        loaded.line_of(("terms", index)),
+                        f"{word!r} is also listed under terms.{seen[word]}",
+                        field=f"terms.{index}.english",
+                    )
+                )
+            seen.setdefault(word, index)
+    return tuple(glossary.terms)
+
+
 def faq_paths(kb_dir: Path) -> list[Path]:
     return sorted((kb_dir / FAQ_DIR).glob("*.yaml")) + sorted((kb_dir / FAQ_DIR).glob("*.yml"))
 
@@ -314,6 +359,11 @@ def load_knowledge(kb_dir: Path, seeds: SeedLibrary) -> tuple[KnowledgeBase | No
     documents = load_documents(kb_dir / DOCUMENTS_FILE, seeds, issues)
     question_types = load_question_types(kb_dir / QUESTION_TYPES_FILE, issues)
     places = load_places(kb_dir / PLACES_FILE, issues)
+    wrapping = load_chat_wrapping(kb_dir / CHAT_WRAPPING_FILE, issues)
+    glossary = load_glossary(kb_dir / GLOSSARY_FILE, issues)
     if issues:
         return None, issues
-    return KnowledgeBase(tuple(entries), synonyms, documents, origins, question_types, places), issues
+    return (
+        KnowledgeBase(tuple(entries), synonyms, documents, origins, question_types, places, wrapping, glossary),
+        issues,
+    )

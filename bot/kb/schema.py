@@ -107,6 +107,7 @@ class QuestionType(StrictModel):
     """A kind of fact a question asks for (an amount, a date...) and what an answer must contain."""
 
     name: StrictStr
+    label: StrictStr | None = None  # how a reply names the fact when the documents do not state it (金额)
     asks: list[StrictStr] = Field(min_length=1)
     answer_pattern: StrictStr
 
@@ -128,3 +129,55 @@ class PlacesFile(StrictModel):
     """Place names, in lines of any length (grouped for reading only)."""
 
     places: list[list[StrictStr]]
+
+
+def _compiles_all(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression {pattern!r}: {exc}") from None
+    return patterns
+
+
+class WrappingGroup(StrictModel):
+    """Words of one kind (greeting, thanks, urgency...) that people wrap around a question in chat."""
+
+    kind: StrictStr
+    phrases: list[StrictStr] = Field(default_factory=list)
+    patterns: list[StrictStr] = Field(default_factory=list)
+
+    @field_validator("phrases")
+    @classmethod
+    def _phrases_not_single_characters(cls, phrases: list[str]) -> list[str]:
+        for phrase in phrases:
+            if len(_strip_nonempty(phrase)) < 2:
+                raise ValueError(f"phrase {phrase!r} is shorter than two characters and would cut real words")
+        return [phrase.strip() for phrase in phrases]
+
+    _patterns_compile = field_validator("patterns")(_compiles_all)
+
+
+class ChatWrappingFile(StrictModel):
+    groups: list[WrappingGroup]
+
+
+class GlossaryTerm(StrictModel):
+    """English words people mix into Chinese questions, and the knowledge base's term for them."""
+
+    english: list[StrictStr] = Field(min_length=1)
+    chinese: StrictStr
+
+    @field_validator("english")
+    @classmethod
+    def _english_words(cls, words: list[str]) -> list[str]:
+        for word in words:
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 .'-]*", word.strip()):
+                raise ValueError(f"{word!r} is not an English word or phrase (letters, digits, spaces, - . ')")
+        return [word.strip().lower() for word in words]
+
+    _nonempty = field_validator("chinese")(_strip_nonempty)
+
+
+class GlossaryFile(StrictModel):
+    terms: list[GlossaryTerm]

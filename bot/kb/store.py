@@ -12,14 +12,7 @@ from pathlib import Path
 from bot.engine import Answerer
 from bot.kb.fingerprint import Fingerprint, file_fingerprint
 from bot.kb.issues import Issue, KnowledgeError
-from bot.kb.loader import (
-    DOCUMENTS_FILE,
-    PLACES_FILE,
-    QUESTION_TYPES_FILE,
-    SYNONYMS_FILE,
-    faq_paths,
-    load_knowledge,
-)
+from bot.kb.loader import SPECIAL_FILES, faq_paths, load_knowledge
 from bot.kb.seeds import SeedLibrary
 from bot.match import cache
 from bot.match.params import MatchParams
@@ -34,10 +27,7 @@ def _fingerprint(kb_dir: Path, seeds_dir: Path) -> Fingerprint:
 def _source_files(kb_dir: Path, seeds_dir: Path) -> list[Path]:
     return [
         *faq_paths(kb_dir),
-        kb_dir / SYNONYMS_FILE,
-        kb_dir / DOCUMENTS_FILE,
-        kb_dir / QUESTION_TYPES_FILE,
-        kb_dir / PLACES_FILE,
+        *(kb_dir / name for name in SPECIAL_FILES),
         *sorted(seeds_dir.glob("*.txt")),
     ]
 

@@ -1,28 +1,71 @@
-"""Answer or refuse: a confident wrong answer is worse than an honest "the documents do not say"."""
+"""Answer, say the documents do not state it, or refuse.
+
+A confident wrong answer is worse than an honest "the documents do not say": the decision is a
+logistic regression over the best candidate's signals, fitted and cross-validated on the dev set
+(bench/fit_decision.py), and hard rules that no score overrides (a place or number the entry never
+mentions; a kind of fact its answer does not hold).
+"""
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import Enum
 
 from bot.match.params import MatchParams
 from bot.match.rank import Candidate
 
 
-def eligible(candidate: Candidate) -> bool:
-    """Hard rules: an entry must mention every place, organisation and number the question names, and
-    hold the kind of fact (amount, date, count, share) the question asks for."""
-    return not candidate.missing_anchors and not candidate.missing_facts
+class Verdict(str, Enum):
+    ANSWERED = "answered"
+    NOT_STATED = "not_stated"  # the topic is covered, the fact asked for is not
+    REFUSED = "refused"
 
 
-def choose(candidates: list[Candidate], params: MatchParams) -> Candidate | None:
-    """The best eligible candidate, if it explains the question and resembles an FAQ phrasing."""
-    best = next((candidate for candidate in candidates if eligible(candidate)), None)
-    if (
-        best is None
-        or best.score < params.min_score
-        or best.coverage < params.min_coverage
-        or best.similarity < params.min_similarity
-    ):
-        return None
-    return best
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    chosen: Candidate | None  # the answer, or the related entry when not stated
+    confidence: float
+
+
+def features(candidate: Candidate, others: list[Candidate], unknown: float, words: int) -> tuple[float, ...]:
+    """The signals of DECISION_FEATURES for one candidate, in that order."""
+    rival = next((c.score for c in others if c is not candidate), 0.0)
+    return (
+        candidate.score,
+        candidate.coverage,
+        candidate.similarity,
+        math.log1p(candidate.bm25),
+        candidate.score - rival,
+        unknown,
+        min(words, 12) / 12,
+    )
+
+
+def topical(candidates: list[Candidate]) -> list[Candidate]:
+    """Candidates that mention every place, organisation and number the question names."""
+    return [c for c in candidates if not c.missing_anchors]
+
+
+def decide(candidates: list[Candidate], unknown: float, words: int, params: MatchParams) -> Decision:
+    pool = topical(candidates)
+    if not pool:
+        return Decision(Verdict.REFUSED, None, 0.0)
+    best = pool[0]
+    confidence = params.confidence(features(best, pool, unknown, words))
+    if confidence < params.answer_threshold:
+        return Decision(Verdict.REFUSED, None, confidence)
+    if not best.missing_facts:
+        return Decision(Verdict.ANSWERED, best, confidence)
+    for runner_up in pool[1:]:
+        if best.score - runner_up.score > params.fact_switch_margin:
+            break
+        if not runner_up.missing_facts:
+            runner_confidence = params.confidence(features(runner_up, pool, unknown, words))
+            if runner_confidence >= params.answer_threshold:
+                return Decision(Verdict.ANSWERED, runner_up, runner_confidence)
+    return Decision(Verdict.NOT_STATED, best, confidence)
 
 
 def suggestions(candidates: list[Candidate], chosen: Candidate | None, params: MatchParams) -> list[Candidate]:

@@ -47,7 +47,6 @@ class MatchIndex:
         self.entries = tuple(self._index_entry(entry) for entry in kb.entries)
         self.question_types = compile_types(kb.question_types)
         self.word_idf = self._word_idf()
-        self.unknown_word_idf = 1.5  # a word the KB never uses is weak evidence (anchors are ruled on apart)
         term_counts = Counter(word for indexed in self.entries for word in indexed.vocabulary)
         term_counts.update({term: 1 for term in self.tokenizer.synonym_terms if term not in term_counts})
         self.repairer = HomophoneRepairer(term_counts, self.tokenizer.segment)
@@ -92,8 +91,9 @@ class MatchIndex:
         total = len(self.entries)
         return {word: math.log(1 + total / count) for word, count in document_frequency.items()}
 
-    def idf(self, word: str) -> float:
-        return self.word_idf.get(word, self.unknown_word_idf)
+    def idf(self, word: str) -> float | None:
+        """The word's IDF over the KB's entries; None for a word the KB never uses."""
+        return self.word_idf.get(word)
 
     def retrieve(self, terms: list[str], limit: int) -> list[tuple[int, float]]:
         """Top entries by BM25, best first, as (entry position, score); entries scoring 0 are dropped."""

@@ -1,20 +1,43 @@
-"""The matcher's knobs, in one place. Defaults were chosen on bench/devset.yaml with bench/tune.py."""
+"""The matcher's knobs, in one place. The decision's numbers are fitted by bench/fit_decision.py on the
+tuning part of bench/realistic/ (cross-validated); the rest were chosen on the same part."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+# The signals the answer-or-refuse decision reads, in the order of `decision_weights`.
+DECISION_FEATURES = ("score", "coverage", "similarity", "bm25", "margin", "unknown_share", "words")
 
 
 @dataclass(frozen=True)
 class MatchParams:
     candidates: int = 20  # BM25 candidates re-ranked with rapidfuzz
     coverage_weight: float = 0.5  # share of query-term coverage in the score; the rest is similarity
-    # (Also tried and given weight 0 by the grid: phrasing focus, BM25 relative to the best candidate.)
-    min_score: float = 0.55  # below this combined score we refuse
-    min_coverage: float = 0.6  # the best entry must explain this share of the question's meaning
-    min_similarity: float = 0.3  # ... and resemble one of its phrasings at least this much
+    # A word the KB never uses weighs by its rarity in general Chinese (jieba's dictionary):
+    # clip(unknown_base + unknown_slope * (information content - unknown_ic_floor), unknown_min, unknown_max).
+    unknown_base: float = 1.5
+    unknown_slope: float = 0.5
+    unknown_ic_floor: float = 10.0
+    unknown_min: float = 0.3
+    unknown_max: float = 4.0
+    # Logistic regression over DECISION_FEATURES of the best candidate: answer when P(right) >= threshold.
+    decision_weights: tuple[float, ...] = (6.0, 4.0, 2.0, 0.0, 2.0, -4.0, 0.0)
+    decision_bias: float = -6.5
+    answer_threshold: float = 0.5
+    # When the best entry lacks the kind of fact asked for, a runner-up this close that holds it is answered.
+    fact_switch_margin: float = 0.05
     suggestion_min_score: float = 0.3  # weaker candidates are not worth suggesting
     max_suggestions: int = 3
 
     def combine(self, coverage: float, similarity: float) -> float:
         return self.coverage_weight * coverage + (1.0 - self.coverage_weight) * similarity
+
+    def background_weight(self, information_content: float) -> float:
+        weight = self.unknown_base + self.unknown_slope * (information_content - self.unknown_ic_floor)
+        return min(self.unknown_max, max(self.unknown_min, weight))
+
+    def confidence(self, features: tuple[float, ...]) -> float:
+        """P(the candidate answers the question), from the fitted logistic regression."""
+        z = self.decision_bias + sum(w * x for w, x in zip(self.decision_weights, features, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

@@ -65,30 +65,42 @@ def knows(indexed: IndexedEntry, word: str) -> bool:
     return word in indexed.vocabulary or word in indexed.full_text
 
 
-def coverage(index: MatchIndex, query: Query, indexed: IndexedEntry) -> float:
-    """Share of the question's meaning (IDF-weighted words) that this entry knows about.
-
-    A word the whole knowledge base has never seen (another city, another year) weighs the most, so a
-    question about 郑州 or 2030 is not explained by an entry about 天津 or 2027.
-    """
-    if not query.words:
-        return 0.0
-    total = known = 0.0
+def word_weights(index: MatchIndex, query: Query, params: MatchParams) -> dict[str, float]:
+    """How much each question word says about the topic: its IDF over the KB's entries, or, for a word the
+    KB never uses, a weight from its frequency in general Chinese (住房 in 住房贷款利率 outweighs 一下)."""
+    weights = {}
     for word in query.words:
-        weight = index.idf(word)
-        total += weight
-        if knows(indexed, word):
-            known += weight
+        idf = index.idf(word)
+        weights[word] = idf if idf is not None else params.background_weight(index.tokenizer.information_content(word))
+    return weights
+
+
+def unknown_share(index: MatchIndex, weights: dict[str, float]) -> float:
+    """Share of the question's weight in words the knowledge base never uses: a topic it does not cover."""
+    total = sum(weights.values())
+    unknown = sum(weight for word, weight in weights.items() if index.idf(word) is None)
+    return unknown / total if total else 0.0
+
+
+def coverage(indexed: IndexedEntry, weights: dict[str, float]) -> float:
+    """Share of the question's meaning (weighted words) that this entry knows about.
+
+    A word the whole knowledge base has never seen (another city, another topic) counts against every
+    entry, so a question about 住房贷款 is not explained by an entry about 技改贷款.
+    """
+    total = sum(weights.values())
+    known = sum(weight for word, weight in weights.items() if knows(indexed, word))
     return known / total if total else 0.0
 
 
 def rank(index: MatchIndex, query: Query, params: MatchParams) -> list[Candidate]:
     """Retrieve up to `params.candidates` entries by BM25 and order them by the combined score."""
+    weights = word_weights(index, query, params)
     candidates = []
     for position, bm25_score in index.retrieve(list(query.terms), params.candidates):
         indexed = index.entries[position]
         sim = similarity(query, indexed)
-        cov = coverage(index, query, indexed)
+        cov = coverage(indexed, weights)
         score = params.combine(cov, sim)
         missing = tuple(word for word in query.words if not knows(indexed, word) and is_anchor(word, index.kb.places))
         facts = missing_types(query.asked, indexed.answer_plain)

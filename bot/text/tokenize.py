@@ -8,6 +8,7 @@ the meaning used by coverage and fuzzy re-ranking.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Iterable
 
@@ -63,6 +64,14 @@ class Tokenizer:
     @property
     def synonym_terms(self) -> set[str]:
         return set(self._canonical)
+
+    def information_content(self, word: str) -> float:
+        """-log of the word's frequency in jieba's bundled general-Chinese dictionary: how much a word
+        the KB never uses says about the topic (住房 says more than 一下). Unseen words get the maximum."""
+        frequency = self._jieba.FREQ.get(word, 0)
+        if not frequency:
+            return math.log(self._jieba.total)
+        return math.log(self._jieba.total / frequency)
 
     def segment(self, text: str) -> list[str]:
         """Dictionary-only segmentation (no HMM guessing), so unknown stretches fall apart."""

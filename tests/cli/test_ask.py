@@ -8,7 +8,8 @@ import sys
 
 from bot.config import PROJECT_ROOT
 
-KEYS = {"matched", "id", "answer", "score", "sources", "suggestions"}
+KEYS = {"matched", "outcome", "id", "answer", "score", "sources", "suggestions"}
+OUTCOMES = {"answered", "not_stated", "refused", "empty"}
 
 
 def run_bot(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -24,7 +25,10 @@ def run_bot(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess
 
 
 def assert_contract(obj: dict) -> None:
-    assert set(obj) == KEYS
+    optional = {"related"} if obj.get("outcome") == "not_stated" else set()
+    assert set(obj) - {"parts"} == KEYS | optional
+    assert obj["outcome"] in OUTCOMES
+    assert obj["matched"] is (obj["outcome"] == "answered")
     assert isinstance(obj["matched"], bool)
     assert isinstance(obj["score"], float)
     assert obj["id"] is None or isinstance(obj["id"], str)

@@ -1,0 +1,205 @@
+"""Fit the answer-or-refuse decision: a logistic regression over the best candidate's signals
+(bot/match/params.py DECISION_FEATURES) and the confidence threshold, chosen by k-fold
+cross-validation on the tuning data only. The test split of bench/realistic/ and bench/heldout.yaml are
+reported with the final fit and never used to choose anything.
+
+    python bench/fit_decision.py [--folds 5] [--write]
+
+Tuning data: the "tune" part of bench/realistic/ plus bench/devset.yaml.
+--write puts the fitted numbers into bot/match/params.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import sys
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.datasets import Item, fact_form, is_confident_wrong, is_correct, load, realistic  # noqa: E402
+from bot.engine import Answerer  # noqa: E402
+from bot.kb.loader import load_knowledge  # noqa: E402
+from bot.kb.seeds import SeedLibrary  # noqa: E402
+from bot.match.decide import features, topical  # noqa: E402
+from bot.match.params import DECISION_FEATURES, MatchParams  # noqa: E402
+from bot.match.rank import Candidate, Query  # noqa: E402
+from bot.text.normalize import normalise_query  # noqa: E402
+
+THRESHOLDS = [round(0.3 + 0.05 * i, 2) for i in range(13)]  # 0.30 .. 0.90
+WRONG_PENALTY = 2.0  # a confident wrong answer costs this many right ones
+L2 = 1.0
+
+
+class CachedAnswerer(Answerer):
+    """Candidates depend only on the ranking knobs, so they are computed once per question; the decision
+    is re-run with whatever `params` holds."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._memo: dict[str, tuple[Query, list[Candidate], float]] = {}
+
+    def candidates(self, normalised_text: str) -> tuple[Query, list[Candidate], float]:
+        if normalised_text not in self._memo:
+            self._memo[normalised_text] = super().candidates(normalised_text)
+        return self._memo[normalised_text]
+
+
+def sample(answerer: Answerer, item: Item) -> tuple[tuple[float, ...], int] | None:
+    """Features of the best topical candidate and whether answering with it is right; None when the item
+    says nothing about the decision (no candidate, or a not-stated question whose reply is right anyway)."""
+    questions = answerer.cleaner.questions(item.question)
+    if len(questions) != 1:
+        return None
+    query, candidates, unknown = answerer.candidates(normalise_query(questions[0]).text)
+    pool = topical(candidates)
+    if not pool:
+        return None
+    best = pool[0]
+    x = features(best, pool, unknown, len(query.words))
+    if item.in_scope:
+        answer = fact_form(best.indexed.entry.answer)
+        return x, int(all(fact_form(fact) in answer for fact in item.facts))
+    if best.missing_facts:  # refused or not stated, both right
+        return None
+    return x, 0
+
+
+def fit(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression by Newton's method on standardised features; the weights come
+    back in the raw features' units, so the runtime needs no scaling step."""
+    mean, scale = xs.mean(axis=0), xs.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = np.hstack([(xs - mean) / scale, np.ones((len(xs), 1))])
+    w = np.zeros(z.shape[1])
+    penalty = np.eye(z.shape[1]) * L2
+    penalty[-1, -1] = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-z @ w))
+        gradient = z.T @ (p - ys) + penalty @ w
+        hessian = z.T @ (z * (p * (1 - p))[:, None]) + penalty
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    weights = w[:-1] / scale
+    bias = w[-1] - float((w[:-1] * mean / scale).sum())
+    return weights, bias
+
+
+def score(answerer: Answerer, items: list[Item]) -> tuple[float, float, int]:
+    """(in-scope correct rate, out-of-scope correct rate, confident wrong answers)."""
+    inside = [is_correct(i, answerer.ask(i.question)) for i in items if i.in_scope]
+    outside = [is_correct(i, answerer.ask(i.question)) for i in items if not i.in_scope]
+    wrong = sum(is_confident_wrong(i, answerer.ask(i.question)) for i in items)
+    return (sum(inside) / max(1, len(inside)), sum(outside) / max(1, len(outside)), wrong)
+
+
+def train(answerer: CachedAnswerer, items: list[Item], base: MatchParams) -> MatchParams:
+    samples = [s for s in (sample(answerer, item) for item in items) if s is not None]
+    xs = np.array([x for x, _ in samples], dtype=float)
+    ys = np.array([y for _, y in samples], dtype=float)
+    weights, bias = fit(xs, ys)
+    fitted = replace(base, decision_weights=tuple(round(float(v), 4) for v in weights), decision_bias=round(bias, 4))
+    best, best_value = fitted, -1e9
+    n_in = sum(i.in_scope for i in items)
+    n_out = len(items) - n_in
+    for threshold in THRESHOLDS:
+        answerer.params = replace(fitted, answer_threshold=threshold)
+        rate_in, rate_out, wrong = score(answerer, items)
+        value = rate_in * n_in + rate_out * n_out - WRONG_PENALTY * wrong
+        if value > best_value:
+            best, best_value = answerer.params, value
+    answerer.params = best
+    return best
+
+
+def report(name: str, answerer: Answerer, items: list[Item]) -> None:
+    rate_in, rate_out, wrong = score(answerer, items)
+    n_in = sum(i.in_scope for i in items)
+    print(
+        f"{name:<34} in-scope {rate_in:6.1%} of {n_in:<4} out-of-scope {rate_out:6.1%} of "
+        f"{len(items) - n_in:<4} confident-wrong {wrong}"
+    )
+
+
+def by_group(answerer: Answerer, items: list[Item]) -> None:
+    right: Counter = Counter()
+    total: Counter = Counter()
+    for item in items:
+        key = f"style {item.style}" if item.in_scope else f"out {item.kind}{' (hard)' if item.hard else ''}"
+        total[key] += 1
+        right[key] += is_correct(item, answerer.ask(item.question))
+    print("  " + ", ".join(f"{key} {right[key]}/{total[key]}" for key in sorted(total)))
+
+
+def write_params(params: MatchParams) -> None:
+    path = ROOT / "bot" / "match" / "params.py"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(
+        r"decision_weights: tuple\[float, \.\.\.\] = \([^)]*\)",
+        f"decision_weights: tuple[float, ...] = {params.decision_weights!r}",
+        text,
+    )
+    text = re.sub(r"decision_bias: float = [-0-9.e]+", f"decision_bias: float = {params.decision_bias!r}", text)
+    text = re.sub(r"answer_threshold: float = [0-9.]+", f"answer_threshold: float = {params.answer_threshold!r}", text)
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--write", action="store_true", help="write the final fit into bot/match/params.py")
+    args = parser.parse_args()
+    kb, issues = load_knowledge(ROOT / "knowledge", SeedLibrary.load(ROOT / "seeds"))
+    if kb is None:
+        print("\n".join(map(str, issues)))
+        return 1
+    base = MatchParams()
+    answerer = CachedAnswerer(kb, base)
+    tune = realistic("tune") + load(ROOT / "bench" / "devset.yaml")
+    print(f"tuning data: {len(tune)} questions; features: {', '.join(DECISION_FEATURES)}")
+    folds = _folds(tune, args.folds)
+    totals = np.zeros(3)
+    for k, held in enumerate(folds):
+        rest = [item for j, fold in enumerate(folds) if j != k for item in fold]
+        train(answerer, rest, base)
+        result = np.array(score(answerer, held))
+        totals += result
+        print(
+            f"  fold {k + 1}: in {result[0]:.1%} out {result[1]:.1%} wrong {int(result[2])} "
+            f"(threshold {answerer.params.answer_threshold})"
+        )
+    mean = totals / len(folds)
+    print(
+        f"{args.folds}-fold cross-validated: in-scope {mean[0]:.1%}, out-of-scope {mean[1]:.1%}, "
+        f"confident-wrong {totals[2]:.0f} in all"
+    )
+    final = train(answerer, tune, base)
+    print(f"final fit: weights {final.decision_weights} bias {final.decision_bias} threshold {final.answer_threshold}")
+    report("tuning data (fitted on: optimistic)", answerer, tune)
+    test = realistic("test")
+    report("realistic TEST split (never tuned)", answerer, test)
+    by_group(answerer, test)
+    heldout = load(ROOT / "bench" / "heldout.yaml")
+    report("heldout.yaml (never tuned)", answerer, heldout)
+    if args.write:
+        write_params(final)
+        print("written to bot/match/params.py")
+    return 0
+
+
+def _folds(items: list[Item], k: int) -> list[list[Item]]:
+    ordered = sorted(items, key=lambda item: hashlib.sha256(f"fold:{item.question}".encode()).hexdigest())
+    return [ordered[i::k] for i in range(k)]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

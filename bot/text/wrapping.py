@@ -1,0 +1,90 @@
+"""Message -> questions: remove what people wrap around a question in chat, then split it.
+
+A Slack or DingTalk message carries mentions, greetings, thanks, urgency, links, emoji and
+formatting around the question; none of it says what is asked, but all of it dilutes the match.
+The vocabulary is data (knowledge/chat_wrapping.yaml); only the shapes of markup live here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from bot.kb.schema import WrappingGroup
+from bot.text.normalize import to_simplified
+from bot.text.slack_markup import visible_text
+
+MAX_QUESTIONS = 3
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>，。；！？、]+", re.IGNORECASE)
+_EMOJI_CODE = re.compile(r":[a-z0-9_+\-]{1,40}:")
+# A typed @mention ("@政策助手 ", "@张三，") ends at a space or punctuation; a long run is kept, since we
+# cannot tell where the name stops and the question starts.
+_TYPED_MENTION = re.compile(r"@[^\s@，,。：:；;！!？?]{1,12}(?=[\s，,。：:；;！!？?]|$)|@")
+# *bold* _italic_ ~strike~ `code` ``` blocks ``` and "> " quotes: keep the words, drop the marks.
+_FORMATTING = re.compile(r"```|[*_~`]+")
+_QUOTE_MARK = re.compile(r"^\s*(?:>|&gt;)\s?", re.MULTILINE)
+# Question boundaries: question marks, line breaks, full stops after a question word, and list numbers.
+_SPLIT = re.compile(r"[?？]+|[\r\n]+|(?:^|(?<=\s))(?:\d{1,2}|[一二三四五])[.、)）]\s*")
+_CONTENT = re.compile(r"[^\W_]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """Lone surrogates (undecodable bytes read with surrogateescape, broken JSON escapes) are not text."""
+    return _SURROGATE.sub("", text)
+
+
+def has_control_characters(text: str) -> bool:
+    """C0/C1 control characters other than tab and line breaks: binary noise, not a message."""
+    return bool(_CONTROL.search(text))
+
+
+def _is_emoji_or_symbol(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category in {"So", "Sk", "Cs", "Co"} or char in "\u200d\ufe0f\ufe0e\u20e3"
+
+
+def strip_symbols(text: str) -> str:
+    """Emoji, pictographs, invisible formatting characters (bidi overrides, zero-width joiners)."""
+    return "".join(
+        " " if _is_emoji_or_symbol(char) else "" if unicodedata.category(char) == "Cf" else char for char in text
+    )
+
+
+class MessageCleaner:
+    """Removes chat wrapping with one knowledge base's vocabulary."""
+
+    def __init__(self, groups: Iterable[WrappingGroup]) -> None:
+        groups = tuple(groups)
+        phrases = sorted({p for g in groups for p in g.phrases}, key=len, reverse=True)
+        alternatives = [re.escape(phrase) for phrase in phrases]
+        alternatives += [f"(?:{pattern})" for g in groups for pattern in g.patterns]
+        self._wrapping = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+
+    def clean(self, raw: str) -> str:
+        """The question(s) a message asks, in simplified script, line breaks and ?-marks kept."""
+        text = visible_text(raw, keep_mentions=True)
+        text = _URL.sub(" ", text)
+        text = unicodedata.normalize("NFKC", text)
+        text = _EMOJI_CODE.sub(" ", text)
+        text = strip_symbols(text)
+        text = _TYPED_MENTION.sub(" ", text)
+        text = _QUOTE_MARK.sub("", text)
+        text = _FORMATTING.sub(" ", text)
+        text = to_simplified(text)
+        if self._wrapping is not None:
+            text = self._wrapping.sub(" ", text)
+        return text
+
+    def questions(self, raw: str) -> list[str]:
+        """The questions in a message, at most MAX_QUESTIONS; one (possibly empty) when nothing splits."""
+        parts = [part.strip(" ，,。.；;：:！!、") for part in _SPLIT.split(self.clean(raw))]
+        parts = [part for part in parts if _CONTENT.search(part)]
+        if not parts:
+            return [""]
+        return parts[:MAX_QUESTIONS] if len(parts) > 1 else parts
