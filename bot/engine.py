@@ -17,6 +17,7 @@ from bot.match.params import MatchParams
 from bot.match.rank import Candidate, Query, prepare, rank, unknown_share, word_weights
 from bot.text.glossary import Glossary
 from bot.text.normalize import is_traditional, normalise_query, to_traditional
+from bot.text.numbers import arabic_numbers
 from bot.text.wrapping import MessageCleaner, has_control_characters, without_surrogates
 
 
@@ -93,7 +94,7 @@ class Answerer:
 
     def candidates(self, normalised_text: str) -> tuple[Query, list[Candidate], float]:
         """The question as the index reads it, its ranked candidates, and its share of unknown words."""
-        prepared = prepare(self.index, self.glossary.translate(normalised_text))
+        prepared = prepare(self.index, self.glossary.translate(arabic_numbers(normalised_text)))
         candidates = rank(self.index, prepared, self.params)
         return prepared, candidates, unknown_share(self.index, word_weights(self.index, prepared, self.params))
 

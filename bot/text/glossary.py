@@ -16,10 +16,12 @@ from bot.text.normalize import normalise
 class Glossary:
     def __init__(self, terms: Iterable[GlossaryTerm]) -> None:
         self._chinese: dict[str, str] = {}
+        spelled: set[str] = set()
         for term in terms:
             for word in term.english:
                 self._chinese[_key(word)] = normalise(term.chinese)
-        words = sorted(self._chinese, key=len, reverse=True)
+                spelled.add(normalise(word))
+        words = sorted(spelled, key=len, reverse=True)
         alternatives = [r"\s*".join(map(re.escape, word.split())) for word in words]
         self._pattern = (
             re.compile(r"(?<![a-z0-9])(" + "|".join(alternatives) + r")(?![a-z0-9])") if alternatives else None

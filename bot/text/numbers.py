@@ -1,0 +1,68 @@
+"""Numbers written in Chinese words (一千万, 百分之十, 一点七五, 三成) as the digits the documents use.
+
+Only forms that are clearly quantities are rewritten: a percentage, a number with a magnitude unit
+(万/亿/元/倍), or a count of ten or more. "一个", "两家" and "十四五" stay as they are: they are
+ordinary words or names, and as digits they would become anchors an entry must mention.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_NUMERAL = "[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?"
+
+_PERCENT = re.compile(f"百分之({_NUMERAL})")
+_TENTHS = re.compile("(?<![完八九十])([一二三四五六七八九])成(?![功立为果本员绩])")
+_MAGNITUDE = re.compile(f"({_NUMERAL})(万亿|万元|亿元|万|亿|元|倍)")
+_COUNT = re.compile(
+    "([零一二两三四五六七八九]*[十百千][零一二三四五六七八九十百千]*)(家|个|户|项|批|条|名|人|所|座|台)"
+)
+_DECIMAL = re.compile("([零一二两三四五六七八九十]+点[零〇一二三四五六七八九]+)")
+_YEAR = re.compile("([零〇一二三四五六七八九]{4})年")
+
+
+def _integer(text: str) -> int | None:
+    """一千二百 -> 1200, 十五 -> 15, 二〇二七 -> 2027 (digit by digit when there are no units)."""
+    if not text:
+        return None
+    if all(char in _DIGITS for char in text):
+        return int("".join(str(_DIGITS[char]) for char in text))
+    total, current = 0, 0
+    for char in text:
+        if char in _DIGITS:
+            current = _DIGITS[char]
+        elif char in _SMALL_UNITS:
+            total += (current or 1) * _SMALL_UNITS[char]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def _number(text: str) -> str | None:
+    whole, _, fraction = text.partition("点")
+    value = _integer(whole)
+    if value is None:
+        return None
+    if fraction:
+        return f"{value}.{''.join(str(_DIGITS[char]) for char in fraction)}"
+    return str(value)
+
+
+def _replace(match: re.Match[str], template: str) -> str:
+    number = _number(match.group(1))
+    if number is None:
+        return match.group(0)
+    return template.format(number=number, unit=match.group(2) if match.lastindex and match.lastindex > 1 else "")
+
+
+def arabic_numbers(text: str) -> str:
+    """Rewrite clear quantities in Chinese words as digits; leave every other word alone."""
+    text = _PERCENT.sub(lambda m: _replace(m, "{number}%"), text)
+    text = _TENTHS.sub(lambda m: f"{_DIGITS[m.group(1)]}0%", text)
+    text = _MAGNITUDE.sub(lambda m: _replace(m, "{number}{unit}"), text)
+    text = _COUNT.sub(lambda m: _replace(m, "{number}{unit}"), text)
+    text = _DECIMAL.sub(lambda m: _replace(m, "{number}"), text)
+    return _YEAR.sub(lambda m: _replace(m, "{number}年"), text)

@@ -1,0 +1,29 @@
+"""Quantities in Chinese words become digits; ordinary words and names stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.text.numbers import arabic_numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("投资一千万以上", "投资1000万以上"),
+        ("补贴百分之十", "补贴10%"),
+        ("百分之一点五", "1.5%"),
+        ("利率一点七五", "利率1.75"),
+        ("三成的企业", "30%的企业"),
+        ("两千亿", "2000亿"),
+        ("十一个产业集聚区", "11个产业集聚区"),
+        ("二〇二七年", "2027年"),
+    ],
+)
+def test_quantities_become_digits(text, expected):
+    assert arabic_numbers(text) == expected
+
+
+@pytest.mark.parametrize("text", ["一个企业", "两家公司", "十四五规划", "成功", "一点点", "一些"])
+def test_words_and_names_stay(text):
+    assert arabic_numbers(text) == text

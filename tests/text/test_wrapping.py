@@ -1,0 +1,54 @@
+"""Chat wrapping is removed and a message is split into its questions, with the shipped vocabulary."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.kb.schema import WrappingGroup
+from bot.text.wrapping import MAX_QUESTIONS, MessageCleaner, has_control_characters, without_surrogates
+from tests.support.kb import shipped_answerer
+
+
+def cleaner() -> MessageCleaner:
+    return shipped_answerer().cleaner
+
+
+def test_slack_message_wrapping_is_removed():
+    message = (
+        "<@U07ABC123> 各位好！\n麻烦问下 *天津技改项目* 补贴比例是多少？🙏 :pray:\n"
+        "<https://example.gov.cn/a.html|文件链接> https://example.gov.cn/b\n写汇报材料要用，感谢"
+    )
+    assert cleaner().questions(message) == ["天津技改项目  补贴比例是多少"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "@政策助手 早上好，请问商丘的三换是什么？急用，周五前要回复",
+        "請問商丘的三換是什麼？謝謝！",
+        "> 商丘的三换是什么\n`谢谢`",
+    ],
+)
+def test_greetings_politeness_urgency_and_quotes_leave_only_the_question(message):
+    assert [q.replace(" ", "") for q in cleaner().questions(message)] == ["商丘的三换是什么"]
+
+
+def test_two_questions_are_split_and_at_most_three_kept():
+    assert cleaner().questions("天津再贷款利率多少？商丘三换是什么？") == ["天津再贷款利率多少", "商丘三换是什么"]
+    many = "？".join(f"问题{i}" for i in range(6))
+    assert len(cleaner().questions(many)) == MAX_QUESTIONS
+
+
+def test_only_wrapping_leaves_nothing():
+    assert cleaner().questions("大家好！谢谢🙏") == [""]
+
+
+def test_vocabulary_comes_from_the_yaml_groups():
+    custom = MessageCleaner([WrappingGroup(kind="thanks", phrases=["感恩"], patterns=[r"第\d+次问"])])
+    assert custom.clean("感恩 第3次问 天津补贴").strip() == "天津补贴"
+
+
+def test_control_characters_and_surrogates_are_recognised():
+    assert has_control_characters("\x02技改\x1a")
+    assert not has_control_characters("技改\n补贴\t多少")
+    assert without_surrogates("\ud800技改") == "技改"
