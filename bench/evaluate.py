@@ -1,168 +1,117 @@
-"""Dev-set evaluation: facts-correct rate on in-scope questions and refusal rate on out-of-scope ones,
-for our matcher and for a naive baseline (rapidfuzz `extractOne` over entry questions), side by side.
+"""Evaluation: facts-correct rate in scope and refused-or-not-stated rate out of scope, per style and per
+kind of negative, for our matcher and for a naive baseline (rapidfuzz `extractOne` over entry
+questions), side by side.
 
-    python bench/evaluate.py [--devset bench/devset.yaml] [--kb knowledge] [--misses]
+    python bench/evaluate.py [--set tune|test|devset|heldout ...] [--misses]
+
+Sets: the tuning and test parts of bench/realistic/ (the test part is never tuned on), the older
+bench/devset.yaml (tuned on) and bench/heldout.yaml (never tuned on).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from rapidfuzz import fuzz, process
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.engine import Answerer  # noqa: E402
+from bench.datasets import Item, is_confident_wrong, is_correct, load, realistic  # noqa: E402
+from bot.answer import Answer, Outcome  # noqa: E402
 from bot.kb.loader import KnowledgeBase  # noqa: E402
 from bot.kb.store import build_answerer  # noqa: E402
 from bot.match.params import MatchParams  # noqa: E402
-from bot.text.normalize import to_simplified  # noqa: E402
 
-# An answer function: question -> (answer text or None when refused, entry id or None)
-AnswerFn = Callable[[str], tuple[str | None, str | None]]
-
-
-@dataclass
-class Report:
-    name: str
-    facts_correct: int
-    in_scope: int
-    refused_out: int
-    out_of_scope: int
-    misses: list[str]
-    by_style: Counter
-    style_totals: Counter
-
-    @property
-    def facts_rate(self) -> float:
-        return self.facts_correct / self.in_scope if self.in_scope else 0.0
-
-    @property
-    def refusal_rate(self) -> float:
-        return self.refused_out / self.out_of_scope if self.out_of_scope else 0.0
+AnswerFn = Callable[[str], Answer]
+SETS: dict[str, Callable[[], list[Item]]] = {
+    "tune": lambda: realistic("tune"),
+    "test": lambda: realistic("test"),
+    "devset": lambda: load(ROOT / "bench" / "devset.yaml"),
+    "heldout": lambda: load(ROOT / "bench" / "heldout.yaml"),
+}
 
 
-def fact_form(text: str) -> str:
-    """Compare facts modulo width, script and whitespace."""
-    return "".join(to_simplified(unicodedata.normalize("NFKC", text)).split())
+def group_of(item: Item) -> str:
+    if item.in_scope:
+        return f"in  {item.style}"
+    return f"out {item.kind}{' (hard)' if item.hard else ''}"
 
 
-def load_devset(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+def evaluate(answer: AnswerFn, items: list[Item]) -> tuple[Counter, Counter, int, list[str]]:
+    right: Counter = Counter()
+    total: Counter = Counter()
+    wrong = 0
+    misses = []
+    for item in items:
+        reply = answer(item.question)
+        ok = is_correct(item, reply)
+        for key in (group_of(item), "in" if item.in_scope else "out"):
+            total[key] += 1
+            right[key] += ok
+        wrong += is_confident_wrong(item, reply)
+        if not ok:
+            chosen = reply.entry_id or (reply.related.id if reply.related else "")
+            facts = f" facts={list(item.facts)}" if item.in_scope else ""
+            misses.append(f"{group_of(item):<24} {reply.outcome.value:<10} {chosen:<30} {item.question!r}{facts}")
+    return right, total, wrong, misses
 
 
-def evaluate(name: str, answer: AnswerFn, devset: dict) -> Report:
-    correct = refused = 0
-    misses: list[str] = []
-    by_style: Counter = Counter()
-    style_totals: Counter = Counter()
-    for item in devset["in_scope"]:
-        text, entry_id = answer(item["q"])
-        style_totals[item.get("style", "?")] += 1
-        facts = [fact_form(str(fact)) for fact in item["facts"]]
-        if text is not None and all(fact in fact_form(text) for fact in facts):
-            correct += 1
-            by_style[item.get("style", "?")] += 1
-        else:
-            verdict = "REFUSED" if text is None else f"WRONG {entry_id}"
-            where = f"{item.get('seed', '?')} {item.get('style', '?'):<11}"
-            misses.append(f"in  {where} {verdict:<32} {item['q']}  facts={item['facts']}")
-    for item in devset["out_of_scope"]:
-        text, entry_id = answer(item["q"])
-        if text is None:
-            refused += 1
-        else:
-            misses.append(f"out {item.get('kind', '?'):<14} ANSWERED {entry_id:<24} {item['q']}")
-    return Report(
-        name,
-        correct,
-        len(devset["in_scope"]),
-        refused,
-        len(devset["out_of_scope"]),
-        misses,
-        by_style,
-        style_totals,
-    )
-
-
-def matcher_fn(answerer: Answerer) -> AnswerFn:
-    def answer(question: str) -> tuple[str | None, str | None]:
-        result = answerer.ask(question)
-        return (result.text, result.entry_id) if result.matched else (None, None)
-
-    return answer
-
-
-def baseline_fn(kb: KnowledgeBase, cutoff: float) -> AnswerFn:
+def baseline(kb: KnowledgeBase, cutoff: float) -> AnswerFn:
     """The naive approach: closest canonical question by WRatio, refuse below `cutoff`."""
     questions = [entry.question for entry in kb.entries]
 
-    def answer(question: str) -> tuple[str | None, str | None]:
+    def answer(question: str) -> Answer:
         found = process.extractOne(question, questions, scorer=fuzz.WRatio, score_cutoff=cutoff)
         if found is None:
-            return None, None
+            return Answer(Outcome.REFUSED)
         entry = kb.entries[found[2]]
-        return entry.answer, entry.id
+        return Answer(Outcome.ANSWERED, entry_id=entry.id, text=entry.answer)
 
     return answer
 
 
-def best_baseline(kb: KnowledgeBase, devset: dict) -> Report:
-    """The baseline at its own best cutoff on this dev set, so the comparison is fair to it."""
-    reports = [evaluate(f"naive extractOne (cutoff {c})", baseline_fn(kb, c), devset) for c in range(30, 95, 5)]
-    return max(reports, key=lambda r: r.facts_rate + r.refusal_rate)
-
-
-def print_table(reports: list[Report]) -> None:
-    print(f"{'matcher':<34} {'facts-correct':>16} {'refused (out)':>16}")
-    for r in reports:
-        facts = f"{r.facts_correct:>4}/{r.in_scope:<4} {r.facts_rate:6.1%}"
-        refused = f"{r.refused_out:>4}/{r.out_of_scope:<4} {r.refusal_rate:6.1%}"
-        print(f"{r.name:<34} {facts} {refused}")
+def rates(right: Counter, total: Counter) -> str:
+    return (
+        f"in-scope {right['in']:>3}/{total['in']:<3} {right['in'] / max(1, total['in']):6.1%}   "
+        f"out-of-scope {right['out']:>3}/{total['out']:<3} {right['out'] / max(1, total['out']):6.1%}"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument(
-        "--devset",
-        type=Path,
-        nargs="+",
-        default=[p for p in (ROOT / "bench" / "devset.yaml", ROOT / "bench" / "heldout.yaml") if p.exists()],
-        help="evaluation sets (default: the dev set the thresholds were tuned on, and the held-out set)",
-    )
+    parser.add_argument("--set", nargs="+", choices=sorted(SETS), default=["tune", "test", "devset", "heldout"])
     parser.add_argument("--kb", type=Path, default=ROOT / "knowledge")
     parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
     parser.add_argument("--misses", action="store_true", help="list every miss")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the extractOne comparison")
     args = parser.parse_args()
     answerer, issues = build_answerer(args.kb, args.seeds, MatchParams())
     if answerer is None:
         print("\n".join(map(str, issues)), file=sys.stderr)
         return 1
-    for path in args.devset:
-        devset = load_devset(path)
-        print(f"\n== {path.name}: {len(devset['in_scope'])} in scope, {len(devset['out_of_scope'])} out of scope")
-        ours = evaluate("ours (BM25 + rapidfuzz + coverage)", matcher_fn(answerer), devset)
-        always = evaluate("naive extractOne (no cutoff)", baseline_fn(answerer.kb, 0), devset)
-        print_table([ours, best_baseline(answerer.kb, devset), always])
-        report_details(ours, args.misses)
+    for name in args.set:
+        items = SETS[name]()
+        if not items:
+            print(f"\n== {name}: no questions")
+            continue
+        right, total, wrong, misses = evaluate(answerer.ask, items)
+        print(f"\n== {name}: {len(items)} questions")
+        print(f"  {'ours':<28} {rates(right, total)}   confident-wrong {wrong}")
+        if not args.no_baseline:
+            for label, cutoff in (("extractOne, no cutoff", 0), ("extractOne, cutoff 80", 80)):
+                b_right, b_total, b_wrong, _ = evaluate(baseline(answerer.kb, cutoff), items)
+                print(f"  {label:<28} {rates(b_right, b_total)}   confident-wrong {b_wrong}")
+        groups = sorted(key for key in total if key not in ("in", "out"))
+        for key in groups:
+            print(f"    {key:<26} {right[key]:>3}/{total[key]:<3} {right[key] / total[key]:6.1%}")
+        if args.misses:
+            print("\n".join("    " + line for line in misses))
     return 0
-
-
-def report_details(ours: Report, misses: bool) -> None:
-    print(
-        "facts-correct by style: "
-        + ", ".join(f"{style} {ours.by_style[style]}/{total}" for style, total in sorted(ours.style_totals.items()))
-    )
-    if misses:
-        print("\n".join(ours.misses))
 
 
 if __name__ == "__main__":
