@@ -104,12 +104,46 @@ def answer_message(
         blocks.append(_context(_label(f"{user_mention(shared_by)} 分享了这条答案", t)))
     if asked:
         blocks.append(_context(_label("你问：", t) + truncate(echo(asked), 500)))
+    if answer.parts:
+        return _several(answer, blocks, share=share)
+    return _one(answer, blocks, share=share, asked=asked)
+
+
+def _one(answer: Answer, blocks: list[dict[str, Any]], *, share: bool, asked: str | None, part: int = 0) -> Message:
     if answer.matched:
-        return _answered(answer, blocks, share=share)
+        return _answered(answer, blocks, share=share, part=part)
+    if answer.outcome is Outcome.NOT_STATED:
+        return _not_stated(answer, blocks)
     return _refused(answer, blocks, asked=asked)
 
 
-def _answered(answer: Answer, blocks: list[dict[str, Any]], *, share: bool) -> Message:
+def _several(answer: Answer, blocks: list[dict[str, Any]], *, share: bool) -> Message:
+    """One reply for a message that asked several questions: each under its own question."""
+    fallback = []
+    for number, part in enumerate(answer.parts):
+        blocks.append(_context("❓ *" + echo(truncate(part.asked or "", 300)) + "*"))
+        rendered = _one(part, [], share=share and number == 0, asked=None, part=number)
+        blocks.extend(rendered["blocks"])
+        fallback.append(rendered["text"])
+        if number < len(answer.parts) - 1:
+            blocks.append({"type": "divider"})
+    return {"text": truncate("\n\n".join(fallback), FALLBACK_LIMIT), "blocks": blocks}
+
+
+def _not_stated(answer: Answer, blocks: list[dict[str, Any]]) -> Message:
+    """The documents cover the topic but not the fact asked for: say so, show what they do say and
+    where. No 👍/👎: there is no answer to rate."""
+    t = answer.traditional
+    blocks.append(_section("ℹ️ " + safe(answer.text or "")))
+    fallback = [answer.text or ""]
+    for source in answer.sources:
+        quote = truncate(source.quote.strip(), QUOTE_LIMIT)
+        blocks.append(_context(_label("📄 原文：", t) + f"*{safe(source.title)}*  ·  “{safe(quote)}”"))
+        fallback.append(_label("来源：", t) + source.title)
+    return {"text": safe(truncate("\n".join(fallback), FALLBACK_LIMIT)), "blocks": blocks}
+
+
+def _answered(answer: Answer, blocks: list[dict[str, Any]], *, share: bool, part: int = 0) -> Message:
     t = answer.traditional
     if answer.question:
         blocks.append(_context("*" + safe(truncate(answer.question, 300)) + "*"))
@@ -122,11 +156,11 @@ def _answered(answer: Answer, blocks: list[dict[str, Any]], *, share: bool) -> M
     if answer.suggestions:
         related = "  ".join(f"• {safe(item.question)}" for item in answer.suggestions)
         blocks.append(_context(_label("相关问题：", t) + related))
-    blocks.append(feedback_actions(answer, share=share))
+    blocks.append(feedback_actions(answer, share=share, part=part))
     return {"text": safe(truncate("\n".join(fallback), FALLBACK_LIMIT)), "blocks": blocks}
 
 
-def feedback_actions(answer: Answer, *, share: bool = False) -> dict[str, Any]:
+def feedback_actions(answer: Answer, *, share: bool = False, part: int = 0) -> dict[str, Any]:
     t = answer.traditional
     value = {"e": answer.entry_id, "t": int(t)}
     elements = [
@@ -135,7 +169,8 @@ def feedback_actions(answer: Answer, *, share: bool = False) -> dict[str, Any]:
     ]
     if share:
         elements.insert(0, _button(_label("发到频道", t), SHARE, value, style="primary"))
-    return {"type": "actions", "block_id": "answer_actions", "elements": elements}
+    block_id = "answer_actions" if part == 0 else f"answer_actions_{part}"
+    return {"type": "actions", "block_id": block_id, "elements": elements}
 
 
 def _refused(answer: Answer, blocks: list[dict[str, Any]], *, asked: str | None) -> Message:

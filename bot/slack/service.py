@@ -149,7 +149,7 @@ class PolicyService:
                 user=user,
                 entry_id=answer.entry_id,
                 score=round(answer.score, 4),
-                text=from_slack(text) if answer.outcome is Outcome.REFUSED else None,
+                text=from_slack(text) if answer.outcome in (Outcome.REFUSED, Outcome.NOT_STATED) else None,
             )
         except Exception:
             log.exception("could not log a %s question from %s", surface, channel)

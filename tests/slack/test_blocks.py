@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 from bot.answer import Answer, Outcome, SourceQuote, Suggestion
@@ -126,3 +127,33 @@ def test_reload_report_escapes_issues_and_says_the_old_version_is_kept() -> None
     shown = text_of(message["blocks"])
     assert "仍在使用上一个有效版本" in shown and "faq/x.yaml:3" in shown and "<!channel>" not in shown
     assert "10 条" in text_of(blocks.reload_message([], entries=10, documents=2)["blocks"])
+
+
+def not_stated() -> Answer:
+    return Answer(
+        Outcome.NOT_STATED,
+        text="文件提到了这个话题（问题？），但没有写明您问的具体名单或名称。",
+        score=0.8,
+        sources=(SourceQuote("000-x.txt", "原文引用", "文件标题"),),
+        related=Suggestion("e-1", "问题？"),
+    )
+
+
+def test_not_stated_says_so_shows_the_related_quote_and_offers_no_rating(answerer: Answerer) -> None:
+    message = blocks.answer_message(not_stated(), answerer.kb)
+    shown = text_of(message["blocks"])
+    assert "没有写明" in shown and "原文引用" in shown and "文件标题" in shown
+    assert blocks.REFUSAL not in shown
+    assert not [
+        b for b in buttons_in(message["blocks"]) if b["action_id"] in (blocks.FEEDBACK_UP, blocks.FEEDBACK_DOWN)
+    ]
+
+
+def test_several_questions_are_answered_in_one_reply_under_their_own_headings(answerer: Answerer) -> None:
+    first = replace(answered("第一个答案"), asked="第一个问题")
+    second = replace(not_stated(), asked="第二个问题")
+    message = blocks.answer_message(replace(first, parts=(first, second)), answerer.kb)
+    shown = text_of(message["blocks"])
+    assert shown.index("第一个问题") < shown.index("第一个答案") < shown.index("第二个问题") < shown.index("没有写明")
+    action_blocks = [b["block_id"] for b in message["blocks"] if b["type"] == "actions"]
+    assert len(action_blocks) == len(set(action_blocks)) == 1  # the answered part only, ids unique
