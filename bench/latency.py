@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz, process  # noqa: E402
 
-from bench.evaluate import load_devset  # noqa: E402
+from bench.datasets import load  # noqa: E402
 from bot.engine import Answerer  # noqa: E402
 from bot.kb.loader import KnowledgeBase, load_knowledge  # noqa: E402
 from bot.kb.seeds import SeedLibrary  # noqa: E402
@@ -99,8 +99,7 @@ def main() -> int:
     kb, issues = load_knowledge(ROOT / "knowledge", SeedLibrary.load(ROOT / "seeds"))
     load_ms = (time.perf_counter() - started) * 1000
     assert kb is not None, issues
-    devset = load_devset(ROOT / "bench" / "devset.yaml")
-    pool = [item["q"] for item in devset["in_scope"]] + [item["q"] for item in devset["out_of_scope"]]
+    pool = [item.question for item in load(ROOT / "bench" / "devset.yaml")]
     questions = [rng.choice(pool) for _ in range(args.queries)]
 
     print(f"KB load (parse + validate + quote checks, {len(kb.entries)} entries): {load_ms:.0f} ms")
