@@ -36,9 +36,7 @@ from bot.text.normalize import normalise_query  # noqa: E402
 THRESHOLDS = [round(0.3 + 0.05 * i, 2) for i in range(13)]  # 0.30 .. 0.90
 SWITCH_MARGINS = [0.0, 0.05, 0.1, 0.15]
 # Ranking knobs change the candidates themselves, so each setting is indexed once and cross-validated.
-RANKING_GRID = [
-    {"unknown_slope": slope, "unknown_ic_floor": floor} for slope in (0.3, 0.5, 0.8) for floor in (9.0, 10.0, 11.0)
-]
+RANKING_GRID = [{"unknown_slope": slope, "latin_unknown_weight": latin} for slope in (0.5, 0.8) for latin in (0.5, 1.5)]
 WRONG_PENALTY = 2.0  # a confident wrong answer costs this many right ones
 L2 = 1.0
 
@@ -112,7 +110,9 @@ def train(answerer: CachedAnswerer, items: list[Item], base: MatchParams) -> Mat
     xs = np.array([x for x, _ in samples], dtype=float)
     ys = np.array([y for _, y in samples], dtype=float)
     weights, bias = fit(xs, ys)
-    fitted = replace(base, decision_weights=tuple(round(float(v), 4) for v in weights), decision_bias=round(bias, 4))
+    fitted = replace(
+        base, decision_weights=tuple(round(float(v), 4) for v in weights), decision_bias=round(float(bias), 4)
+    )
     best, best_value = fitted, -1e9
     n_in = sum(i.in_scope for i in items)
     n_out = len(items) - n_in
@@ -154,8 +154,8 @@ def write_params(params: MatchParams) -> None:
         f"decision_weights: tuple[float, ...] = {params.decision_weights!r}",
         text,
     )
-    text = re.sub(r"decision_bias: float = [-0-9.e]+", f"decision_bias: float = {params.decision_bias!r}", text)
-    for name in ("answer_threshold", "fact_switch_margin", "unknown_slope", "unknown_ic_floor"):
+    text = re.sub(r"decision_bias: float = [-0-9.e]+", f"decision_bias: float = {float(params.decision_bias)!r}", text)
+    for name in ("answer_threshold", "fact_switch_margin", "unknown_slope", "unknown_ic_floor", "latin_unknown_weight"):
         text = re.sub(rf"{name}: float = [0-9.]+", f"{name}: float = {getattr(params, name)!r}", text)
     path.write_text(text, encoding="utf-8")
 

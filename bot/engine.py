@@ -7,6 +7,7 @@ English terms (text/glossary.py) -> repair typos, synonyms -> retrieve -> rank -
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.answer import Answer, Outcome, SourceQuote, Suggestion
 from bot.kb.loader import KnowledgeBase
@@ -48,8 +49,11 @@ class Answerer:
             return self.ask_question(questions[0], traditional)
         parts = [self.ask_question(self._in_context(q, message), traditional, asked=q) for q in questions]
         useful = _distinct_useful(parts)
-        if len(useful) < 2:  # one question written over several lines: read it whole
-            return self.ask_question(" ".join(questions), traditional)
+        if len(useful) < 2:  # perhaps one question over several lines or sentences: read it whole
+            whole = self.ask_question(" ".join(questions), traditional)
+            if whole.outcome is Outcome.ANSWERED or not useful:
+                return whole
+            return replace(useful[0], asked=None)
         first = useful[0]
         return Answer(
             first.outcome,

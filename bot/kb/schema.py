@@ -109,7 +109,10 @@ class QuestionType(StrictModel):
     name: StrictStr
     label: StrictStr | None = None  # how a reply names the fact when the documents do not state it (金额)
     asks: list[StrictStr] = Field(min_length=1)
+    ask_patterns: list[StrictStr] = []  # regular expressions for asks a word list cannot spell (哪两家, 哪六项)
     answer_pattern: StrictStr
+
+    _asks_compile = field_validator("ask_patterns")(lambda patterns: _compiles_all(patterns))  # defined below
 
     @field_validator("answer_pattern")
     @classmethod

@@ -26,7 +26,8 @@ def compile_types(types: tuple[QuestionType, ...]) -> tuple[CompiledType, ...]:
     for kind in types:
         asks = sorted({normalise(ask).replace(" ", "") for ask in kind.asks}, key=len, reverse=True)
         # "哪几个" asks for a list, not a count: an ask right after 哪 does not count.
-        asks_pattern = re.compile("(?<!哪)(?:" + "|".join(map(re.escape, asks)) + ")")
+        alternatives = "|".join([*map(re.escape, asks), *kind.ask_patterns])
+        asks_pattern = re.compile("(?<!哪)(?:" + alternatives + ")")
         compiled.append(CompiledType(kind.name, asks_pattern, re.compile(kind.answer_pattern)))
     return tuple(compiled)
 

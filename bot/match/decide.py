@@ -39,6 +39,8 @@ def features(candidate: Candidate, others: list[Candidate], unknown: float, word
         math.log1p(candidate.bm25),
         candidate.score - rival,
         unknown,
+        min(1.0, candidate.coverage / (1.0 - unknown)) if unknown < 1.0 else 0.0,
+        candidate.missing_peak,
         min(words, 12) / 12,
     )
 

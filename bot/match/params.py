@@ -7,7 +7,17 @@ import math
 from dataclasses import dataclass
 
 # The signals the answer-or-refuse decision reads, in the order of `decision_weights`.
-DECISION_FEATURES = ("score", "coverage", "similarity", "bm25", "margin", "unknown_share", "words")
+DECISION_FEATURES = (
+    "score",
+    "coverage",
+    "similarity",
+    "bm25",
+    "margin",
+    "unknown_share",
+    "known_coverage",  # coverage of the words the knowledge base uses at all
+    "missing_peak",  # the weightiest word the entry does not know, relative to the question's top word
+    "words",
+)
 
 
 @dataclass(frozen=True)
@@ -17,23 +27,28 @@ class MatchParams:
     # A word the KB never uses weighs by its rarity in general Chinese (jieba's dictionary):
     # clip(unknown_base + unknown_slope * (information content - unknown_ic_floor), unknown_min, unknown_max).
     unknown_base: float = 1.5
-    unknown_slope: float = 0.5
+    unknown_slope: float = 0.8
     unknown_ic_floor: float = 10.0
     unknown_min: float = 0.3
     unknown_max: float = 4.0
+    # An English word the glossary does not know (central, level) is weighed like a common word: it may be
+    # the topic, but more often it restates one the question also gives in Chinese.
+    latin_unknown_weight: float = 1.5
     # Logistic regression over DECISION_FEATURES of the best candidate: answer when P(right) >= threshold.
-    decision_weights: tuple[float, ...] = (6.0, 4.0, 2.0, 0.0, 2.0, -4.0, 0.0)
-    decision_bias: float = -6.5
-    answer_threshold: float = 0.5
+    decision_weights: tuple[float, ...] = (2.6162, 3.2485, -0.5878, 1.5079, -1.0062, 1.1604, -0.0155, 0.2108, 4.2896)
+    decision_bias: float = -9.7462
+    answer_threshold: float = 0.45
     # When the best entry lacks the kind of fact asked for, a runner-up this close that holds it is answered.
-    fact_switch_margin: float = 0.05
+    fact_switch_margin: float = 0.0
     suggestion_min_score: float = 0.3  # weaker candidates are not worth suggesting
     max_suggestions: int = 3
 
     def combine(self, coverage: float, similarity: float) -> float:
         return self.coverage_weight * coverage + (1.0 - self.coverage_weight) * similarity
 
-    def background_weight(self, information_content: float) -> float:
+    def background_weight(self, information_content: float, latin: bool = False) -> float:
+        if latin:
+            return self.latin_unknown_weight
         weight = self.unknown_base + self.unknown_slope * (information_content - self.unknown_ic_floor)
         return min(self.unknown_max, max(self.unknown_min, weight))
 

@@ -28,6 +28,11 @@ _QUOTE_MARK = re.compile(r"^\s*(?:>|&gt;)\s?", re.MULTILINE)
 # Question boundaries: question marks, line breaks, full stops after a question word, and list numbers.
 _SPLIT = re.compile(r"[?？]+|[\r\n]+|(?:^|(?<=\s))(?:\d{1,2}|[一二三四五])[.、)）]\s*")
 _CONTENT = re.compile(r"[^\W_]")
+_LIST_ITEM = re.compile(r"(?:^|\s)(?:\d{1,2}|[一二三四五])[.、)）]")
+# Words that make a line a question of its own rather than context for one.
+_QUESTION_WORD = re.compile(
+    r"多少|什么|哪|几|怎么|怎样|如何|是否|吗|啥|咋|谁|呢|有没有|能不能|是不是|可不可以|要不要|会不会|多大|多高|多长|多久|何时"
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -82,9 +87,23 @@ class MessageCleaner:
         return text
 
     def questions(self, raw: str) -> list[str]:
-        """The questions in a message, at most MAX_QUESTIONS; one (possibly empty) when nothing splits."""
-        parts = [part.strip(" ，,。.；;：:！!、") for part in _SPLIT.split(self.clean(raw))]
-        parts = [part for part in parts if _CONTENT.search(part)]
+        """The questions in a message, at most MAX_QUESTIONS; one (possibly empty) when nothing splits.
+
+        Only lines that ask something (a question mark or a question word) are questions of their own;
+        when just one line asks, the others are its context ("我们厂在天津\n能补多少？") and the message
+        is read whole.
+        """
+        pieces = re.split(f"({_SPLIT.pattern})", self.clean(raw))
+        parts: list[tuple[str, bool]] = []
+        for text, boundary in zip(pieces[::2], [*pieces[1::2], ""], strict=True):
+            text = text.strip(" ，,。.；;：:！!、")
+            if _CONTENT.search(text):
+                parts.append((text, "?" in boundary or "？" in boundary or bool(_QUESTION_WORD.search(text))))
         if not parts:
             return [""]
-        return parts[:MAX_QUESTIONS] if len(parts) > 1 else parts
+        asking = [text for text, is_question in parts if is_question]
+        if len(asking) >= 2:
+            return asking[:MAX_QUESTIONS]
+        if len(asking) == 0 and len(parts) > 1 and _LIST_ITEM.search(self.clean(raw)):
+            return [text for text, _ in parts][:MAX_QUESTIONS]  # a numbered list of topics
+        return [" ".join(text for text, _ in parts)]

@@ -52,3 +52,14 @@ def test_control_characters_and_surrogates_are_recognised():
     assert has_control_characters("\x02技改\x1a")
     assert not has_control_characters("技改\n补贴\t多少")
     assert without_surrogates("\ud800技改") == "技改"
+
+
+def test_a_line_that_asks_nothing_is_context_for_the_one_that_asks():
+    assert cleaner().questions("我们厂在天津，投了600万\n能补多少？") == ["我们厂在天津,投了600万 能补多少"]
+    assert cleaner().questions("平顶山企业上云每家能补贴多少钱？\n俺们厂准备报") == [
+        "平顶山企业上云每家能补贴多少钱 俺们厂准备报"
+    ]
+
+
+def test_numbered_topics_without_question_words_are_separate_questions():
+    assert cleaner().questions("1. 天津技改补贴比例\n2. 商丘三换") == ["天津技改补贴比例", "商丘三换"]

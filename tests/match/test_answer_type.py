@@ -1,0 +1,33 @@
+"""Kinds of fact a question asks for: word lists and patterns from question_types.yaml."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.kb.schema import QuestionType
+from bot.match.answer_type import asked_types, compile_types, missing_types
+
+NAMES = QuestionType(
+    name="names",
+    asks=["名单"],
+    ask_patterns=["哪[两三四五六七八九十]+(家|个|项)"],
+    answer_pattern="[\u4e00-\u9fff]{2,}、[\u4e00-\u9fff]{2,}",
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"), [("再创建的2家具体是哪两家", True), ("绿色工厂名单", True), ("创建了几家", False)]
+)
+def test_asks_are_words_or_patterns(question, asks):
+    assert bool(asked_types(compile_types((NAMES,)), question)) is asks
+
+
+def test_an_answer_without_the_names_misses_the_kind():
+    kinds = asked_types(compile_types((NAMES,)), "是哪两家")
+    assert missing_types(kinds, "力争再创建2家绿色工厂") == ("names",)
+    assert missing_types(kinds, "舞钢、平棉两家") == ()
+
+
+def test_a_broken_ask_pattern_is_rejected():
+    with pytest.raises(ValueError, match="not a valid regular expression"):
+        QuestionType(name="x", asks=["a"], ask_patterns=["(("], answer_pattern="a")
