@@ -20,6 +20,7 @@ from bot.kb.schema import FaqEntry
 from bot.match.answer_type import compile_types
 from bot.match.typos import HomophoneRepairer
 from bot.text.normalize import normalise, to_simplified
+from bot.text.numbers import arabic_numbers
 from bot.text.tokenize import Tokenizer
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import and logs every index build
@@ -66,12 +67,14 @@ class MatchIndex:
         words = {word for text in phrasings for word in self.tokenizer.search_words(text)}
         words.update(self.tokenizer.search_words(answer))
         words.update(self.tokenizer.search_words(context))
+        full_text = " ".join([*phrasings, answer, *quotes, context]).replace(" ", "")
+        in_digits = arabic_numbers(full_text)  # 百亿级 is known as 100亿级 too, as the question reads it
         return IndexedEntry(
             entry=entry,
             phrasings=tuple(text.replace(" ", "") for text in phrasings),
             phrasing_words=phrasing_words,
             vocabulary=frozenset(words),
-            full_text=" ".join([*phrasings, answer, *quotes, context]).replace(" ", ""),
+            full_text=full_text if in_digits == full_text else f"{full_text} {in_digits}",
             answer_plain=to_simplified(unicodedata.normalize("NFKC", entry.answer)),
         )
 
