@@ -35,9 +35,9 @@ class MatchParams:
     # the topic, but more often it restates one the question also gives in Chinese.
     latin_unknown_weight: float = 1.5
     # Logistic regression over DECISION_FEATURES of the best candidate: answer when P(right) >= threshold.
-    decision_weights: tuple[float, ...] = (2.6162, 3.2485, -0.5878, 1.5079, -1.0062, 1.1604, -0.0155, 0.2108, 4.2896)
-    decision_bias: float = -9.7462
-    answer_threshold: float = 0.45
+    decision_weights: tuple[float, ...] = (3.0193, 3.9791, -1.1474, 1.52, -0.6553, 1.8943, -0.3037, 0.4684, 4.2393)
+    decision_bias: float = -10.2702
+    answer_threshold: float = 0.5
     # When the best entry lacks the kind of fact asked for, a runner-up this close that holds it is answered.
     fact_switch_margin: float = 0.0
     suggestion_min_score: float = 0.3  # weaker candidates are not worth suggesting
