@@ -105,7 +105,9 @@ def score(answerer: Answerer, items: list[Item]) -> tuple[float, float, int]:
     return (sum(inside) / max(1, len(inside)), sum(outside) / max(1, len(outside)), wrong)
 
 
-def train(answerer: CachedAnswerer, items: list[Item], base: MatchParams) -> MatchParams:
+def train(
+    answerer: CachedAnswerer, items: list[Item], base: MatchParams, wrong_penalty: float = WRONG_PENALTY
+) -> MatchParams:
     samples = [s for s in (sample(answerer, item) for item in items) if s is not None]
     xs = np.array([x for x, _ in samples], dtype=float)
     ys = np.array([y for _, y in samples], dtype=float)
@@ -120,7 +122,7 @@ def train(answerer: CachedAnswerer, items: list[Item], base: MatchParams) -> Mat
         for margin in SWITCH_MARGINS:
             answerer.params = replace(fitted, answer_threshold=threshold, fact_switch_margin=margin)
             rate_in, rate_out, wrong = score(answerer, items)
-            value = rate_in * n_in + rate_out * n_out - WRONG_PENALTY * wrong
+            value = rate_in * n_in + rate_out * n_out - wrong_penalty * wrong
             if value > best_value:
                 best, best_value = answerer.params, value
     answerer.params = best
@@ -165,6 +167,12 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--grid", action="store_true", help="also choose the unknown-word weighting by CV")
     parser.add_argument("--write", action="store_true", help="write the final fit into bot/match/params.py")
+    parser.add_argument(
+        "--wrong-penalty",
+        type=float,
+        default=WRONG_PENALTY,
+        help=f"how many right replies one confident wrong answer costs (default {WRONG_PENALTY})",
+    )
     args = parser.parse_args()
     kb, issues = load_knowledge(ROOT / "knowledge", SeedLibrary.load(ROOT / "seeds"))
     if kb is None:
@@ -177,7 +185,7 @@ def main() -> int:
     for knobs in RANKING_GRID if args.grid else [{}]:
         candidate_base = replace(MatchParams(), **knobs)
         candidate = CachedAnswerer(kb, candidate_base)
-        mean, wrong = cross_validate(candidate, folds, candidate_base, verbose=not args.grid)
+        mean, wrong = cross_validate(candidate, folds, candidate_base, not args.grid, args.wrong_penalty)
         print(
             f"{knobs or 'defaults'}: {args.folds}-fold cross-validated in-scope {mean[0]:.1%}, "
             f"out-of-scope {mean[1]:.1%}, confident-wrong {wrong:.0f} in all"
@@ -185,7 +193,7 @@ def main() -> int:
         if mean[0] + mean[1] > best_value:
             best_value, base, answerer = mean[0] + mean[1], candidate_base, candidate
     assert answerer is not None
-    final = train(answerer, tune, base)
+    final = train(answerer, tune, base, args.wrong_penalty)
     print(f"final fit: weights {final.decision_weights} bias {final.decision_bias} threshold {final.answer_threshold}")
     report("tuning data (fitted on: optimistic)", answerer, tune)
     test = realistic("test")
@@ -200,13 +208,13 @@ def main() -> int:
 
 
 def cross_validate(
-    answerer: CachedAnswerer, folds: list[list[Item]], base: MatchParams, verbose: bool
+    answerer: CachedAnswerer, folds: list[list[Item]], base: MatchParams, verbose: bool, wrong_penalty: float
 ) -> tuple[np.ndarray, float]:
     """Mean (in-scope, out-of-scope) rates on held folds, each fitted on the others; total wrong answers."""
     totals = np.zeros(3)
     for k, held in enumerate(folds):
         rest = [item for j, fold in enumerate(folds) if j != k for item in fold]
-        train(answerer, rest, base)
+        train(answerer, rest, base, wrong_penalty)
         result = np.array(score(answerer, held))
         totals += result
         if verbose:
