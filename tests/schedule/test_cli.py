@@ -56,9 +56,15 @@ def test_dry_run_json_is_the_contract_and_writes_nothing(tmp_path: Path) -> None
     assert {item["id"] for item in digest[0]["items"]} == {
         "sw-h1-small-arrears",
         "sw-city-first-target",
-        "pds-smart-manufacturing-review",
+        "sw-weekly-dispatch",
     }
     assert not (tmp_path / "bot.db").exists()
+
+
+def test_in_2031_no_recurring_deadline_whose_period_ended_is_listed(tmp_path: Path) -> None:
+    result = bot(tmp_path, "digest", "--now", "2031-03-03T09:00", "--dry-run", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
 
 
 @pytest.mark.parametrize(
@@ -125,9 +131,9 @@ def _two_processes_at_once(tmp_path: Path, fake_slack: FakeSlack, database_url: 
     assert sorted(call.body["channel"] for call in calls) == ["C0ARREARS", "C0DEFAULT"]
     sent = [group for out, _err in outputs for group in json.loads(out)]
     assert sorted(item["id"] for group in sent for item in group["items"]) == [
-        "pds-smart-manufacturing-review",
         "sw-city-first-target",
         "sw-h1-small-arrears",
+        "sw-weekly-dispatch",
     ]
 
 
