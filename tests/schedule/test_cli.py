@@ -100,10 +100,10 @@ def test_a_bad_setting_is_one_clear_line(tmp_path: Path) -> None:
 
 def test_send_twice_for_the_same_moment_posts_once(tmp_path: Path, fake_slack: FakeSlack) -> None:
     slack = {"SLACK_API_URL": fake_slack.url, "SLACK_BOT_TOKEN": "xoxb-test"}
-    first = bot(tmp_path, "digest", "--now", "2020-06-20T09:00", "--send", "--json", **slack)
+    first = bot(tmp_path, "digest", "--now", "2020-06-20T09:00", "--force", "--send", "--json", **slack)
     assert first.returncode == 0, first.stderr
     assert [group["channel"] for group in json.loads(first.stdout)] == ["C0DEFAULT"]
-    second = bot(tmp_path, "digest", "--now", "2020-06-20T09:00", "--send", **slack)
+    second = bot(tmp_path, "digest", "--now", "2020-06-20T09:00", "--force", "--send", **slack)
     assert second.returncode == 0, second.stderr
     assert "nothing to send" in second.stdout
     [call] = fake_slack.calls_to("chat.postMessage", ok_only=True)
@@ -119,7 +119,7 @@ def _two_processes_at_once(tmp_path: Path, fake_slack: FakeSlack, database_url: 
         SLACK_BOT_TOKEN="xoxb-test",
         BOT_DIGEST_CHANNEL_ARREARS="C0ARREARS",
     )
-    command = [sys.executable, "-m", "bot", "digest", "--now", "2020-06-20T09:00", "--send", "--json"]
+    command = [sys.executable, "-m", "bot", "digest", "--now", "2020-06-20T09:00", "--force", "--send", "--json"]
     processes = [
         subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(2)
