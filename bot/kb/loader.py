@@ -226,6 +226,17 @@ def load_faq_files(
                 continue
             origins[entry.id] = Origin(path, line)
             entries.append(entry)
+            if entry.draft:
+                issues.append(
+                    Issue(
+                        path,
+                        loaded.line_of(("entries", index, "draft")),
+                        "draft entry: check its question, answer and quote against the document, "
+                        "then delete `draft: true`",
+                        entry_id=entry.id,
+                        field="draft",
+                    )
+                )
             for alt_index, phrasing in enumerate(entry.alternatives):
                 key = "".join(phrasing.split())
                 owner = phrasing_owner.setdefault(key, entry.id)
