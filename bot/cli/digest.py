@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cli.common import add_kb_option, fail, settings_from
 from bot.config import ConfigError, Settings
+from bot.db import describe_database, sqlite_file_missing
 from bot.kb.issues import Issue
 from bot.kb.seeds import SeedLibrary
 from bot.schedule.blocks import local_setting_text, when_text
@@ -125,9 +126,10 @@ def load_or_fail(path: Path, settings: Settings) -> DeadlinesFile:
 def read_done(settings: Settings) -> set[tuple[str, date]]:
     """Done marks, read without creating anything (a dry run on a fresh checkout writes nothing)."""
     url = settings.database_url
-    sqlite_file = url[len("sqlite:///") :] if url.startswith("sqlite:///") else None
-    if sqlite_file and sqlite_file != ":memory:" and not Path(sqlite_file).exists():
+    if sqlite_file_missing(url):
+        print(f"database: {describe_database(url)} (does not exist: no done marks)", file=sys.stderr)
         return set()
+    print(f"database: {describe_database(url)} (done marks)", file=sys.stderr)
     try:
         return Ledger(engine_for(url)).done()
     except SQLAlchemyError as exc:
@@ -204,6 +206,7 @@ def send(
     from bot.schedule.deadlines_file import DeadlineStore
     from bot.slack.client import make_web_client
 
+    print(f"database: {describe_database(settings.database_url)} (sent-ledger)", file=sys.stderr)
     try:
         ledger = open_ledger(settings, digest_settings)
     except SQLAlchemyError as exc:
