@@ -17,6 +17,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "coverage": ("bot.cli.coverage", "report how much of each source document the FAQ quotes"),
     "serve": ("bot.cli.serve", "run the Slack app (Socket Mode or HTTP) with the digest scheduler"),
     "unanswered": ("bot.cli.unanswered", "list questions the bot could not answer, most frequent first"),
+    "draft": ("bot.cli.draft", "write a draft FAQ file for a new document, one entry per fact-bearing passage"),
+    "review": ("bot.cli.review", "the curators' queue: unanswered questions and 👎 votes, draft entries"),
     "digest": ("bot.cli.digest", "build or send the deadline digest for a moment"),
     "deadlines": ("bot.cli.deadlines", "list upcoming deadline occurrences or export them as iCalendar"),
 }

@@ -29,3 +29,36 @@ def make_engine(url: str) -> Engine:
 def init_db(engine: Engine) -> None:
     """Create missing tables; importing the store modules registers their tables on `Base`."""
     Base.metadata.create_all(engine)
+
+
+def describe_database(url: str) -> str:
+    """The database as an operator should read it: password hidden, a relative SQLite file made absolute."""
+    from pathlib import Path
+
+    from sqlalchemy import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return "<unparseable DATABASE_URL>"
+    if parsed.drivername.startswith("sqlite") and parsed.database and parsed.database != ":memory:":
+        return f"sqlite:///{Path(parsed.database).resolve()}"
+    return parsed.render_as_string(hide_password=True)
+
+
+def sqlite_file_missing(url: str) -> bool:
+    """True for a SQLite URL whose file does not exist (a read-only command should not create it)."""
+    from pathlib import Path
+
+    from sqlalchemy import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return False
+    return (
+        parsed.drivername.startswith("sqlite")
+        and bool(parsed.database)
+        and parsed.database != ":memory:"
+        and not Path(parsed.database).exists()
+    )

@@ -34,6 +34,12 @@ def settings_from(args: argparse.Namespace) -> Settings:
     except ConfigError as exc:
         fail(str(exc))
     kb_dir = getattr(args, "kb", None) or settings.kb_dir
+    if not kb_dir.is_dir():
+        where = "--kb" if getattr(args, "kb", None) else "BOT_KB_DIR"
+        fail(f"knowledge folder not found: {kb_dir} ({where} must name a folder with faq/*.yaml)")
+    seeds = getattr(args, "seeds", None)
+    if seeds is not None and not seeds.is_dir():
+        fail(f"seeds folder not found: {seeds} (--seeds must name a folder of *.txt documents)")
     seeds_dir = getattr(args, "seeds", None) or _seeds_beside(kb_dir) or settings.seeds_dir
     return replace(settings, kb_dir=kb_dir, seeds_dir=seeds_dir)
 

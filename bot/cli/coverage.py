@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from bot.cli.common import add_kb_option, open_store, settings_from
 from bot.kb.coverage import coverage_report
@@ -20,13 +21,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
         "--min",
-        type=float,
+        type=ratio,
         default=0.0,
         metavar="RATIO",
         help="exit non-zero if any document is below this ratio (e.g. 0.9)",
     )
     add_kb_option(parser)
     parser.set_defaults(func=run)
+
+
+def ratio(raw: str) -> float:
+    """--min: a share between 0 and 1 (0.9 means 90%)."""
+    try:
+        value = float(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number between 0 and 1, got {raw!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (0.9 means 90%), got {raw!r}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,4 +67,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"{r.seed:<52} {r.covered:>4}/{r.fact_sentences:<4} {r.ratio:6.1%}")
             for sentence in r.uncovered:
                 print(f"    not quoted: {sentence[:100]}")
-    return 1 if any(r.ratio < args.min for r in report) else 0
+    short = [r for r in report if r.ratio < args.min]
+    for r in short:
+        print(
+            f"error: {r.seed}: {r.ratio:.1%} of its fact-carrying sentences are quoted, below --min {args.min:.1%} "
+            f"({r.fact_sentences - r.covered} not quoted)",
+            file=sys.stderr,
+        )
+    return 1 if short else 0

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cli.common import add_kb_option, fail, settings_from
 from bot.config import ConfigError, Settings
+from bot.db import describe_database, sqlite_file_missing
 from bot.kb.issues import Issue
 from bot.kb.seeds import SeedLibrary
 from bot.schedule.blocks import local_setting_text, when_text
@@ -25,6 +26,7 @@ from bot.schedule.ledger import Ledger
 from bot.schedule.runner import DigestRunner, RunReport
 from bot.schedule.schema import DeadlinesFile
 from bot.schedule.settings import DigestSettings
+from bot.schedule.workdays import package_version
 
 EXAMPLES = """examples:
   python -m bot digest --now 2020-06-20T09:00 --dry-run --json
@@ -49,6 +51,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--send",
         action="store_true",
         help="post it to Slack (SLACK_BOT_TOKEN, SLACK_API_URL); reminders already sent are skipped",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="with --send: post even on a day without a scheduled digest (a holiday, a weekend)",
     )
     add_now_option(parser)
     parser.add_argument("--json", action="store_true", help='print [{"channel": ..., "items": [...]}]')
@@ -119,9 +126,10 @@ def load_or_fail(path: Path, settings: Settings) -> DeadlinesFile:
 def read_done(settings: Settings) -> set[tuple[str, date]]:
     """Done marks, read without creating anything (a dry run on a fresh checkout writes nothing)."""
     url = settings.database_url
-    sqlite_file = url[len("sqlite:///") :] if url.startswith("sqlite:///") else None
-    if sqlite_file and sqlite_file != ":memory:" and not Path(sqlite_file).exists():
+    if sqlite_file_missing(url):
+        print(f"database: {describe_database(url)} (does not exist: no done marks)", file=sys.stderr)
         return set()
+    print(f"database: {describe_database(url)} (done marks)", file=sys.stderr)
     try:
         return Ledger(engine_for(url)).done()
     except SQLAlchemyError as exc:
@@ -134,6 +142,17 @@ def read_done(settings: Settings) -> set[tuple[str, date]]:
         return set()
 
 
+def warn_uncovered(digest_settings: DigestSettings, now: datetime) -> None:
+    """One stderr line when the holiday calendar does not know this year (the weekday fallback applies)."""
+    year = now.astimezone(digest_settings.timezone).year
+    if not digest_settings.calendar.covers(year):
+        print(
+            f"warning: chinesecalendar {package_version()} has no holidays for {year}: Monday to Friday are "
+            "taken as working days (pip install -U chinesecalendar)",
+            file=sys.stderr,
+        )
+
+
 # ------------------------------------------------------------------ the command
 
 
@@ -143,6 +162,7 @@ def run(args: argparse.Namespace) -> int:
     now = parse_now(args.now, digest_settings.timezone)
     path = args.deadlines or digest_settings.deadlines_path
     deadlines = load_or_fail(path, settings)
+    warn_uncovered(digest_settings, now)
     if args.send:
         return send(args, settings, digest_settings, path, now)
     digest = build_digest(deadlines, digest_settings, now, done=read_done(settings))
@@ -171,9 +191,22 @@ def send(
 ) -> int:
     if not settings.slack_bot_token:
         die("--send needs SLACK_BOT_TOKEN (use --dry-run to only print the digest)")
+    today = now.astimezone(digest_settings.timezone).date()
+    if not args.force and not digest_settings.is_digest_day(today):
+        holiday = digest_settings.calendar.holiday_name(today)
+        why = f" ({holiday})" if holiday else ""
+        print(
+            f"{today.isoformat()} is not a digest day{why} (BOT_DIGEST_DAYS={digest_settings.days}): nothing sent; "
+            "--force sends anyway",
+            file=sys.stderr,
+        )
+        if args.json:
+            print("[]")
+        return 0
     from bot.schedule.deadlines_file import DeadlineStore
     from bot.slack.client import make_web_client
 
+    print(f"database: {describe_database(settings.database_url)} (sent-ledger)", file=sys.stderr)
     try:
         ledger = open_ledger(settings, digest_settings)
     except SQLAlchemyError as exc:

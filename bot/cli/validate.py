@@ -17,6 +17,7 @@ from bot.kb.loader import (
     QUESTION_TYPES_FILE,
     SPECIAL_FILES,
     SYNONYMS_FILE,
+    faq_paths,
     load_chat_wrapping,
     load_documents,
     load_faq_files,
@@ -54,9 +55,24 @@ def _load_deadlines(path: Path, seeds: SeedLibrary, issues: list[Issue]) -> int 
     return len(getattr(deadlines, "deadlines", []) or []) if deadlines is not None else 0
 
 
+DRAFTS_DIR = "drafts"
+
+
+def _validate_drafts(kb_dir: Path, seeds: SeedLibrary, issues: list[Issue], summary: list[str]) -> None:
+    """Draft files (from `draft` and `review --draft`) beside faq/: every error, and each draft mark."""
+    paths = sorted((kb_dir / DRAFTS_DIR).glob("*.yaml"))
+    if not paths:
+        return
+    entries, _ = load_faq_files([*faq_paths(kb_dir), *paths], seeds, found := [])
+    issues.extend(issue for issue in found if issue.path in paths)
+    drafts = [entry for entry in entries if entry.draft]
+    summary.append(f"  {len(drafts):>4}  draft entries in {kb_dir / DRAFTS_DIR}")
+
+
 def _validate_folder(kb_dir: Path, seeds: SeedLibrary, issues: list[Issue], summary: list[str]) -> None:
     kb, found = load_knowledge(kb_dir, seeds)
     issues.extend(found)
+    _validate_drafts(kb_dir, seeds, issues, summary)
     deadlines_path = kb_dir / DEADLINES_FILE
     count = _load_deadlines(deadlines_path, seeds, issues) if deadlines_path.exists() else None
     if kb is not None:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.kb.issues import Issue
+from bot.kb.quote_hint import explain
 from bot.kb.schema import (
     ChatWrappingFile,
     Document,
@@ -88,7 +89,7 @@ def read_yaml(path: Path, issues: list[Issue]) -> LoadedYaml | None:
     try:
         return load_yaml_with_lines(path)
     except YamlSyntaxError as exc:
-        issues.append(Issue(path, exc.line, exc.message))
+        issues.append(Issue(path, exc.line, exc.message, entry_id=exc.entry_id, field=exc.field))
     except (OSError, UnicodeDecodeError) as exc:
         issues.append(Issue(path, 1, f"cannot read file: {exc}"))
     return None
@@ -129,7 +130,7 @@ def validate_model(
                 Issue(
                     loaded.path,
                     loaded.line_of(loc),
-                    error["msg"],
+                    error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, "),
                     entry_id=_entry_id_at(loaded.data, list_key, loc),
                     field=field_path or None,
                 )
@@ -188,7 +189,8 @@ def check_quotes(
                     Issue(
                         loaded.path,
                         loaded.line_of((*base, "quotes", quote_index)),
-                        f"quote not found verbatim in {item.source.seed}: {quote[:40]!r}",
+                        f"quote not found verbatim in {item.source.seed}: {quote[:40]!r}; "
+                        + explain(seeds.texts[item.source.seed], quote),
                         entry_id=item.id,
                         field=f"source.quotes.{quote_index}",
                     )
@@ -224,6 +226,17 @@ def load_faq_files(
                 continue
             origins[entry.id] = Origin(path, line)
             entries.append(entry)
+            if entry.draft:
+                issues.append(
+                    Issue(
+                        path,
+                        loaded.line_of(("entries", index, "draft")),
+                        "draft entry: check its question, answer and quote against the document, "
+                        "then delete `draft: true`",
+                        entry_id=entry.id,
+                        field="draft",
+                    )
+                )
             for alt_index, phrasing in enumerate(entry.alternatives):
                 key = "".join(phrasing.split())
                 owner = phrasing_owner.setdefault(key, entry.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, field_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -54,6 +54,7 @@ class FaqEntry(StrictModel):
     answer: StrictStr
     source: Source
     tags: list[StrictStr] = Field(default_factory=list)
+    draft: StrictBool = False  # written by `draft` / `review --draft`; validate reports it until removed
 
     _nonempty = field_validator("question")(_strip_nonempty)
 

@@ -6,6 +6,7 @@ Validation errors must say `file:line`; pydantic reports a location path such as
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,13 +37,73 @@ class LoadedYaml:
 
 
 class YamlSyntaxError(ValueError):
-    """A file is not valid YAML; carries the file and line so callers never show a traceback."""
+    """A file is not valid YAML; carries the file, line, entry id and field so callers never show a traceback."""
 
-    def __init__(self, path: Path, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: YAML syntax error: {message}")
+    def __init__(
+        self, path: Path, line: int, message: str, entry_id: str | None = None, field: str | None = None
+    ) -> None:
+        super().__init__(f"{path}:{line}: {message}")
         self.path = path
         self.line = line
         self.message = message
+        self.entry_id = entry_id
+        self.field = field
+
+
+# PyYAML's problems, said for a curator: what is wrong and how to fix it.
+_PROBLEMS = (
+    ("did not find expected ',' or ']'", "a [ list ] is not closed: add the missing ']' (or a ',' between items)"),
+    ("did not find expected ',' or '}'", "a { mapping } is not closed: add the missing '}' (or a ',' between items)"),
+    ("found unexpected end of stream", "a quotation mark is not closed: add the closing quote"),
+    ("found unknown escape character", "an unknown backslash escape inside double quotes: use single quotes"),
+    (
+        "mapping values are not allowed",
+        "unexpected ': ' here: quote a value that contains ': ' (\"…\"), or fix the line's indentation",
+    ),
+    ("found character '\\t'", "a tab character: indent with spaces"),
+    ("found a tab character", "a tab character: indent with spaces"),
+    ("expected <block end>", "the indentation does not line up with the lines above"),
+    ("did not find expected '-' indicator", "the indentation does not line up with the lines above"),
+    ("did not find expected key", "the indentation does not line up with the lines above"),
+    ("could not find expected ':'", "a line with no 'key: value' (a missing ':' or a wrapped line)"),
+    ("found duplicate anchor", "a duplicate '&anchor'"),
+    ("found undefined alias", "a '*' at the start of a value: quote the value"),
+    ("expected a comment or a line break", "text after a closing quote: quote the whole value"),
+)
+# Problems found at the end of a construct that began earlier: the beginning is the line to fix.
+_STARTS_EARLIER = ("while parsing a flow", "while scanning a quoted scalar", "while scanning a double-quoted")
+_ID_LINE = re.compile(r"^\s*-\s*id:\s*['\"]?([^'\"\s#]+)")
+_KEY_LINE = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w-]*)\s*:")
+
+
+def curator_message(problem: str) -> str:
+    for marker, message in _PROBLEMS:
+        if marker in problem:
+            return f"YAML syntax: {message}"
+    return f"YAML syntax: {problem}"
+
+
+def _where(text: str, line: int) -> tuple[str | None, str | None]:
+    """The entry id (nearest `- id:` at or above the line) and the key on the line, if any."""
+    lines = text.splitlines()
+    key_match = _KEY_LINE.match(lines[line - 1]) if 0 < line <= len(lines) else None
+    entry_id = None
+    for number in range(min(line, len(lines)), 0, -1):
+        match = _ID_LINE.match(lines[number - 1])
+        if match:
+            entry_id = match.group(1)
+            break
+    return entry_id, key_match.group(1) if key_match else None
+
+
+def syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
+    """A PyYAML error as a curator's issue: the line to fix, the entry and key there, a plain message."""
+    context = str(exc.context or "")
+    mark = exc.context_mark if exc.context_mark is not None and context.startswith(_STARTS_EARLIER) else None
+    mark = mark or exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else 1
+    entry_id, key = _where(text, line)
+    return YamlSyntaxError(path, line, curator_message(str(exc.problem or exc).strip()), entry_id, key)
 
 
 class _ValueError(Exception):
@@ -91,13 +152,12 @@ def load_yaml_with_lines(path: Path) -> LoadedYaml:
         lines: dict[Path_, int] = {}
         data = _to_python(root, (), lines, loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        raise YamlSyntaxError(path, line, str(exc.problem or exc).strip()) from None
+        raise syntax_error(path, text, exc) from None
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(path, 1, str(exc).strip()) from None
+        raise YamlSyntaxError(path, 1, curator_message(str(exc).strip())) from None
     except _ValueError as exc:
-        raise YamlSyntaxError(path, exc.line, str(exc)) from None
+        entry_id, key = _where(text, exc.line)
+        raise YamlSyntaxError(path, exc.line, str(exc), entry_id, key) from None
     finally:
         loader.dispose()
     return LoadedYaml(path=path, data=data, lines=lines)

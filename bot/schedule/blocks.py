@@ -25,6 +25,8 @@ def when_text(item: DigestItem) -> str:
         return "今天截止"
     if item.status == "overdue":
         return f"已逾期 {-item.days_left} 天"
+    if item.working_days_left is not None and item.working_days_left != item.days_left:
+        return f"还有 {item.days_left} 天（{item.working_days_left} 个工作日）"
     return f"还有 {item.days_left} 天"
 
 

@@ -66,24 +66,22 @@ def load_deadlines(path: Path, seeds: SeedLibrary, issues: list[Issue]) -> Deadl
             )
         else:
             first_line[deadline.id] = id_line
-        setting = deadline.due.date_setting
-        if setting is None:
-            continue
-        line = loaded.line_of((LIST_KEY, index, "due", "once", "setting"))
-        known = settings_seen.get(setting.setting)
-        if known is None:
-            settings_seen[setting.setting] = (setting.default.isoformat(), line)
-        elif known[0] != setting.default.isoformat():
-            issues.append(
-                Issue(
-                    path,
-                    line,
-                    f"setting {setting.setting!r} has default {known[0]} at line {known[1]}; "
-                    "one setting needs one default",
-                    entry_id=deadline.id,
-                    field="due.once.default",
+        for place, setting in deadline.due.settings():
+            line = loaded.line_of((LIST_KEY, index, "due", place, "setting"))
+            known = settings_seen.get(setting.setting)
+            if known is None:
+                settings_seen[setting.setting] = (setting.default.isoformat(), line)
+            elif known[0] != setting.default.isoformat():
+                issues.append(
+                    Issue(
+                        path,
+                        line,
+                        f"setting {setting.setting!r} has default {known[0]} at line {known[1]}; "
+                        "one setting needs one default",
+                        entry_id=deadline.id,
+                        field=f"due.{place}.default",
+                    )
                 )
-            )
     if len(issues) != before or defaults is None:
         return None
     return DeadlinesFile(defaults=defaults, deadlines=[deadline for _, deadline in valid])

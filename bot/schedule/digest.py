@@ -49,6 +49,7 @@ class DigestItem:
     offset: int | None = None  # the reminder point due now (None outside a digest)
     date_setting: DateSetting | None = None  # set when the date is a local setting
     date_overridden: bool = False  # the deployment set that date (else the default applies)
+    working_days_left: int | None = None  # official working days in (today, due]; China's calendar
 
     @property
     def id(self) -> str:
@@ -96,6 +97,7 @@ def _item(
         offset=offset,
         date_setting=setting,
         date_overridden=bool(setting and setting.setting in settings.dates),
+        working_days_left=settings.calendar.working_days_between(today, due),
     )
 
 

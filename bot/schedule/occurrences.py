@@ -16,7 +16,7 @@ import calendar
 from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 
-from bot.schedule.schema import DateSetting, Due
+from bot.schedule.schema import WEEKDAYS, DateSetting, Due, bound_date
 
 QUARTER_END_MONTHS = (3, 6, 9, 12)
 HALF_YEAR_END_MONTHS = (6, 12)
@@ -55,6 +55,12 @@ def _candidates(due: Due, start: date, end: date, dates: Mapping[str, date]) -> 
         month, day = (int(part) for part in due.yearly.split("-"))
         for year in range(start.year, end.year + 1):
             yield clamp_day(year, month, day)
+    elif kind == "weekly":
+        assert due.weekly is not None
+        day = start + timedelta(days=(WEEKDAYS.index(due.weekly) - start.weekday()) % 7)
+        while day <= end:
+            yield day
+            day += timedelta(days=7)
     elif kind == "monthly":
         assert due.monthly is not None
         for year, month in _months(start, end):
@@ -67,12 +73,16 @@ def _candidates(due: Due, start: date, end: date, dates: Mapping[str, date]) -> 
 
 
 def occurrence_dates(due: Due, start: date, end: date, dates: Mapping[str, date] | None = None) -> list[date]:
-    """Due dates of `due` between `start` and `end` (both inclusive), within its from/until bounds."""
-    low = max(start, due.starts) if due.starts else start
-    high = min(end, due.until) if due.until else end
+    """Due dates of `due` between `start` and `end` (both inclusive), within its from/until bounds.
+
+    A bound that is a setting takes the deployment's date (`dates`), else its documented default."""
+    dates = dates or {}
+    starts, until = bound_date(due.starts, dates), bound_date(due.until, dates)
+    low = max(start, starts) if starts else start
+    high = min(end, until) if until else end
     if low > high:
         return []
-    return sorted({day for day in _candidates(due, low, high, dates or {}) if low <= day <= high})
+    return sorted({day for day in _candidates(due, low, high, dates) if low <= day <= high})
 
 
 def reminder_points(remind_days: list[int], overdue_days: list[int]) -> list[int]:

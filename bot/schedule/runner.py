@@ -28,6 +28,7 @@ from bot.schedule.deadlines_file import DeadlineStore
 from bot.schedule.digest import ChannelDigest, DigestItem, build_digest
 from bot.schedule.ledger import Claim, Ledger
 from bot.schedule.settings import DigestSettings
+from bot.schedule.workdays import uncovered_warning
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,7 @@ class DigestRunner:
         # Test seams: called between claim and post, and between post and mark (crash simulation).
         self.before_post = before_post
         self.after_post = after_post
+        self._calendar_warned: set[int] = set()
 
     def run(self, now: datetime, as_of: datetime | None = None) -> RunReport:
         """Post every due reminder not yet sent; `as_of` picks the reminders (catch-up), `now` the text."""
@@ -109,6 +111,7 @@ class DigestRunner:
         if deadlines is None:
             log.error("no valid deadlines file at %s; digest skipped", self.store.path)
             return report
+        self._warn_uncovered_years(now)
         token = uuid.uuid4().hex
         digest = build_digest(deadlines, self.settings, now, as_of, self.ledger.done())
         for channel_digest in digest:
@@ -196,6 +199,24 @@ class DigestRunner:
                 if key in wanted:
                     found[key] = message.get("ts", "")
         return found
+
+    def _warn_uncovered_years(self, now: datetime) -> None:
+        """Tell the admins once per process and year when the holiday calendar lacks this (or, in December,
+        next) year: the digest then runs Monday to Friday instead of crashing."""
+        years = [now.year, now.year + 1] if now.month == 12 else [now.year]
+        for year in years:
+            if year in self._calendar_warned or self.settings.calendar.covers(year):
+                continue
+            self._calendar_warned.add(year)
+            text = uncovered_warning(year)
+            log.warning("holiday calendar does not cover %d; telling the admins", year)
+            if not self.admins:
+                log.error("no BOT_ADMINS to tell: %s", text)
+            for admin in sorted(self.admins):
+                try:
+                    self.client.chat_postMessage(channel=admin, text=text)
+                except Exception as error:
+                    log.error("could not tell admin %s about the calendar: %s", admin, classify(error)[0])
 
     def _tell_admins(self, channel: str, logical: list[str], errors: list[str]) -> None:
         names = ", ".join(self.settings.env_name_of_channel(name) for name in logical) or "BOT_DIGEST_CHANNEL"

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 JOB_ID = "deadline-digest"
 CATCH_UP_JOB_ID = "deadline-digest-catch-up"
 RETRY_JOB_ID = "deadline-digest-retry"
-LOOKBACK = timedelta(days=8)
+LOOKBACK = timedelta(days=16)  # longer than any run of days off (Spring Festival + weekends)
 
 
 def last_fire_time(trigger: BaseTrigger, now: datetime, lookback: timedelta = LOOKBACK) -> datetime | None:

@@ -8,6 +8,7 @@ against the seed like an FAQ entry's).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,6 +20,7 @@ from bot.kb.schema import ID_PATTERN, Source, StrictModel
 SETTING_PATTERN = r"^[a-z][a-z0-9_]*$"
 CHANNEL_PATTERN = r"^[a-z][a-z0-9_]*$"
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAYS_IN_MONTH = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
 
 
@@ -66,16 +68,38 @@ class DateSetting(StrictModel):
         return "BOT_DEADLINE_" + self.setting.upper()
 
 
+Bound = DateValue | DateSetting  # a recurrence's from/until: a date the document gives, or a setting
+
+
+def bound_date(value: Bound | None, dates: Mapping[str, date]) -> date | None:
+    """The date of a bound (or of a one-off date): a setting takes the deployment's value, else its default."""
+    if isinstance(value, DateSetting):
+        return dates.get(value.setting, value.default)
+    return value
+
+
 class Due(StrictModel):
-    """Exactly one rule: a one-off date, or a recurrence bounded by optional `from` / `until`."""
+    """Exactly one rule: a one-off date, or a recurrence bounded by `until` (required) and optional `from`.
+
+    A recurrence always ends: on a date the document gives, or on a setting with a documented default."""
 
     once: DateValue | DateSetting | None = None
     yearly: StrictStr | None = None  # "MM-DD"; 02-29 falls on 02-28 in common years
     monthly: Annotated[int, Field(ge=1, le=31, strict=True)] | None = None  # day N; past month end = last day
+    weekly: StrictStr | None = None  # mon, tue, ... sun
     quarter_end: StrictBool | None = None
     half_year_end: StrictBool | None = None
-    starts: DateValue | None = Field(default=None, alias="from")
-    until: DateValue | None = None
+    starts: Bound | None = Field(default=None, alias="from")
+    until: Bound | None = None
+
+    @field_validator("weekly")
+    @classmethod
+    def _weekday(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if value.strip().lower() not in WEEKDAYS:
+            raise ValueError(f"weekly must be a day of the week ({', '.join(WEEKDAYS)}), got {value!r}")
+        return value.strip().lower()
 
     @field_validator("yearly")
     @classmethod
@@ -98,18 +122,24 @@ class Due(StrictModel):
                 raise ValueError(f"{flag} can only be true (leave it out otherwise)")
         if len(given) != 1:
             raise ValueError(
-                "due needs exactly one rule of: once, yearly, monthly, quarter_end, half_year_end; "
+                "due needs exactly one rule of: once, yearly, monthly, weekly, quarter_end, half_year_end; "
                 f"got {', '.join(given) or 'none'}"
             )
         if self.once is not None and (self.starts or self.until):
             raise ValueError("from/until bound recurring rules only; a one-off date has neither")
-        if self.starts and self.until and self.until < self.starts:
+        if self.once is None and self.until is None:
+            raise ValueError(
+                "a recurring rule needs `until:` (a date the document gives, or "
+                "{setting, default, document_says}); unbounded reminders would never stop"
+            )
+        low, high = bound_date(self.starts, {}), bound_date(self.until, {})
+        if low and high and high < low:
             raise ValueError("until is before from")
         return self
 
     @staticmethod
     def rule_names() -> tuple[str, ...]:
-        return ("once", "yearly", "monthly", "quarter_end", "half_year_end")
+        return ("once", "yearly", "monthly", "weekly", "quarter_end", "half_year_end")
 
     @property
     def kind(self) -> str:
@@ -118,6 +148,11 @@ class Due(StrictModel):
     @property
     def date_setting(self) -> DateSetting | None:
         return self.once if isinstance(self.once, DateSetting) else None
+
+    def settings(self) -> list[tuple[str, DateSetting]]:
+        """Every setting this rule uses, with its place: ("once" | "from" | "until", setting)."""
+        places = (("once", self.once), ("from", self.starts), ("until", self.until))
+        return [(place, value) for place, value in places if isinstance(value, DateSetting)]
 
 
 class Defaults(StrictModel):
@@ -184,4 +219,5 @@ class DeadlinesFile(StrictModel):
         return list(deadline.channels or self.defaults.channels)
 
     def date_settings(self) -> dict[str, DateSetting]:
-        return {d.due.date_setting.setting: d.due.date_setting for d in self.deadlines if d.due.date_setting}
+        """Every setting of the file (one-off dates and recurrence bounds), by name."""
+        return {setting.setting: setting for d in self.deadlines for _, setting in d.due.settings()}

@@ -7,7 +7,9 @@ fails the digest commands and the scheduler with one clear line without breaking
 |---|---|---|
 | BOT_DIGEST_ENABLED | true | run the digest scheduler inside `python -m bot serve` |
 | BOT_DIGEST_TIME | 09:00 | time of the scheduled digest |
-| BOT_DIGEST_DAYS | mon-fri | days of the scheduled digest (APScheduler day_of_week syntax) |
+| BOT_DIGEST_DAYS | workdays | days of the scheduled digest: `workdays` = China's official working days
+|                 |          | (holidays off, make-up Saturdays on; chinesecalendar), or APScheduler
+|                 |          | day_of_week syntax (mon-fri, mon,wed,fri) for plain weekdays |
 | BOT_DIGEST_TIMEZONE | Asia/Shanghai | timezone of the time above and of `--now` without an offset |
 | BOT_DIGEST_CHANNEL | #policy-deadlines | Slack channel for the logical channel `default` |
 | BOT_DIGEST_CHANNEL_<NAME> | BOT_DIGEST_CHANNEL | Slack channel for the logical channel `<name>` |
@@ -22,18 +24,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.config import ConfigError, Settings, parse_bool
+from bot.schedule.workdays import WorkdayCalendar, WorkdayTrigger
 
 DEFAULT_CHANNEL = "#policy-deadlines"
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 CHANNEL_PREFIX = "BOT_DIGEST_CHANNEL_"
 DATE_PREFIX = "BOT_DEADLINE_"
+WORKDAYS = "workdays"  # BOT_DIGEST_DAYS value: China's official calendar
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
@@ -63,10 +68,12 @@ def _parse_time(name: str, raw: str) -> time:
 
 def _parse_days(name: str, raw: str) -> str:
     value = raw.strip().lower()
+    if value == WORKDAYS:
+        return value
     try:
         CronTrigger(day_of_week=value)
     except ValueError:
-        raise ConfigError(f"{name} must be days such as mon-fri or mon,wed,fri, got {raw!r}") from None
+        raise ConfigError(f"{name} must be workdays or days such as mon-fri or mon,wed,fri, got {raw!r}") from None
     return value
 
 
@@ -74,7 +81,7 @@ def _parse_days(name: str, raw: str) -> str:
 class DigestSettings:
     enabled: bool = True
     time: time = time(9, 0)
-    days: str = "mon-fri"
+    days: str = WORKDAYS
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
     default_channel: str = DEFAULT_CHANNEL
     channels: dict[str, str] = field(default_factory=dict)  # logical name -> Slack channel
@@ -83,6 +90,7 @@ class DigestSettings:
     grace_days: int = 7
     claim_lease_seconds: int = 600
     retry_minutes: int = 10
+    calendar: WorkdayCalendar = field(default_factory=WorkdayCalendar, compare=False)  # working days left
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DigestSettings:
@@ -102,7 +110,7 @@ class DigestSettings:
         return cls(
             enabled=parse_bool("BOT_DIGEST_ENABLED", env.get("BOT_DIGEST_ENABLED", "true")),
             time=_parse_time("BOT_DIGEST_TIME", env.get("BOT_DIGEST_TIME") or "09:00"),
-            days=_parse_days("BOT_DIGEST_DAYS", env.get("BOT_DIGEST_DAYS") or "mon-fri"),
+            days=_parse_days("BOT_DIGEST_DAYS", env.get("BOT_DIGEST_DAYS") or WORKDAYS),
             timezone=parse_timezone("BOT_DIGEST_TIMEZONE", env.get("BOT_DIGEST_TIMEZONE") or DEFAULT_TIMEZONE),
             default_channel=(env.get("BOT_DIGEST_CHANNEL") or DEFAULT_CHANNEL).strip(),
             channels=channels,
@@ -124,6 +132,16 @@ class DigestSettings:
     def env_name_of_channel(self, logical: str) -> str:
         return "BOT_DIGEST_CHANNEL" if logical == "default" else CHANNEL_PREFIX + logical.upper()
 
-    def trigger(self) -> CronTrigger:
-        """The APScheduler trigger of the scheduled digest."""
+    def trigger(self) -> BaseTrigger:
+        """The APScheduler trigger of the scheduled digest: official working days, or the given weekdays."""
+        if self.days == WORKDAYS:
+            return WorkdayTrigger(self.calendar, self.time.hour, self.time.minute, self.timezone)
         return CronTrigger(day_of_week=self.days, hour=self.time.hour, minute=self.time.minute, timezone=self.timezone)
+
+    def is_digest_day(self, day: date) -> bool:
+        """Whether the scheduled digest runs on `day` (its date in the digest timezone)."""
+        if self.days == WORKDAYS:
+            return self.calendar.is_workday(day)
+        start = datetime.combine(day, time(0, 0), tzinfo=self.timezone)
+        fire = CronTrigger(day_of_week=self.days, timezone=self.timezone).get_next_fire_time(None, start)
+        return fire is not None and fire.date() == day

@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from bot.answer import Answer, Outcome
 from bot.config import Settings
 from bot.kb.store import KnowledgeStore
+from bot.review.service import log_for_review
 from bot.schedule import wiring
 from bot.slack import blocks
 from bot.slack.blocks import Message
@@ -153,6 +154,7 @@ class PolicyService:
             )
         except Exception:
             log.exception("could not log a %s question from %s", surface, channel)
+        log_for_review(self.db.engine, answer, from_slack(text), platform="slack", surface=surface, channel=channel)
 
     # ------------------------------------------------------------------ admin
 

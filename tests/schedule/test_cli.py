@@ -56,9 +56,15 @@ def test_dry_run_json_is_the_contract_and_writes_nothing(tmp_path: Path) -> None
     assert {item["id"] for item in digest[0]["items"]} == {
         "sw-h1-small-arrears",
         "sw-city-first-target",
-        "pds-smart-manufacturing-review",
+        "sw-weekly-dispatch",
     }
     assert not (tmp_path / "bot.db").exists()
+
+
+def test_in_2031_no_recurring_deadline_whose_period_ended_is_listed(tmp_path: Path) -> None:
+    result = bot(tmp_path, "digest", "--now", "2031-03-03T09:00", "--dry-run", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
 
 
 @pytest.mark.parametrize(
@@ -94,10 +100,10 @@ def test_a_bad_setting_is_one_clear_line(tmp_path: Path) -> None:
 
 def test_send_twice_for_the_same_moment_posts_once(tmp_path: Path, fake_slack: FakeSlack) -> None:
     slack = {"SLACK_API_URL": fake_slack.url, "SLACK_BOT_TOKEN": "xoxb-test"}
-    first = bot(tmp_path, "digest", "--now", "2020-06-20T09:00", "--send", "--json", **slack)
+    first = bot(tmp_path, "digest", "--now", "2020-06-20T09:00", "--force", "--send", "--json", **slack)
     assert first.returncode == 0, first.stderr
     assert [group["channel"] for group in json.loads(first.stdout)] == ["C0DEFAULT"]
-    second = bot(tmp_path, "digest", "--now", "2020-06-20T09:00", "--send", **slack)
+    second = bot(tmp_path, "digest", "--now", "2020-06-20T09:00", "--force", "--send", **slack)
     assert second.returncode == 0, second.stderr
     assert "nothing to send" in second.stdout
     [call] = fake_slack.calls_to("chat.postMessage", ok_only=True)
@@ -113,7 +119,7 @@ def _two_processes_at_once(tmp_path: Path, fake_slack: FakeSlack, database_url: 
         SLACK_BOT_TOKEN="xoxb-test",
         BOT_DIGEST_CHANNEL_ARREARS="C0ARREARS",
     )
-    command = [sys.executable, "-m", "bot", "digest", "--now", "2020-06-20T09:00", "--send", "--json"]
+    command = [sys.executable, "-m", "bot", "digest", "--now", "2020-06-20T09:00", "--force", "--send", "--json"]
     processes = [
         subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(2)
@@ -125,9 +131,9 @@ def _two_processes_at_once(tmp_path: Path, fake_slack: FakeSlack, database_url: 
     assert sorted(call.body["channel"] for call in calls) == ["C0ARREARS", "C0DEFAULT"]
     sent = [group for out, _err in outputs for group in json.loads(out)]
     assert sorted(item["id"] for group in sent for item in group["items"]) == [
-        "pds-smart-manufacturing-review",
         "sw-city-first-target",
         "sw-h1-small-arrears",
+        "sw-weekly-dispatch",
     ]
 
 

@@ -36,7 +36,7 @@ def test_the_shipped_file_is_valid_and_covers_all_five_documents() -> None:
     assert set(per_seed) == {"000", "001", "002", "003", "004"}
     assert len(deadlines.deadlines) >= 20
     kinds = {item.due.kind for item in deadlines.deadlines}
-    assert kinds == {"once", "yearly", "monthly", "quarter_end", "half_year_end"}
+    assert kinds == {"once", "yearly", "monthly", "weekly", "quarter_end"}
 
 
 def test_dates_the_documents_mask_are_settings_never_invented() -> None:
@@ -153,3 +153,43 @@ def test_an_edit_takes_effect_and_an_invalid_edit_keeps_the_last_good(
     rewrite(deadline("third", "{once: 2020-08-31}"))
     assert [d.id for d in store.current().deadlines] == ["third"]  # type: ignore[union-attr]
     assert store.errors == []
+
+
+@pytest.mark.parametrize("rule", ['{yearly: "12-31"}', "{monthly: 31, from: 2020-01-01}", "{weekly: fri}"])
+def test_a_recurrence_without_an_end_is_rejected_at_its_due(tmp_path: Path, rule: str) -> None:
+    path = write_deadlines(tmp_path / "deadlines.yaml", deadline("forever", rule))
+    [issue] = issues_of(path)
+    assert "needs `until:`" in issue.message and "never stop" in issue.message
+    assert issue.line == line_of(path, "due:") and issue.entry_id == "forever"
+
+
+def test_a_bad_weekday_is_reported(tmp_path: Path) -> None:
+    path = write_deadlines(tmp_path / "deadlines.yaml", deadline("wk", "{weekly: friday, until: 2020-12-31}"))
+    [issue] = issues_of(path)
+    assert "day of the week" in issue.message
+
+
+def test_every_shipped_recurrence_ends_and_unstated_years_are_settings() -> None:
+    """Each recurring deadline has an end; a bound the document does not date is a setting with a default."""
+    shipped = load(SHIPPED)
+    recurring = [item for item in shipped.deadlines if item.due.kind != "once"]
+    assert recurring and all(item.due.until is not None for item in recurring)
+    for item in recurring:
+        for place, setting in item.due.settings():
+            assert place in {"from", "until"} and setting.document_says and setting.default
+    # the years 001 does not state (约2023年) are never hard-coded
+    for item in shipped.deadlines:
+        if item.source.seed.startswith("001") and item.due.kind != "once":
+            assert {place for place, _ in item.due.settings()} == {"from", "until"}, item.id
+
+
+def test_a_setting_used_as_a_bound_needs_one_default_too(tmp_path: Path) -> None:
+    bound = "{{weekly: mon, until: {{setting: stop, default: {}, document_says: 近期}}}}"
+    path = write_deadlines(
+        tmp_path / "deadlines.yaml",
+        deadline("a", bound.format("2020-06-30")),
+        deadline("b", "{once: {setting: stop, default: 2020-07-31, document_says: 近期}}"),
+    )
+    [issue] = issues_of(path)
+    assert (issue.entry_id, issue.field) == ("b", "due.once.default")
+    assert "one setting needs one default" in issue.message

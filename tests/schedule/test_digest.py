@@ -22,11 +22,11 @@ def test_the_shipped_digest_on_2020_06_20() -> None:
             "channel": "#policy-deadlines",
             "items": [
                 {
-                    "id": "pds-smart-manufacturing-review",
-                    "title": "平顶山：迎接一年两次的全省智能制造观摩点评",
-                    "due": "2020-06-30",
-                    "days_left": 10,
-                    "status": "upcoming",
+                    "id": "sw-weekly-dispatch",
+                    "title": "西南某市：复工复产期间每周调度研判工业经济运行",
+                    "due": "2020-06-19",
+                    "days_left": -1,
+                    "status": "overdue",
                 },
                 {
                     "id": "sw-city-first-target",
@@ -52,7 +52,7 @@ def test_channels_are_settings_and_group_the_items() -> None:
     digest = build_digest(load(SHIPPED), settings, at("2020-06-20T09:00"))
     assert {channel.channel: [item.id for item in channel.items] for channel in digest} == {
         "C0ARREARS": ["sw-city-first-target", "sw-h1-small-arrears"],
-        "C0DEFAULT": ["pds-smart-manufacturing-review"],
+        "C0DEFAULT": ["sw-weekly-dispatch"],
     }
 
 

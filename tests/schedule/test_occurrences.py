@@ -14,6 +14,9 @@ from tests.schedule.helpers import at, deadline, load, write_deadlines
 
 
 def due(**rule: object) -> Due:
+    """A rule; a recurrence without `until` gets a far one (validate requires every recurrence to end)."""
+    if "once" not in rule:
+        rule.setdefault("until", "2199-12-31")
     return Due.model_validate(rule)
 
 
@@ -115,7 +118,7 @@ def test_local_midnight_is_the_day_boundary(tmp_path) -> None:  # type: ignore[n
 
 def test_a_monthly_rule_reminds_every_month_including_short_ones(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = write_deadlines(
-        tmp_path / "deadlines.yaml", deadline("monthly", "{monthly: 31}", remind="[0]", overdue="[]")
+        tmp_path / "deadlines.yaml", deadline("monthly", "{monthly: 31, until: 2030-12-31}", remind="[0]", overdue="[]")
     )
     deadlines, settings = load(path), DigestSettings(grace_days=1)
     due_days = []
@@ -129,3 +132,20 @@ def test_a_monthly_rule_reminds_every_month_including_short_ones(tmp_path) -> No
         ("2023-02-28", "due"),
     ]
     assert build_digest(deadlines, settings, at("2024-02-28T09:00")) == []
+
+
+def test_weekly_falls_on_its_weekday_within_the_bounds() -> None:
+    rule = due(weekly="fri", **{"from": "2020-04-01", "until": "2020-04-30"})
+    assert occurrence_dates(rule, date(2020, 1, 1), date(2020, 12, 31)) == [
+        date(2020, 4, 3),
+        date(2020, 4, 10),
+        date(2020, 4, 17),
+        date(2020, 4, 24),
+    ]
+
+
+def test_a_bound_that_is_a_setting_follows_the_deployment() -> None:
+    rule = due(monthly=31, until={"setting": "stop", "default": "2020-02-29", "document_says": "近期"})
+    span = (date(2020, 1, 1), date(2020, 12, 31))
+    assert occurrence_dates(rule, *span) == [date(2020, 1, 31), date(2020, 2, 29)]
+    assert occurrence_dates(rule, *span, {"stop": date(2020, 3, 31)})[-1] == date(2020, 3, 31)

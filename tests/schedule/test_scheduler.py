@@ -173,7 +173,7 @@ def test_app_home_gets_the_upcoming_deadlines(tmp_path: Path) -> None:
         tmp_path,
         deadline("late", "{once: 2020-06-19}"),
         deadline("soon", "{once: 2020-06-30}"),
-        deadline("monthly", "{monthly: 31}"),
+        deadline("monthly", "{monthly: 31, until: 2030-12-31}"),
     )
     items = upcoming_deadlines(settings, at("2020-06-20T09:00"), limit=3)
     assert [(i["id"], i["due"], i["days_left"], i["status"]) for i in items] == [
