@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 
 from bot.cli.common import add_kb_option, open_store, settings_from
 from bot.kb.coverage import coverage_report
+from bot.kb.loader import load_faq_files
 from bot.kb.seeds import SeedLibrary
 
 
@@ -25,6 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=0.0,
         metavar="RATIO",
         help="exit non-zero if any document is below this ratio (e.g. 0.9)",
+    )
+    parser.add_argument(
+        "--drafts",
+        action="store_true",
+        help="count the entries in <kb>/drafts/ too (what a draft file would leave out once reviewed)",
     )
     add_kb_option(parser)
     parser.set_defaults(func=run)
@@ -44,7 +51,11 @@ def ratio(raw: str) -> float:
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     kb = open_store(settings).answerer().kb
-    report = coverage_report(kb, SeedLibrary.load(settings.seeds_dir))
+    seeds = SeedLibrary.load(settings.seeds_dir)
+    if args.drafts:
+        drafts, _ = load_faq_files(sorted((settings.kb_dir / "drafts").glob("*.yaml")), seeds, [])
+        kb = replace(kb, entries=(*kb.entries, *drafts))
+    report = coverage_report(kb, seeds)
     if args.json:
         print(
             json.dumps(

@@ -162,7 +162,7 @@ def entry_yaml(
 
 _PERCENT = re.compile(r"\d+(?:\.\d+)?%|百分之|比例|占比|覆盖率|增长")
 _MONEY = re.compile(r"[\d.一二三四五六七八九十百千万亿]+(?:万元|亿元|元)")
-_WHEN = re.compile(r"\d{4}年|\d{1,2}月\d{0,2}日?|年底|月底|季末|季度末|前")
+_WHEN = re.compile(r"\d{1,2}月\d{0,2}日?|年底|月底|季末|季度末|日前|底前")  # a bare year is not a deadline
 _COUNT = re.compile(r"\d+(?:个|家|户|项|条|名|批|人次|所)")
 _TITLE = re.compile(r"《([^》]{1,60})》|“([^”]{1,30})”")
 _BODY = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:局|委|厅|办|中心|部门|政府|公司|集团|银行)")
@@ -189,12 +189,31 @@ class Draft:
         }
 
 
-def fact_sentences(text: str) -> list[str]:
-    """The document's sentences that carry a fact, as `coverage` counts them (whitespace removed)."""
+HEADING_MAX = 15  # a short line without closing punctuation is a heading (一、总体目标)
+
+
+def fact_passages(text: str) -> list[tuple[str, str]]:
+    """The document's fact-bearing sentences as `coverage` counts them, each as (quote, sentence).
+
+    A heading is joined to the sentence after it in one quote (still verbatim: whitespace aside, the
+    two are adjacent in the seed), so it needs no entry of its own."""
     from bot.kb.coverage import FACT_MARK  # the one definition of "fact-bearing"
 
-    pieces = (squash_whitespace(piece) for piece in _SENTENCE_END.split(text))
-    return [piece for piece in pieces if piece and FACT_MARK.search(piece)]
+    passages: list[tuple[str, str]] = []
+    heading = ""
+    for piece in _SENTENCE_END.split(text):
+        sentence = squash_whitespace(piece)
+        if not sentence:
+            continue
+        if len(sentence) <= HEADING_MAX and not re.search(r"[。！？；!?;：:，,]$", sentence):
+            heading += sentence
+            continue
+        quote, heading = heading + sentence, ""
+        if FACT_MARK.search(quote):
+            passages.append((quote, sentence))
+    if heading and FACT_MARK.search(heading):
+        passages.append((heading, heading))
+    return passages
 
 
 def question_for(sentence: str, topic: list[str]) -> str:
@@ -208,7 +227,7 @@ def question_for(sentence: str, topic: list[str]) -> str:
         return f"{about}的金额是多少？"
     if _PERCENT.search(plain):
         return f"{about}的目标比例是多少？"
-    if _WHEN.search(plain) and re.search(r"\d", plain):
+    if _WHEN.search(plain):
         return f"{about}在什么时候完成？"
     if _COUNT.search(plain):
         return f"{about}的数量是多少？"
@@ -246,7 +265,7 @@ def draft_entries(text: str, seed: str, prefix: str) -> list[Draft]:
     """One draft per fact-bearing sentence: the sentence as quote, a question, keywords, the answer."""
     drafts = []
     place = document_place(text)
-    for number, sentence in enumerate(fact_sentences(text), start=1):
+    for number, (quote, sentence) in enumerate(fact_passages(text), start=1):
         topic = [word for word in topic_words(sentence, 4) if not place or (word not in place and place not in word)][
             :3
         ]
@@ -257,7 +276,7 @@ def draft_entries(text: str, seed: str, prefix: str) -> list[Draft]:
                 id=f"{prefix}-{number:03d}",
                 question=place + question_for(sentence, topic),
                 answer=to_simplified(sentence),
-                quote=sentence,
+                quote=quote,
                 keywords=keywords,
                 seed=seed,
             )

@@ -154,7 +154,9 @@ class PolicyService:
             )
         except Exception:
             log.exception("could not log a %s question from %s", surface, channel)
-        log_for_review(self.db.engine, answer, from_slack(text), platform="slack", surface=surface, channel=channel)
+        log_for_review(
+            self.db.engine, answer, from_slack(text), platform="slack", surface=surface, channel=channel, user=user
+        )
 
     # ------------------------------------------------------------------ admin
 

@@ -49,6 +49,11 @@ def test_a_new_document_becomes_reviewed_entries_that_cover_it(workspace: Path, 
         assert all(seeds.contains(SAMPLE.name, quote) for quote in entry["source"]["quotes"])
     assert any("5000万元" in entry["answer"] for entry in entries)
 
+    # coverage --drafts shows what the drafts leave out before they are reviewed
+    code, out, _ = run(capsys, "coverage", "--kb", kb, "--drafts", "--json")
+    [sample] = [row for row in json.loads(out) if row["seed"] == SAMPLE.name]
+    assert sample["ratio"] >= 0.9
+
     # validate reports every draft until a curator removes the mark
     code, _, err = run(capsys, "validate", "--kb", kb)
     assert code == 1

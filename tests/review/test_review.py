@@ -32,9 +32,9 @@ def workspace(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def bot(workspace: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def bot(workspace: Path, *args: str, stdin: str | None = None, **extra: str) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("BOT_", "SLACK_", "DATABASE"))}
-    env.update(PYTHONPATH=str(PROJECT_ROOT), DATABASE_URL=f"sqlite:///{workspace / 'queue.db'}")
+    env.update(PYTHONPATH=str(PROJECT_ROOT), DATABASE_URL=f"sqlite:///{workspace / 'queue.db'}", **extra)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args, "--kb", str(workspace / "knowledge")],
         cwd=workspace,
@@ -131,6 +131,17 @@ def test_without_a_database_it_says_which_one_and_creates_nothing(workspace: Pat
 def test_ask_without_the_flag_or_setting_logs_nothing(workspace: Path) -> None:
     bot(workspace, "ask", REFUSED)
     assert not (workspace / "queue.db").exists()
+
+
+def test_the_setting_turns_logging_on_for_ask(workspace: Path) -> None:
+    result = bot(
+        workspace, "ask", "--json", "-", stdin=f"{REFUSED}\n天津技改补贴比例是多少\n", BOT_LOG_QUESTIONS="true"
+    )
+    assert result.returncode == 0, result.stderr
+    [group] = json.loads(bot(workspace, "review", "--json").stdout)
+    assert group["texts"] == [REFUSED]  # the answered question is not queued
+    bad = bot(workspace, "ask", REFUSED, BOT_LOG_QUESTIONS="maybe")
+    assert bad.returncode == 2 and "BOT_LOG_QUESTIONS must be true or false" in bad.stderr
 
 
 def test_slack_refusals_and_votes_reach_the_same_queue(tmp_path: Path) -> None:
