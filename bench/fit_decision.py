@@ -36,7 +36,7 @@ from bot.text.normalize import normalise_query  # noqa: E402
 THRESHOLDS = [round(0.3 + 0.05 * i, 2) for i in range(13)]  # 0.30 .. 0.90
 SWITCH_MARGINS = [0.0, 0.05, 0.1, 0.15]
 # Ranking knobs change the candidates themselves, so each setting is indexed once and cross-validated.
-RANKING_GRID = [{"unknown_slope": slope, "latin_unknown_weight": latin} for slope in (0.5, 0.8) for latin in (0.5, 1.5)]
+RANKING_GRID = [{"unknown_max": top, "unknown_filler_weight": filler} for top in (4.0, 6.0) for filler in (0.5, 1.5)]
 WRONG_PENALTY = 2.0  # a confident wrong answer costs this many right ones
 L2 = 1.0
 
@@ -157,7 +157,8 @@ def write_params(params: MatchParams) -> None:
         text,
     )
     text = re.sub(r"decision_bias: float = [-0-9.e]+", f"decision_bias: float = {float(params.decision_bias)!r}", text)
-    for name in ("answer_threshold", "fact_switch_margin", "unknown_slope", "unknown_ic_floor", "latin_unknown_weight"):
+    knobs = ("answer_threshold", "fact_switch_margin", "unknown_slope", "unknown_ic_floor", "unknown_max")
+    for name in (*knobs, "unknown_filler_weight", "latin_unknown_weight"):
         text = re.sub(rf"{name}: float = [0-9.]+", f"{name}: float = {getattr(params, name)!r}", text)
     path.write_text(text, encoding="utf-8")
 

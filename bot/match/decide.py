@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.match.params import MatchParams
+from bot.match.params import DECISION_FEATURES, MatchParams
 from bot.match.rank import Candidate
 
 
@@ -30,19 +30,20 @@ class Decision:
 
 
 def features(candidate: Candidate, others: list[Candidate], unknown: float, words: int) -> tuple[float, ...]:
-    """The signals of DECISION_FEATURES for one candidate, in that order."""
+    """The signals named in DECISION_FEATURES for one candidate, in that order."""
     rival = next((c.score for c in others if c is not candidate), 0.0)
-    return (
-        candidate.score,
-        candidate.coverage,
-        candidate.similarity,
-        math.log1p(candidate.bm25),
-        candidate.score - rival,
-        unknown,
-        min(1.0, candidate.coverage / (1.0 - unknown)) if unknown < 1.0 else 0.0,
-        candidate.missing_peak,
-        min(words, 12) / 12,
-    )
+    signals = {
+        "score": candidate.score,
+        "coverage": candidate.coverage,
+        "similarity": candidate.similarity,
+        "bm25": math.log1p(candidate.bm25),
+        "margin": candidate.score - rival,
+        "unknown_share": unknown,
+        "known_coverage": min(1.0, candidate.coverage / (1.0 - unknown)) if unknown < 1.0 else 0.0,
+        "missing_peak": candidate.missing_peak,
+        "words": min(words, 12) / 12,
+    }
+    return tuple(signals[name] for name in DECISION_FEATURES)
 
 
 def topical(candidates: list[Candidate]) -> list[Candidate]:

@@ -73,7 +73,10 @@ def word_weights(index: MatchIndex, query: Query, params: MatchParams) -> dict[s
     for word in query.words:
         idf = index.idf(word)
         if idf is None:
-            idf = params.background_weight(index.tokenizer.information_content(word), latin=word.isascii())
+            tokenizer = index.tokenizer
+            idf = params.background_weight(
+                tokenizer.information_content(word), latin=word.isascii(), topic=tokenizer.names_a_topic(word)
+            )
         weights[word] = idf
     return weights
 

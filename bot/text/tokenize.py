@@ -11,6 +11,8 @@ import logging
 import math
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
 
 import jieba
 
@@ -25,6 +27,19 @@ _SINGLE_CJK = re.compile(r"[\u3400-\u9fff]")
 _COUNTING_WORD = re.compile(r"[一二三四五六七八九十几两]+[个项样种条类点件]")
 _QUESTION_PHRASE = re.compile("|".join(map(re.escape, QUESTION_PHRASES)))
 _USER_WORD_FREQ = 200_000  # high enough that jieba keeps KB terms whole
+
+
+# jieba's part-of-speech tags for nouns, names, abbreviations and nominal verbs: the kinds of word that
+# name a topic (住房贷款 n, 公积金 n, 医保 j) rather than wrap a question (俺们 r, 急用 v, 早上好 l).
+_TOPIC_TAGS = frozenset({"n", "nz", "nt", "ns", "nr", "nrt", "nrfg", "ng", "j", "vn", "an"})
+
+
+@lru_cache(maxsize=1)
+def _dictionary_tags() -> dict[str, str]:
+    """word -> part-of-speech tag from jieba's bundled dictionary, read once when first needed."""
+    path = Path(jieba.__file__).resolve().parent / "dict.txt"
+    tokens = path.read_text(encoding="utf-8").split()
+    return dict(zip(tokens[0::3], tokens[2::3], strict=False))
 
 
 class Tokenizer:
@@ -64,6 +79,11 @@ class Tokenizer:
     @property
     def synonym_terms(self) -> set[str]:
         return set(self._canonical)
+
+    def names_a_topic(self, word: str) -> bool:
+        """Whether general Chinese uses the word as a noun or name; words jieba does not know count too."""
+        tag = _dictionary_tags().get(word)
+        return tag is None or tag in _TOPIC_TAGS
 
     def information_content(self, word: str) -> float:
         """-log of the word's frequency in jieba's bundled general-Chinese dictionary: how much a word
