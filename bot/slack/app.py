@@ -9,6 +9,7 @@ bolt acknowledges Slack first (events automatically, commands and actions on the
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -34,9 +35,33 @@ class _SameTokenWarningFilter(logging.Filter):
         return "`token` will be unused" not in record.getMessage()
 
 
-_BOLT_APP_LOGGER = logging.getLogger("slack_bolt.App")
-if not any(isinstance(f, _SameTokenWarningFilter) for f in _BOLT_APP_LOGGER.filters):
-    _BOLT_APP_LOGGER.addFilter(_SameTokenWarningFilter())
+class NoRequestBodies(logging.Filter):
+    """bolt puts whole request bodies into some log lines (an invalid signature at INFO, an unhandled
+    middleware at WARNING). Whatever the level, the body is cut from the line before it is emitted."""
+
+    _BODY = re.compile(r"body: |for the request \(")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        found = self._BODY.search(message)
+        if found:
+            record.msg, record.args = message[: found.start()] + "body omitted)", ()
+        return True
+
+
+def bolt_logger() -> logging.Logger:
+    """The base logger bolt configures all of its loggers from (level, handlers, filters).
+
+    Without one, bolt copies the *root* logger's level onto each of its loggers when the App is built,
+    so setting `slack_bolt` to WARNING afterwards changes nothing. Given this one, the level set on
+    `slack_bolt` (WARNING unless someone chose another) is the level of every bolt logger."""
+    logger = logging.getLogger("slack_bolt")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.WARNING)
+    for kind in (_SameTokenWarningFilter, NoRequestBodies):
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())
+    return logger
 
 
 def build_app(
@@ -56,6 +81,7 @@ def build_app(
         ignoring_self_events_enabled=True,
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_WORKERS, thread_name_prefix="slack-listener"),
         name="policy-bot",
+        logger=bolt_logger(),
     )
     app.use(_inject(policy))
     app.error(_log_error)
