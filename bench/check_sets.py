@@ -22,7 +22,9 @@ from bench.datasets import REALISTIC, Item, fact_form, load  # noqa: E402
 
 def seed_texts() -> dict[str, str]:
     """Seed number ("000") → its text in comparison form."""
-    return {path.name[:3]: fact_form(path.read_text(encoding="utf-8")) for path in sorted((ROOT / "seeds").glob("*.txt"))}
+    return {
+        path.name[:3]: fact_form(path.read_text(encoding="utf-8")) for path in sorted((ROOT / "seeds").glob("*.txt"))
+    }
 
 
 def problems(items: list[Item], seeds: dict[str, str]) -> list[str]:
@@ -49,7 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="*", type=Path)
     args = parser.parse_args(argv)
-    files = args.files or [*sorted(REALISTIC.glob("*.yaml")), ROOT / "bench" / "devset.yaml", ROOT / "bench" / "heldout.yaml"]
+    files = args.files or [
+        *sorted(REALISTIC.glob("*.yaml")),
+        ROOT / "bench" / "devset.yaml",
+        ROOT / "bench" / "heldout.yaml",
+    ]
     seeds = seed_texts()
     failed = False
     for path in files:

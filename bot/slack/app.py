@@ -1,9 +1,10 @@
 """Build the bolt App: the shared Web API client, the listeners, the service they share.
 
-`process_before_response=False` (bolt's default, right for a long-running server and for Socket Mode):
-bolt acknowledges Slack first (events automatically, commands and actions on their first line's
-`ack()`) and runs the listener in a worker thread, so every path acks well within Slack's 3 seconds.
-(Only a FaaS deployment such as AWS Lambda would need `True`.)
+`process_before_response=True`: bolt runs a listener before it answers Slack, and every listener here
+is quick by design: it checks the request, receives an event (one database write) or queues a job on
+the bounded work queue (bot/slack/work.py), and returns. So every request (events, commands, buttons,
+the modal) is acked in milliseconds whatever the queue holds: nothing waits for a free thread, and an
+event is in the database before Slack hears "200".
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -23,8 +23,6 @@ from bot.slack.listeners import register_listeners
 from bot.slack.service import PolicyService
 
 log = logging.getLogger(__name__)
-
-LISTENER_WORKERS = 16  # answering is quick; the threads mostly wait on the Web API
 
 
 class _SameTokenWarningFilter(logging.Filter):
@@ -76,10 +74,9 @@ def build_app(
     app = App(
         client=client or make_web_client(settings),
         signing_secret=settings.slack_signing_secret or "",
-        process_before_response=False,
+        process_before_response=True,
         token_verification_enabled=token_verification,
         ignoring_self_events_enabled=True,
-        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_WORKERS, thread_name_prefix="slack-listener"),
         name="policy-bot",
         logger=bolt_logger(),
     )

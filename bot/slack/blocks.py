@@ -217,6 +217,14 @@ def notice(text: str) -> Message:
     return {"text": text, "blocks": [_section(text)]}
 
 
+BUSY = "我现在忙不过来，没能处理你的问题。请过一两分钟再问一次。"
+
+
+def busy_message() -> Message:
+    """When the work queue is full: said at once instead of an answer that would come too late."""
+    return notice(BUSY)
+
+
 NOT_ADMIN = "抱歉，这个命令只有管理员可以使用。有问题请直接提问。"
 
 

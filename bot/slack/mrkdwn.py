@@ -73,3 +73,16 @@ _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 def user_mention(user_id: str) -> str:
     """`<@U123>` for an ID Slack gave us (checked), so the bot can address the user who asked."""
     return f"<@{user_id}>" if _USER_ID.match(user_id or "") else ""
+
+
+_SOMEONE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|<!subteam\^[^>]*>|<!(?:here|channel|everyone)(?:\|[^>]*)?>")
+_TYPED_AT = re.compile(r"(?:^|[\s，,。:：])[@＠][^\s@＠]")
+
+
+def mentions_others(slack_text: str, bot_user_id: str | None) -> bool:
+    """The message mentions someone other than the bot (`<@U…>`, a user group, @here), or names someone
+    with a typed `@张三`: it is addressed to them."""
+    for found in _SOMEONE.finditer(slack_text):
+        if found.group(1) is None or found.group(1) != bot_user_id:
+            return True
+    return bool(_TYPED_AT.search(slack_text))

@@ -29,8 +29,10 @@ from bot.slack import store as _tables  # noqa: F401  (registers the Slack table
 from bot.slack.app import build_app
 from bot.slack.client import make_web_client
 from bot.slack.http import EVENTS_PATH, HEALTH_PATH, HttpServer, make_wsgi_app
+from bot.slack.outbox import Timing
 from bot.slack.service import PolicyService
 from bot.slack.store import SlackStore, ensure_tables
+from bot.slack.work import WorkQueue
 
 log = logging.getLogger(__name__)
 
@@ -95,17 +97,35 @@ class Runtime:
         return make_wsgi_app(self.app, self.health, self.settings.slack_signing_secret or "")
 
     def health(self) -> tuple[bool, dict[str, Any]]:
-        """Liveness for GET /healthz: the knowledge base is loaded and the database answers."""
+        """GET /healthz: the knowledge base, the database, the work queue and the outbox. Not ok (503)
+        when the database is down (events are then answered 503 so that Slack retries them)."""
         answerer = self.store.answerer()
-        report: dict[str, Any] = {"entries": len(answerer.kb.entries), "kb_errors": len(self.store.errors)}
+        work = self.policy.work
+        report: dict[str, Any] = {
+            "entries": len(answerer.kb.entries),
+            "kb_errors": len(self.store.errors),
+            "queue": {"depth": work.depth, "limit": work.limit, "full": work.full()},
+        }
         try:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
             report["database"] = "ok"
+            outbox = self.db.outbox_report()
+            report["outbox"] = {
+                "pending": outbox.pending,
+                "received": outbox.received,
+                "oldest_pending_seconds": outbox.oldest_pending_seconds,
+                "failed_last_day": outbox.failed_last_day,
+            }
         except SQLAlchemyError as exc:
-            report["database"] = _first_line(exc)
+            report["database"] = "unavailable: " + _first_line(exc)
             return False, report
         return True, report
+
+    def close(self) -> None:
+        """Stop the outbox and the workers (letting queued jobs finish), then the database pool."""
+        self.policy.close()
+        self.engine.dispose()
 
 
 def open_database(url: str) -> Engine:
@@ -123,6 +143,8 @@ def create_runtime(
     *,
     client: WebClient | None = None,
     token_verification: bool = True,
+    timing: Timing | None = None,
+    work: WorkQueue | None = None,
 ) -> Runtime:
     """Database (tables created if missing), Web API client, service and bolt App; StartupError if the
     database cannot be opened or Slack rejects the token (one line each)."""
@@ -130,10 +152,11 @@ def create_runtime(
     db = SlackStore(engine)
     try:
         db.prune_claims()
+        db.prune_outbox()
     except SQLAlchemyError as exc:
         log.warning("could not prune old event claims: %s", _first_line(exc))
-    policy = PolicyService(settings, store, db)
     client = client or make_web_client(settings)
+    policy = PolicyService(settings, store, db, client, timing=timing, work=work)
     try:
         app = build_app(settings, policy, client, token_verification=token_verification)
     except BoltError as exc:
@@ -141,6 +164,7 @@ def create_runtime(
     except (URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise StartupError(f"cannot reach the Slack Web API at {settings.slack_api_url}: {reason}") from None
+    policy.outbox.start()  # delivers what a previous run left pending, then retries as they fall due
     return Runtime(settings, store, engine, db, policy, client, app)
 
 
