@@ -3,9 +3,10 @@
     python bench/slack_bench.py [--events 1000] [--concurrency 20] [--load 2000] [--load-concurrency 50]
                                 [--api-latency 0.3] [--sequential 200] [--database URL]
 
-Runs the real app (the runtime and HTTP server `python -m bot serve` uses) on 127.0.0.1 against the
-local fake of Slack's Web API (tests/support/fake_slack.py), with a temporary SQLite database unless
---database is given. Every request is signed as Slack signs it.
+Runs `python -m bot serve --http` as its own process on 127.0.0.1 (as deployed: waitress, production
+outbox timing) against the local fake of Slack's Web API (tests/support/fake_slack.py) in this
+process, with a temporary SQLite database unless --database is given. Every request is signed as Slack
+signs it. RSS is the server process's.
 
 1. throughput: N signed mentions at concurrency C against an instant Web API; events/s from the first
    request to the last answer (`chat.postMessage` received), duplicates, non-200 acks.
@@ -14,22 +15,28 @@ local fake of Slack's Web API (tests/support/fake_slack.py), with a temporary SQ
 3. under load: --load mentions at --load-concurrency against a Web API taking --api-latency s per
    call; meanwhile a `/policy` command and a button click every 0.1 s. Ack p50/p99 of each kind,
    time to answer (request -> first reply in the thread, an answer or a busy notice) p50/p99, busy
-   replies, duplicates, peak RSS of this process (app, fake Web API and senders together).
+   replies, duplicates, the server's RSS.
 4. a 20 MB unsigned POST: status, seconds to the response, RSS growth.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import os
+import signal
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 from bot.slack import blocks  # noqa: E402
 from tests.support import slack_requests as sr  # noqa: E402
 from tests.support.fake_slack import FakeSlack  # noqa: E402
-from tests.support.slack_app import running_app, shipped_store  # noqa: E402
+from tests.support.slack_app import shipped_store  # noqa: E402
 
 BUSY_MARK = "忙"
 
@@ -54,15 +61,64 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:8.1f} ms"
 
 
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+SERVER_PID = "self"
+
+
+def _status_mb(field: str) -> float:
+    for line in Path(f"/proc/{SERVER_PID}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
 
+def rss_mb() -> float:
+    return _status_mb("VmRSS")
+
+
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return _status_mb("VmHWM")
+
+
+@contextmanager
+def served(fake: FakeSlack, database: str) -> Iterator[SimpleNamespace]:
+    """`python -m bot serve --http` in its own process, pointed at the fake Web API."""
+    global SERVER_PID
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SLACK_BOT_TOKEN": sr.BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": sr.SIGNING_SECRET,
+        "SLACK_API_URL": fake.url,
+        "DATABASE_URL": database,
+        "PORT": str(port),
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1", "--no-digests"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2):
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("serve did not start") from None
+            time.sleep(0.2)
+    SERVER_PID = str(proc.pid)
+    try:
+        yield SimpleNamespace(url=url, sender=sr.SlackSender(url))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
 
 
 def big_unsigned_post(base_url: str, size: int) -> tuple[str, float]:
@@ -117,9 +173,8 @@ def main() -> int:
         answerer.ask(question)  # warm up jieba and the index
     report: list[str] = []
 
-    with tempfile.TemporaryDirectory() as tmp, FakeSlack() as fake:
-        overrides = {"database_url": args.database} if args.database else {}
-        with running_app(fake, Path(tmp) / "bench.db", store=store, **overrides) as app:
+    with tempfile.TemporaryDirectory() as tmp, FakeSlack() as fake:  # noqa: SIM117
+        with served(fake, args.database or f"sqlite:///{tmp}/bench.db") as app:
             for i in range(20):  # warm up the app's threads and connections
                 app.sender.event(sr.app_mention(questions[i % len(questions)]))
             fake.wait_for("chat.postMessage", count=20, timeout=60)

@@ -255,6 +255,7 @@ class HttpServer:
         self._stop = threading.Event()
         self._stopped = threading.Event()
         self._serving = False
+        self._closed = False
 
     def serve_forever(self, poll_interval: float = 0.5) -> None:
         from waitress import wasyncore
@@ -277,7 +278,11 @@ class HttpServer:
         self._close()
 
     def _close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        # Worker threads first: one finishing a request pulls the trigger, which must still be open.
+        self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
         for channel in list(self._server._map.values()):
             with contextlib.suppress(OSError):
                 channel.close()
-        self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)

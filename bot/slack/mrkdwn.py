@@ -11,6 +11,7 @@ with a word joiner so that a later change of that flag cannot make echoed text p
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bot.text.slack_markup import visible_text
 
@@ -43,6 +44,18 @@ def safe(text: str) -> str:
 def echo(slack_text: str) -> str:
     """A user's message as Slack delivered it, made safe to quote back in mrkdwn."""
     return safe(from_slack(slack_text))
+
+
+def literal(slack_text: str) -> str:
+    """A user's message as Slack delivered it, for a `plain_text` element (which Slack never formats):
+    what a reader sees, on one line, without control or bidirectional-override characters (U+202E and
+    friends could reorder what follows), and with broadcasts defused. Not escaped: plain_text needs no
+    escaping and shows `<`, `*` and backquotes as they are."""
+    text = from_slack(slack_text)
+    text = "".join(
+        " " if ch in "\n\r\t" else ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs")
+    )
+    return defuse_broadcasts(" ".join(text.split()))
 
 
 def truncate(text: str, limit: int, ellipsis: str = "…") -> str:

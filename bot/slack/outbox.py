@@ -47,6 +47,10 @@ class Timing:
     deliverers: int = 8  # threads for retries and busy notices
     attempt_timeout: int = 10  # seconds one Web API call may take (well under the lease)
 
+    def __post_init__(self) -> None:
+        if self.lease < 2 * self.attempt_timeout:
+            raise ValueError("the lease must outlast two attempts, or another process could send a reply twice")
+
 
 class Outcome:
     DELIVERED = "delivered"

@@ -19,8 +19,8 @@ from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import BOT_TOKEN, SIGNING_SECRET, SlackSender
 
 ADMIN = "U0ADMIN001"
-# The outbox's timing for tests: retries after 0.2 s instead of 2 s, leases of 2 s instead of 60 s.
-FAST = Timing(lease=2.0, first_retry=0.2, max_retry=1.0, poll=0.1)
+# The outbox's timing for tests: retries after 0.2 s instead of 2 s, leases of 6 s instead of 60 s.
+FAST = Timing(lease=6.0, first_retry=0.2, max_retry=1.0, poll=0.1, attempt_timeout=3)
 
 
 @functools.lru_cache(maxsize=1)
