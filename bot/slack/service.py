@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answer import Answer, Outcome
 from bot.config import Settings
+from bot.db import urgent
 from bot.kb.store import KnowledgeStore
 from bot.schedule import wiring
 from bot.slack import blocks
@@ -218,7 +219,8 @@ class PolicyService:
         }
         busy = self.work.full()
         try:
-            received = self.db.receive(keys, key, request, lease=self.timing.lease)
+            with urgent():  # Slack is waiting for this one
+                received = self.db.receive(keys, key, request, lease=self.timing.lease)
         except Exception as exc:
             log.error("event %s: database unavailable, asking Slack to retry (503): %s", event_id, _first_line(exc))
             return BoltResponse(status=503, body="database unavailable; retry later")
@@ -399,8 +401,19 @@ class PolicyService:
     def ask_modal(self) -> dict[str, Any]:
         return blocks.ask_modal(self.store.answerer().kb)
 
-    def feedback(self, *, channel: str, message_ts: str, user: str, entry_id: str | None, vote: int) -> None:
-        self.db.record_feedback(channel=channel, message_ts=message_ts, user=user, entry_id=entry_id, vote=vote)
+    def feedback(
+        self,
+        *,
+        channel: str,
+        message_ts: str,
+        user: str,
+        entry_id: str | None,
+        vote: int,
+        clicked_at: datetime | None = None,
+    ) -> None:
+        self.db.record_feedback(
+            channel=channel, message_ts=message_ts, user=user, entry_id=entry_id, vote=vote, clicked_at=clicked_at
+        )
 
 
 def _first_line(error: BaseException) -> str:

@@ -313,9 +313,19 @@ class SlackStore:
 
     # ------------------------------------------------------------------ feedback
 
-    def record_feedback(self, *, channel: str, message_ts: str, user: str, entry_id: str | None, vote: int) -> None:
-        """One vote per user and message; clicking the other button changes it."""
-        now = utcnow()
+    def record_feedback(
+        self,
+        *,
+        channel: str,
+        message_ts: str,
+        user: str,
+        entry_id: str | None,
+        vote: int,
+        clicked_at: datetime | None = None,
+    ) -> None:
+        """One vote per user and message; clicking the other button changes it. `clicked_at` (when Slack
+        says the click happened): clicks handled out of order never let an older one win."""
+        now = clicked_at or utcnow()
         vote = 1 if vote > 0 else -1
         channel, message_ts, user = bounded(channel) or "", bounded(message_ts) or "", bounded(user) or ""
         entry_id = bounded(entry_id, ENTRY_ID_LENGTH)
@@ -323,7 +333,12 @@ class SlackStore:
             with Session(self.engine) as session, session.begin():
                 changed = session.execute(
                     update(Feedback)
-                    .where(Feedback.channel == channel, Feedback.message_ts == message_ts, Feedback.user == user)
+                    .where(
+                        Feedback.channel == channel,
+                        Feedback.message_ts == message_ts,
+                        Feedback.user == user,
+                        Feedback.updated_at <= now,
+                    )
                     .values(vote=vote, entry_id=entry_id, updated_at=now)
                 ).rowcount
             if changed:

@@ -5,6 +5,7 @@ it), the button is in it, and its entry exists. The thanks is sent once per (mes
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from logging import Logger
 from typing import Any
 
@@ -32,13 +33,28 @@ def feedback_callback(body: dict[str, Any], action: dict[str, Any], context: Bol
         return
     vote = 1 if action.get("action_id") == blocks.FEEDBACK_UP else -1
     try:
-        policy.feedback(channel=channel, message_ts=message_ts, user=user, entry_id=entry_id, vote=vote)
+        policy.feedback(
+            channel=channel,
+            message_ts=message_ts,
+            user=user,
+            entry_id=entry_id,
+            vote=vote,
+            clicked_at=clicked_at(action),
+        )
     except Exception:
         logger.exception("could not store feedback from %s on %s/%s", user, channel, message_ts)
         return
     if body.get("response_url"):
         thanks = {"response_type": "ephemeral", "replace_original": False, **blocks.feedback_thanks(vote)}
         policy.respond(action_key(body, action), body["response_url"], thanks)
+
+
+def clicked_at(action: dict[str, Any]) -> datetime | None:
+    """When Slack says the button was clicked (`action_ts`), so that two quick clicks keep their order."""
+    try:
+        return datetime.fromtimestamp(float(action.get("action_ts") or ""), timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
 
 
 def feedback_problem(
