@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 import threading
 import time
 import uuid
@@ -47,13 +46,6 @@ ADMIN_WORDS = {
     "统计": "stats",
     "統計": "stats",
 }
-# A follow-up in a thread is answered when it matches an entry, or when it reads like a question;
-# "thanks" or "👍" between colleagues in the bot's thread gets no "the documents do not say".
-_QUESTION_MARKERS = re.compile(
-    r"[?？]|吗|嗎|什么|什麼|怎么|怎麼|怎样|怎樣|如何|多少|几|幾|哪|是否|能否|可否|有没有|有沒有|谁|誰"
-)
-
-
 PRUNE_EVERY = 24 * 3600.0  # seconds
 
 
@@ -63,10 +55,6 @@ def parse_command(text: str) -> str | None:
     if plain in HELP_WORDS:
         return "help"
     return ADMIN_WORDS.get(plain)
-
-
-def looks_like_question(text: str) -> bool:
-    return bool(_QUESTION_MARKERS.search(text))
 
 
 @dataclass(frozen=True)
