@@ -239,3 +239,34 @@ def test_feedback_on_messages_or_entries_that_do_not_exist_is_not_stored(
     while slack_app.runtime.db.stats().helpful == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert slack_app.runtime.db.stats().helpful == 1
+
+
+def test_replies_a_crashed_process_held_are_delivered_once_its_lease_runs_out(
+    fake_slack: FakeSlack, tmp_path: Path, answered_question: tuple[str, Answer]
+) -> None:
+    """A process that wrote a reply (and an event it received but never decided) and died: no clean
+    stop, its leases still held. The next process waits for the leases, then delivers each once."""
+    from bot.db import make_engine
+    from bot.slack.store import Reply, SlackStore, ensure_tables
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'bot.db'}")
+    ensure_tables(engine)
+    dead = SlackStore(engine)
+    message = {"text": "decided before the crash", "blocks": []}
+    assert dead.add_replies(
+        [Reply("event:EvCRASH1", "post", {"channel": "C0CRASH001", "thread_ts": "1.1"}, message)], lease=3
+    )
+    received = {
+        "kind": "mention",
+        "event_id": "EvCRASH2",
+        "bot_user_id": BOT_USER_ID,
+        "event": {"channel": "C0CRASH002", "ts": "2.2", "text": answered_question[0], "user": "U0ASKER001"},
+    }
+    assert dead.receive(["message:C0CRASH002:2.2"], "event:EvCRASH2", received, lease=3)
+    engine.dispose()
+    with running_app(fake_slack, tmp_path / "bot.db") as app:
+        calls = fake_slack.wait_for("chat.postMessage", count=2, timeout=20)
+        assert sorted(c.body["channel"] for c in calls) == ["C0CRASH001", "C0CRASH002"]
+        app.sender.event(sr.event_callback(received["event"] | {"type": "app_mention"}, "EvCRASH2"), retry_num=2)
+        fake_slack.assert_quiet("chat.postMessage", within=1.5)
+        assert len(fake_slack.calls_to("chat.postMessage")) == 2
