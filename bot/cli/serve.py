@@ -41,12 +41,19 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         fail(str(exc))
     logging.getLogger().setLevel(logging.INFO)
-    for noisy in ("slack_bolt", "slack_sdk", "jieba"):
+    for noisy in ("slack_bolt", "slack_sdk", "jieba", "waitress"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     store = open_store(settings)
     store.watch()
     try:
-        runtime = create_runtime(settings, store)
+        # Slack unreachable at start-up: slack_sdk logs each failed try as an ERROR; the one line from
+        # StartupError says it all, so those stay quiet until the app is up.
+        sdk = logging.getLogger("slack_sdk")
+        sdk.setLevel(logging.CRITICAL)
+        try:
+            runtime = create_runtime(settings, store)
+        finally:
+            sdk.setLevel(logging.WARNING)
         if not args.no_digests:
             start_scheduler(settings, runtime.client)
         if socket_mode:

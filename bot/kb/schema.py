@@ -7,6 +7,7 @@ import re
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, field_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+ID_MAX_LENGTH = 128  # the Slack tables store entry ids in 128 characters (bot/slack/store.py)
 
 
 class StrictModel(BaseModel):
@@ -47,7 +48,7 @@ class Source(StrictModel):
 class FaqEntry(StrictModel):
     """One curated question with its answer and the passage that backs it."""
 
-    id: StrictStr = Field(pattern=ID_PATTERN)
+    id: StrictStr = Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)
     question: StrictStr
     alternatives: list[StrictStr] = Field(default_factory=list)
     keywords: list[StrictStr] = Field(default_factory=list)

@@ -80,4 +80,7 @@ def register_slack_actions(app: Any, settings: Settings) -> None:
             ledger = open_ledger(settings, DigestSettings.from_settings(settings))
         return ledger
 
-    app.action(ACTION_PATTERN)(make_mark_done_handler(ledger_factory, settings.bot_admins))
+    from bot.slack.listeners.common import queued  # here: bot.slack imports this module
+
+    # Acked at once, run from the work queue like every other button; marking done twice is one mark.
+    app.action(ACTION_PATTERN)(queued(make_mark_done_handler(ledger_factory, settings.bot_admins)))

@@ -1,16 +1,17 @@
 """Build the bolt App: the shared Web API client, the listeners, the service they share.
 
-`process_before_response=False` (bolt's default, right for a long-running server and for Socket Mode):
-bolt acknowledges Slack first (events automatically, commands and actions on their first line's
-`ack()`) and runs the listener in a worker thread, so every path acks well within Slack's 3 seconds.
-(Only a FaaS deployment such as AWS Lambda would need `True`.)
+`process_before_response=True`: bolt runs a listener before it answers Slack, and every listener here
+is quick by design: it checks the request, receives an event (one database write) or queues a job on
+the bounded work queue (bot/slack/work.py), and returns. So every request (events, commands, buttons,
+the modal) is acked in milliseconds whatever the queue holds: nothing waits for a free thread, and an
+event is in the database before Slack hears "200".
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -23,8 +24,6 @@ from bot.slack.service import PolicyService
 
 log = logging.getLogger(__name__)
 
-LISTENER_WORKERS = 16  # answering is quick; the threads mostly wait on the Web API
-
 
 class _SameTokenWarningFilter(logging.Filter):
     """bolt reads SLACK_BOT_TOKEN from the environment itself and warns that it is unused when a client is
@@ -34,9 +33,33 @@ class _SameTokenWarningFilter(logging.Filter):
         return "`token` will be unused" not in record.getMessage()
 
 
-_BOLT_APP_LOGGER = logging.getLogger("slack_bolt.App")
-if not any(isinstance(f, _SameTokenWarningFilter) for f in _BOLT_APP_LOGGER.filters):
-    _BOLT_APP_LOGGER.addFilter(_SameTokenWarningFilter())
+class NoRequestBodies(logging.Filter):
+    """bolt puts whole request bodies into some log lines (an invalid signature at INFO, an unhandled
+    middleware at WARNING). Whatever the level, the body is cut from the line before it is emitted."""
+
+    _BODY = re.compile(r"body: |for the request \(")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        found = self._BODY.search(message)
+        if found:
+            record.msg, record.args = message[: found.start()] + "body omitted)", ()
+        return True
+
+
+def bolt_logger() -> logging.Logger:
+    """The base logger bolt configures all of its loggers from (level, handlers, filters).
+
+    Without one, bolt copies the *root* logger's level onto each of its loggers when the App is built,
+    so setting `slack_bolt` to WARNING afterwards changes nothing. Given this one, the level set on
+    `slack_bolt` (WARNING unless someone chose another) is the level of every bolt logger."""
+    logger = logging.getLogger("slack_bolt")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.WARNING)
+    for kind in (_SameTokenWarningFilter, NoRequestBodies):
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())
+    return logger
 
 
 def build_app(
@@ -51,11 +74,11 @@ def build_app(
     app = App(
         client=client or make_web_client(settings),
         signing_secret=settings.slack_signing_secret or "",
-        process_before_response=False,
+        process_before_response=True,
         token_verification_enabled=token_verification,
         ignoring_self_events_enabled=True,
-        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_WORKERS, thread_name_prefix="slack-listener"),
         name="policy-bot",
+        logger=bolt_logger(),
     )
     app.use(_inject(policy))
     app.error(_log_error)

@@ -1,7 +1,8 @@
 """Block Kit rendering: an Answer (or usage, admin output, the App Home) as a Slack message or view.
 
 Every piece of text that came from a user or from the knowledge base passes through `mrkdwn.safe`
-(or `mrkdwn.echo` for text Slack delivered), and every message carries a plain `text` fallback.
+and user text echoed back goes into `plain_text` through `mrkdwn.literal` (never formatted); every message
+carries a plain `text` fallback.
 Labels follow the asker's script: a question in traditional characters gets traditional labels.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 from bot.answer import Answer, Outcome
 from bot.kb.loader import KnowledgeBase
 from bot.render_text import NO_CONTENT, REFUSAL, example_questions
-from bot.slack.mrkdwn import echo, safe, truncate, user_mention
+from bot.slack.mrkdwn import literal, safe, truncate, user_mention
 from bot.text.normalize import to_traditional
 
 Message = dict[str, Any]  # {"text": ..., "blocks": [...]}, ready for chat.postMessage or respond()
@@ -50,6 +51,14 @@ def _plain(text: str) -> dict[str, Any]:
 
 def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": _mrkdwn(truncate(text, SECTION_LIMIT))}
+
+
+def _plain_context(text: str) -> dict[str, Any]:
+    """Text shown exactly as written (what the user typed): Slack applies no formatting to plain_text."""
+    return {
+        "type": "context",
+        "elements": [{"type": "plain_text", "text": truncate(text, SECTION_LIMIT), "emoji": False}],
+    }
 
 
 def _context(*texts: str) -> dict[str, Any]:
@@ -90,7 +99,7 @@ def answer_message(
 ) -> Message:
     """The reply to a question.
 
-    `asked`: the user's question as Slack delivered it, echoed (escaped) above the answer, used where
+    `asked`: the user's question as Slack delivered it, echoed literally (plain_text) above the answer, where
     the user's own message is not visible (slash commands, the App Home modal).
     `share`: add a button to post the answer to the channel (for ephemeral slash-command answers).
     `shared_by`: a user ID, for the copy posted to the channel."""
@@ -103,7 +112,7 @@ def answer_message(
     if shared_by and user_mention(shared_by):
         blocks.append(_context(_label(f"{user_mention(shared_by)} 分享了这条答案", t)))
     if asked:
-        blocks.append(_context(_label("你问：", t) + truncate(echo(asked), 500)))
+        blocks.append(_plain_context(_label("你问：", t) + truncate(literal(asked), 500)))
     if answer.parts:
         return _several(answer, blocks, share=share)
     return _one(answer, blocks, share=share, asked=asked)
@@ -121,7 +130,7 @@ def _several(answer: Answer, blocks: list[dict[str, Any]], *, share: bool) -> Me
     """One reply for a message that asked several questions: each under its own question."""
     fallback = []
     for number, part in enumerate(answer.parts):
-        blocks.append(_context("❓ *" + echo(truncate(part.asked or "", 300)) + "*"))
+        blocks.append(_plain_context("❓ " + truncate(literal(part.asked or ""), 300)))
         rendered = _one(part, [], share=share and number == 0, asked=None, part=number)
         blocks.extend(rendered["blocks"])
         fallback.append(rendered["text"])
@@ -215,6 +224,14 @@ def usage_message(kb: KnowledgeBase, command: str = "/policy") -> Message:
 def notice(text: str) -> Message:
     """A short message whose text is ours (already safe mrkdwn)."""
     return {"text": text, "blocks": [_section(text)]}
+
+
+BUSY = "我现在忙不过来，没能处理你的问题。请过一两分钟再问一次。"
+
+
+def busy_message() -> Message:
+    """When the work queue is full: said at once instead of an answer that would come too late."""
+    return notice(BUSY)
 
 
 NOT_ADMIN = "抱歉，这个命令只有管理员可以使用。有问题请直接提问。"

@@ -11,6 +11,7 @@ with a word joiner so that a later change of that flag cannot make echoed text p
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bot.text.slack_markup import visible_text
 
@@ -45,6 +46,18 @@ def echo(slack_text: str) -> str:
     return safe(from_slack(slack_text))
 
 
+def literal(slack_text: str) -> str:
+    """A user's message as Slack delivered it, for a `plain_text` element (which Slack never formats):
+    what a reader sees, on one line, without control or bidirectional-override characters (U+202E and
+    friends could reorder what follows), and with broadcasts defused. Not escaped: plain_text needs no
+    escaping and shows `<`, `*` and backquotes as they are."""
+    text = from_slack(slack_text)
+    text = "".join(
+        " " if ch in "\n\r\t" else ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs")
+    )
+    return defuse_broadcasts(" ".join(text.split()))
+
+
 def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
     """At most `limit` characters; cut on a character, never inside an `&amp;`-style entity."""
     if len(text) <= limit:
@@ -73,3 +86,16 @@ _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 def user_mention(user_id: str) -> str:
     """`<@U123>` for an ID Slack gave us (checked), so the bot can address the user who asked."""
     return f"<@{user_id}>" if _USER_ID.match(user_id or "") else ""
+
+
+_SOMEONE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|<!subteam\^[^>]*>|<!(?:here|channel|everyone)(?:\|[^>]*)?>")
+_TYPED_AT = re.compile(r"(?:^|[\s，,。:：])[@＠][^\s@＠]")
+
+
+def mentions_others(slack_text: str, bot_user_id: str | None) -> bool:
+    """The message mentions someone other than the bot (`<@U…>`, a user group, @here), or names someone
+    with a typed `@张三`: it is addressed to them."""
+    for found in _SOMEONE.finditer(slack_text):
+        if found.group(1) is None or found.group(1) != bot_user_id:
+            return True
+    return bool(_TYPED_AT.search(slack_text))

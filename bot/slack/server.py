@@ -1,26 +1,22 @@
 """Running the app: the pieces wired together once, then served over HTTP or Socket Mode.
 
-HTTP: a threaded WSGI server (stdlib) with bolt's WSGI adapter at POST /slack/events and GET /healthz.
-The same `wsgi_app` runs under any WSGI server (e.g. gunicorn) if a host prefers one.
+HTTP: waitress (bot/slack/http.py: body limit, read timeout, signature and shape checked before bolt)
+at POST /slack/events and GET /healthz.
 Socket Mode: bolt's SocketModeHandler over slack_sdk's built-in WebSocket client (no public URL needed).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import signal
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.error import URLError
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from sqlalchemy import Engine, make_url, text
@@ -32,14 +28,15 @@ from bot.kb.store import KnowledgeStore
 from bot.slack import store as _tables  # noqa: F401  (registers the Slack tables on Base)
 from bot.slack.app import build_app
 from bot.slack.client import make_web_client
+from bot.slack.http import EVENTS_PATH, HEALTH_PATH, HttpServer, make_wsgi_app
+from bot.slack.outbox import Timing
 from bot.slack.service import PolicyService
 from bot.slack.store import SlackStore, ensure_tables
+from bot.slack.work import WorkQueue
 
 log = logging.getLogger(__name__)
 
-EVENTS_PATH = "/slack/events"
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-HEALTH_PATH = "/healthz"
 
 
 class StartupError(RuntimeError):
@@ -97,20 +94,38 @@ class Runtime:
     app: App
 
     def wsgi_app(self) -> Callable[..., Iterable[bytes]]:
-        return make_wsgi_app(self.app, self.health)
+        return make_wsgi_app(self.app, self.health, self.settings.slack_signing_secret or "")
 
     def health(self) -> tuple[bool, dict[str, Any]]:
-        """Liveness for GET /healthz: the knowledge base is loaded and the database answers."""
+        """GET /healthz: the knowledge base, the database, the work queue and the outbox. Not ok (503)
+        when the database is down (events are then answered 503 so that Slack retries them)."""
         answerer = self.store.answerer()
-        report: dict[str, Any] = {"entries": len(answerer.kb.entries), "kb_errors": len(self.store.errors)}
+        work = self.policy.work
+        report: dict[str, Any] = {
+            "entries": len(answerer.kb.entries),
+            "kb_errors": len(self.store.errors),
+            "queue": {"depth": work.depth, "limit": work.limit, "full": work.full()},
+        }
         try:
             with self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
             report["database"] = "ok"
+            outbox = self.db.outbox_report()
+            report["outbox"] = {
+                "pending": outbox.pending,
+                "received": outbox.received,
+                "oldest_pending_seconds": outbox.oldest_pending_seconds,
+                "failed_last_day": outbox.failed_last_day,
+            }
         except SQLAlchemyError as exc:
-            report["database"] = _first_line(exc)
+            report["database"] = "unavailable: " + _first_line(exc)
             return False, report
         return True, report
+
+    def close(self) -> None:
+        """Stop the outbox and the workers (letting queued jobs finish), then the database pool."""
+        self.policy.close()
+        self.engine.dispose()
 
 
 def open_database(url: str) -> Engine:
@@ -128,6 +143,8 @@ def create_runtime(
     *,
     client: WebClient | None = None,
     token_verification: bool = True,
+    timing: Timing | None = None,
+    work: WorkQueue | None = None,
 ) -> Runtime:
     """Database (tables created if missing), Web API client, service and bolt App; StartupError if the
     database cannot be opened or Slack rejects the token (one line each)."""
@@ -135,10 +152,11 @@ def create_runtime(
     db = SlackStore(engine)
     try:
         db.prune_claims()
+        db.prune_outbox()
     except SQLAlchemyError as exc:
         log.warning("could not prune old event claims: %s", _first_line(exc))
-    policy = PolicyService(settings, store, db)
     client = client or make_web_client(settings)
+    policy = PolicyService(settings, store, db, client, timing=timing, work=work)
     try:
         app = build_app(settings, policy, client, token_verification=token_verification)
     except BoltError as exc:
@@ -146,47 +164,16 @@ def create_runtime(
     except (URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise StartupError(f"cannot reach the Slack Web API at {settings.slack_api_url}: {reason}") from None
+    policy.outbox.start()  # delivers what a previous run left pending, then retries as they fall due
     return Runtime(settings, store, engine, db, policy, client, app)
 
 
 # ---------------------------------------------------------------------------- HTTP
 
 
-def make_wsgi_app(app: App, health: Callable[[], tuple[bool, dict[str, Any]]]) -> Callable[..., Iterable[bytes]]:
-    """POST /slack/events to bolt, GET /healthz to `health`, anything else 404."""
-    bolt = SlackRequestHandler(app, path=EVENTS_PATH)
-
-    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            try:
-                ok, report = health()
-            except Exception as exc:  # a health check must answer, not crash
-                ok, report = False, {"error": repr(exc)}
-            body = json.dumps({"ok": ok, **report}).encode()
-            start_response(
-                "200 OK" if ok else "503 Service Unavailable",
-                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
-            )
-            return [body]
-        return bolt(environ, start_response)
-
-    return application
-
-
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("%s - %s", self.address_string(), format % args)
-
-
-def make_http_server(wsgi_app: Callable[..., Iterable[bytes]], host: str, port: int) -> WSGIServer:
-    """A threaded stdlib WSGI server (port 0: a free port; see `server.server_port`)."""
-    return make_server(host, port, wsgi_app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+def make_http_server(wsgi_app: Callable[..., Iterable[bytes]], host: str, port: int) -> HttpServer:
+    """waitress with the limits in bot/slack/http.py (port 0: a free port; see `server.server_port`)."""
+    return HttpServer(wsgi_app, host, port)
 
 
 def serve_http(runtime: Runtime, host: str, port: int) -> None:

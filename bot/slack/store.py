@@ -4,17 +4,25 @@
   once, across restarts and across instances (the primary key decides who answers);
 - `slack_threads`: the threads the bot has answered in (thread follow-ups);
 - `slack_questions`: one row per question (outcome, entry); the text only for unanswered ones;
-- `slack_feedback`: 👍/👎 per message and user (a second click changes the vote).
+- `slack_feedback`: 👍/👎 per message and user (a second click changes the vote);
+- `slack_outbox`: every reply, decided then written then delivered (see `bot/slack/outbox.py`); an
+  event is written here when it arrives (`received`), before Slack gets its 200, so nothing acked is
+  lost: a restart or another instance picks up what a dead process left.
+
+Slack ids are short (`C0123ABCD`, `1700000000.000100`); the columns bound them and `bounded()` cuts
+anything longer before it reaches the database, so a forged long value cannot raise `DataError`.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
     Engine,
     Integer,
@@ -23,6 +31,7 @@ from sqlalchemy import (
     UniqueConstraint,
     delete,
     func,
+    or_,
     select,
     update,
 )
@@ -50,6 +59,15 @@ def ensure_tables(engine: Engine, attempts: int = 5) -> None:
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+ID_LENGTH = 32  # channel, user and message ts columns
+KEY_LENGTH = 255
+ENTRY_ID_LENGTH = 128  # as bot/kb/schema.py allows
+
+
+def bounded(value: str | None, limit: int = ID_LENGTH) -> str | None:
+    return None if value is None else str(value)[:limit]
 
 
 class Claim(Base):
@@ -94,6 +112,53 @@ class Feedback(Base):
     vote: Mapped[int] = mapped_column(Integer)  # +1 or -1
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxItem(Base):
+    """One reply: `received` (an event to answer, `request` holds it), `pending` (decided: `kind`,
+    `target`, `message`), then `delivered`, `failed` (undeliverable) or `dropped` (nothing to say).
+    `lease_until` is who works on it: a process takes the row for a while; when it dies the lease runs
+    out and another process (or the restarted one) takes over."""
+
+    __tablename__ = "slack_outbox"
+
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    request: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(16))  # "post" (chat.postMessage) or "respond" (response_url)
+    target: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)
+    notice: Mapped[bool] = mapped_column(Boolean, default=False)  # a busy notice, not an answer
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(String(255))
+    sent_channel: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    sent_ts: Mapped[str | None] = mapped_column(String(ID_LENGTH), index=True)
+    entry_id: Mapped[str | None] = mapped_column(String(ENTRY_ID_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A decided reply, as the outbox delivers it."""
+
+    key: str
+    kind: str  # "post" | "respond"
+    target: dict
+    message: dict
+    attempts: int = 0
+    notice: bool = False
+    entry_id: str | None = None
+
+
+@dataclass(frozen=True)
+class OutboxReport:
+    pending: int
+    received: int
+    failed_last_day: int
+    oldest_pending_seconds: float | None
 
 
 @dataclass(frozen=True)
@@ -156,6 +221,7 @@ class SlackStore:
     # ------------------------------------------------------------------ threads
 
     def remember_thread(self, channel: str, thread_ts: str) -> None:
+        channel, thread_ts = bounded(channel) or "", bounded(thread_ts) or ""
         try:
             with Session(self.engine) as session, session.begin():
                 session.add(BotThread(channel=channel, thread_ts=thread_ts, created_at=utcnow()))
@@ -167,6 +233,8 @@ class SlackStore:
             session.execute(delete(BotThread).where(BotThread.channel == channel, BotThread.thread_ts == thread_ts))
 
     def in_thread(self, channel: str, thread_ts: str) -> bool:
+        if len(channel) > ID_LENGTH or len(thread_ts) > ID_LENGTH:
+            return False
         with Session(self.engine) as session:
             found = session.get(BotThread, (channel, thread_ts))
         return found is not None
@@ -194,11 +262,11 @@ class SlackStore:
             session.add(
                 QuestionLog(
                     asked_at=at or utcnow(),
-                    surface=surface,
-                    channel=channel,
-                    user=user,
-                    outcome=outcome,
-                    entry_id=entry_id,
+                    surface=surface[:16],
+                    channel=bounded(channel),
+                    user=bounded(user),
+                    outcome=outcome[:16],
+                    entry_id=bounded(entry_id, ENTRY_ID_LENGTH),
                     score=score,
                     text=text,
                     norm=norm,
@@ -245,15 +313,32 @@ class SlackStore:
 
     # ------------------------------------------------------------------ feedback
 
-    def record_feedback(self, *, channel: str, message_ts: str, user: str, entry_id: str | None, vote: int) -> None:
-        """One vote per user and message; clicking the other button changes it."""
-        now = utcnow()
+    def record_feedback(
+        self,
+        *,
+        channel: str,
+        message_ts: str,
+        user: str,
+        entry_id: str | None,
+        vote: int,
+        clicked_at: datetime | None = None,
+    ) -> None:
+        """One vote per user and message; clicking the other button changes it. `clicked_at` (when Slack
+        says the click happened): clicks handled out of order never let an older one win."""
+        now = clicked_at or utcnow()
         vote = 1 if vote > 0 else -1
+        channel, message_ts, user = bounded(channel) or "", bounded(message_ts) or "", bounded(user) or ""
+        entry_id = bounded(entry_id, ENTRY_ID_LENGTH)
         for _ in range(2):  # a concurrent first vote can win the insert; then update it
             with Session(self.engine) as session, session.begin():
                 changed = session.execute(
                     update(Feedback)
-                    .where(Feedback.channel == channel, Feedback.message_ts == message_ts, Feedback.user == user)
+                    .where(
+                        Feedback.channel == channel,
+                        Feedback.message_ts == message_ts,
+                        Feedback.user == user,
+                        Feedback.updated_at <= now,
+                    )
                     .values(vote=vote, entry_id=entry_id, updated_at=now)
                 ).rowcount
             if changed:
@@ -274,6 +359,223 @@ class SlackStore:
                 return
             except IntegrityError:
                 continue
+
+    # ------------------------------------------------------------------ outbox
+
+    def receive(self, keys: Iterable[str], key: str, request: dict, lease: float) -> bool:
+        """Claim `keys` and store the event to answer under `key`, in one transaction; False if any key
+        was already claimed (a retry or a duplicate delivery of something already received)."""
+        now = utcnow()
+        keys = [k[:KEY_LENGTH] for k in dict.fromkeys([key, *keys])]
+        try:
+            with Session(self.engine) as session, session.begin():
+                session.add_all(Claim(key=k, claimed_at=now) for k in keys)
+                session.add(
+                    OutboxItem(
+                        key=key[:KEY_LENGTH],
+                        status="received",
+                        request=json.dumps(request, ensure_ascii=False),
+                        attempts=0,
+                        next_attempt_at=now,
+                        lease_until=now + timedelta(seconds=lease),
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def decide(self, reply: Reply | None, key: str, lease: float | None) -> bool:
+        """Turn a received event into a pending reply (or `dropped` when `reply` is None); False if it was
+        already decided (by another process that took it over)."""
+        now = utcnow()
+        values: dict = {"status": "dropped", "request": None, "updated_at": now, "lease_until": None}
+        if reply is not None:
+            values = {**self._reply_values(reply), "request": None}
+            if lease is not None:  # this process delivers it now (its first attempt); else the deliverer does
+                values.update(lease_until=now + timedelta(seconds=lease), attempts=1)
+        with Session(self.engine) as session, session.begin():
+            changed = session.execute(
+                update(OutboxItem)
+                .where(OutboxItem.key == key[:KEY_LENGTH], OutboxItem.status == "received")
+                .values(**values)
+            ).rowcount
+        return changed == 1
+
+    def add_replies(self, replies: list[Reply], lease: float | None) -> bool:
+        """Write decided replies (a button's answer, a busy notice); False if the first key exists (the
+        same click again): nothing is written then. `lease=None`: for the deliverer to send."""
+        now = utcnow()
+        try:
+            with Session(self.engine) as session, session.begin():
+                for reply in replies:
+                    values = self._reply_values(reply)
+                    attempts = 0
+                    if lease is not None:  # this process delivers it now (its first attempt)
+                        values["lease_until"] = now + timedelta(seconds=lease)
+                        attempts = 1
+                    session.add(OutboxItem(key=reply.key[:KEY_LENGTH], attempts=attempts, created_at=now, **values))
+        except IntegrityError:
+            return False
+        return True
+
+    @staticmethod
+    def _reply_values(reply: Reply) -> dict:
+        now = utcnow()
+        return {
+            "status": "pending",
+            "kind": reply.kind,
+            "target": json.dumps(reply.target, ensure_ascii=False),
+            "message": json.dumps(reply.message, ensure_ascii=False),
+            "notice": reply.notice,
+            "entry_id": bounded(reply.entry_id, ENTRY_ID_LENGTH),
+            "next_attempt_at": now,
+            "lease_until": None,
+            "updated_at": now,
+        }
+
+    def take(self, key: str, lease: float) -> Reply | None:
+        """Take a due pending reply for `lease` seconds (one process at a time); None if someone has it."""
+        now = utcnow()
+        with Session(self.engine) as session, session.begin():
+            changed = session.execute(
+                update(OutboxItem)
+                .where(
+                    OutboxItem.key == key,
+                    OutboxItem.status == "pending",
+                    or_(OutboxItem.lease_until.is_(None), OutboxItem.lease_until < now),
+                )
+                .values(lease_until=now + timedelta(seconds=lease), attempts=OutboxItem.attempts + 1)
+            ).rowcount
+            if changed != 1:
+                return None
+            row = session.get(OutboxItem, key)
+            assert row is not None
+            return Reply(
+                row.key,
+                row.kind or "post",
+                json.loads(row.target or "{}"),
+                json.loads(row.message or "{}"),
+                row.attempts,
+                bool(row.notice),
+                row.entry_id,
+            )
+
+    def due(self, limit: int = 20, now: datetime | None = None) -> list[str]:
+        """Keys of pending replies whose next attempt is due and that nobody holds."""
+        now = now or utcnow()
+        with Session(self.engine) as session:
+            return list(
+                session.scalars(
+                    select(OutboxItem.key)
+                    .where(
+                        OutboxItem.status == "pending",
+                        OutboxItem.next_attempt_at <= now,
+                        or_(OutboxItem.lease_until.is_(None), OutboxItem.lease_until < now),
+                    )
+                    .order_by(OutboxItem.next_attempt_at)
+                    .limit(limit)
+                )
+            )
+
+    def orphans(self, lease: float, limit: int = 20) -> list[tuple[str, dict]]:
+        """Received events whose process stopped before deciding (lease run out): taken for `lease` s."""
+        now = utcnow()
+        taken = []
+        with Session(self.engine) as session:
+            keys = list(
+                session.scalars(
+                    select(OutboxItem.key)
+                    .where(OutboxItem.status == "received", OutboxItem.lease_until < now)
+                    .order_by(OutboxItem.created_at)
+                    .limit(limit)
+                )
+            )
+        for key in keys:
+            with Session(self.engine) as session, session.begin():
+                changed = session.execute(
+                    update(OutboxItem)
+                    .where(OutboxItem.key == key, OutboxItem.status == "received", OutboxItem.lease_until < now)
+                    .values(lease_until=now + timedelta(seconds=lease))
+                ).rowcount
+                row = session.get(OutboxItem, key) if changed == 1 else None
+                if row is not None and row.request:
+                    taken.append((key, json.loads(row.request)))
+        return taken
+
+    def delivered(self, key: str, channel: str | None = None, ts: str | None = None) -> None:
+        self._finish(key, "delivered", None, sent_channel=bounded(channel), sent_ts=bounded(ts))
+
+    def failed(self, key: str, error: str) -> None:
+        self._finish(key, "failed", error)
+
+    def retry_later(self, key: str, at: datetime, error: str) -> None:
+        with Session(self.engine) as session, session.begin():
+            session.execute(
+                update(OutboxItem)
+                .where(OutboxItem.key == key)
+                .values(next_attempt_at=at, lease_until=None, error=error[:255], updated_at=utcnow())
+            )
+
+    def _finish(self, key: str, status: str, error: str | None, **values: str | None) -> None:
+        with Session(self.engine) as session, session.begin():
+            session.execute(
+                update(OutboxItem)
+                .where(OutboxItem.key == key)
+                .values(
+                    status=status,
+                    lease_until=None,
+                    error=(error or None) and error[:255],
+                    updated_at=utcnow(),
+                    **values,
+                )
+            )
+
+    def sent_message(self, channel: str, ts: str) -> tuple[str | None] | None:
+        """(entry id,) of the answer the bot posted as (channel, ts); None if it posted no such message."""
+        if len(channel) > ID_LENGTH or len(ts) > ID_LENGTH:
+            return None
+        with Session(self.engine) as session:
+            row = session.execute(
+                select(OutboxItem.entry_id).where(
+                    OutboxItem.sent_ts == ts, OutboxItem.sent_channel == channel, OutboxItem.status == "delivered"
+                )
+            ).first()
+        return None if row is None else (row[0],)
+
+    def outbox_report(self) -> OutboxReport:
+        now = utcnow()
+        with Session(self.engine) as session:
+            counts = dict(
+                session.execute(
+                    select(OutboxItem.status, func.count())
+                    .where(OutboxItem.status.in_(["pending", "received"]))
+                    .group_by(OutboxItem.status)
+                ).all()
+            )
+            failed = session.scalar(
+                select(func.count()).where(
+                    OutboxItem.status == "failed", OutboxItem.updated_at >= now - timedelta(days=1)
+                )
+            )
+            oldest = session.scalar(select(func.min(OutboxItem.created_at)).where(OutboxItem.status == "pending"))
+        return OutboxReport(
+            pending=int(counts.get("pending", 0)),
+            received=int(counts.get("received", 0)),
+            failed_last_day=int(failed or 0),
+            oldest_pending_seconds=None if oldest is None else round((now - _aware(oldest)).total_seconds(), 1),
+        )
+
+    def prune_outbox(self, older_than: timedelta = timedelta(days=7)) -> int:
+        cutoff = utcnow() - older_than
+        with Session(self.engine) as session, session.begin():
+            result = session.execute(
+                delete(OutboxItem).where(
+                    OutboxItem.status.in_(["delivered", "failed", "dropped"]), OutboxItem.updated_at < cutoff
+                )
+            )
+        return result.rowcount or 0
 
     # ------------------------------------------------------------------ stats
 

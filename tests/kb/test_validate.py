@@ -151,3 +151,18 @@ def test_value_yaml_cannot_construct_reports_its_line(tmp_path, capsys):
     assert code == 1
     assert f"{path}:4:" in err and "2020-13-01" in err
     assert "Traceback" not in err
+
+
+def test_entry_ids_longer_than_the_tables_allow_are_rejected() -> None:
+    from pydantic import ValidationError
+
+    from bot.kb.schema import ID_MAX_LENGTH, FaqEntry
+
+    fields = {"question": "问？", "answer": "答。", "source": {"seed": "000-x.txt", "quotes": ["答"]}}
+    try:
+        FaqEntry(id="a" * (ID_MAX_LENGTH + 1), **fields)
+    except ValidationError as error:
+        assert "at most 128" in str(error)
+    else:
+        raise AssertionError("a 129-character id was accepted")
+    FaqEntry(id="a" * ID_MAX_LENGTH, **fields)

@@ -238,3 +238,16 @@ def test_serve_uses_socket_mode_when_an_app_token_is_set(
     monkeypatch.setattr(shipped_store(), "watch", lambda interval=2.0: None)
     assert main(["serve", "--no-digests", *args]) == 0
     assert chosen == [mode]
+
+
+def test_unreachable_slack_in_a_real_process_prints_one_line(tmp_path: Path) -> None:
+    result = run_serve(
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_SIGNING_SECRET="s",
+        SLACK_API_URL=f"http://127.0.0.1:{free_port()}/api/",
+        DATABASE_URL=f"sqlite:///{tmp_path}/bot.db",
+        BOT_DIGEST_ENABLED="false",
+    )
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cannot reach the Slack Web API" in lines[0], result.stderr

@@ -162,3 +162,13 @@ def test_answered_questions_keep_no_text(store: SlackStore, db_url: str) -> None
     with Session(store.engine) as session:
         [row] = session.scalars(select(QuestionLog)).all()
     assert row.text is None and row.entry_id == "e1"
+
+
+def test_forged_long_ids_are_cut_to_the_columns_not_a_database_error(store: SlackStore) -> None:
+    """On Postgres a value longer than its column raises DataError; the store cuts them first."""
+    long = "X" * 5000
+    store.record_feedback(channel=long, message_ts=long, user=long, entry_id=long, vote=1)
+    store.log_question(surface="mention", outcome="answered", channel=long, user=long, entry_id=long)
+    store.remember_thread(long, long)
+    assert not store.in_thread(long, long)  # longer than any real id: never a bot thread
+    assert store.stats().helpful == 1

@@ -108,3 +108,23 @@ def test_renamed_command_still_works(
 ) -> None:
     slack_app.sender.command(sr.slash_command(answered_question[0], fake_slack.response_url(), command="/zhengce"))
     assert fake_slack.wait_for("response_url")
+
+
+def test_the_echoed_question_is_shown_literally_without_control_or_bidi_characters(
+    slack_app: RunningApp, fake_slack: FakeSlack
+) -> None:
+    asked = "*粗体* `代码` ```块``` > 引用 _斜体_ ~删~ \u202eevil\u202c \x07bell\u200b 补贴"
+    slack_app.sender.command(sr.slash_command(asked, fake_slack.response_url()))
+    [call] = fake_slack.wait_for("response_url")
+    echoed = [
+        element
+        for block in call.body["blocks"]
+        if block["type"] == "context"
+        for element in block["elements"]
+        if "你问" in element.get("text", "")
+    ]
+    assert len(echoed) == 1 and echoed[0]["type"] == "plain_text"  # Slack never formats plain_text
+    text = echoed[0]["text"]
+    assert "*粗体* `代码` ```块``` > 引用 _斜体_ ~删~" in text
+    assert not any(ch in text for ch in "\u202e\u202c\x07\u200b")
+    assert "evil" in text and "bell" in text

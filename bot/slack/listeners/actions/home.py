@@ -5,14 +5,13 @@ from __future__ import annotations
 from logging import Logger
 from typing import Any
 
-from slack_bolt import Ack, BoltContext
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.slack.listeners.common import policy_of
 
 
-def home_ask_callback(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger) -> None:
-    ack()
+def home_ask_callback(body: dict[str, Any], client: WebClient, context: BoltContext, logger: Logger) -> None:
     try:
         client.views_open(trigger_id=body["trigger_id"], view=policy_of(context).ask_modal())
     except Exception as exc:

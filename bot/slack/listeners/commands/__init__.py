@@ -8,6 +8,6 @@ from bot.slack.listeners.commands.policy import policy_command_callback
 
 
 def register(app: App) -> None:
-    # The app declares one slash command (manifest.json: /policy); match any name so that a workspace
+    # The app declares one slash command (manifest.*.json: /policy); match any name so that a workspace
     # that renames it keeps working.
     app.command(re.compile(r"^/.+"))(policy_command_callback)
