@@ -62,11 +62,9 @@ def test_refused_follow_up_without_a_mention_gets_no_reply(
     assert "没有找到" in sr.text_of(call.body["blocks"])
 
 
-# Issue 9's examples and more. "你吃饭了吗" is answered by the matcher itself today (its only word, 吃饭,
-# is in an entry's quote: "靠煤吃饭"); a false positive for the matcher's owners (bot/match), not the
-# Slack layer, so it is expected to fail until they fix it (strict: the marker must then go).
+# Issue 9's examples and more ("你吃饭了吗" shares 吃饭 with an entry's quote, "靠煤吃饭").
 PEOPLE_TALKING = [
-    pytest.param("你吃饭了吗", marks=pytest.mark.xfail(strict=True, reason="matcher answers 吃饭 (bot/match)")),
+    "你吃饭了吗",
     "明天谁去开会？",
     "@张三 你看一下",
     "<@U0ZHANGSAN> 这个补贴你看一下",
