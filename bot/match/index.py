@@ -17,11 +17,11 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-import bm25s
 import numpy as np
 
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import FaqEntry
+from bot.match import bm25
 from bot.match.answer_type import compile_types
 from bot.match.typos import HomophoneRepairer
 from bot.text.normalize import normalise, to_simplified
@@ -56,6 +56,7 @@ class MatchIndex:
         texts = _Texts(tokenizer)
         self._contexts = {seed: self._document_context(seed, texts) for seed in kb.documents}
         reusable = previous._reusable(self._contexts) if previous is not None else {}
+        self._vocabulary = previous._vocabulary.copy() if previous is not None else bm25.Vocabulary()
         built = []
         # After an edit (entries reused), the analyses of the others' texts are kept too.
         with tokenizer.bulk(keep=None if reusable else lambda: texts.seen):
@@ -63,31 +64,30 @@ class MatchIndex:
                 old = reusable.get(entry.id)
                 built.append(old if old is not None and old[0].entry == entry else self._index_entry(entry, texts))
         self.entries = tuple(indexed for indexed, _ in built)
-        self._terms = tuple(terms for _, terms in built)  # each entry's BM25 terms, kept for the next rebuild
+        self._counts = tuple(counts for _, counts in built)  # each entry's BM25 term counts, kept for the next build
         self.question_types = compile_types(kb.question_types)
-        document_frequency = Counter(word for indexed in self.entries for word in indexed.vocabulary)
+        self._document_frequency = _document_frequency(self.entries, previous)
         total = len(self.entries)
-        self.word_idf = {word: math.log(1 + total / count) for word, count in document_frequency.items()}
-        term_counts = document_frequency
+        self.word_idf = {word: math.log(1 + total / count) for word, count in self._document_frequency.items()}
+        term_counts = Counter(self._document_frequency)
         term_counts.update({term: 1 for term in tokenizer.synonym_terms if term not in term_counts})
         sounds = previous.repairer.sounds if previous is not None else None
         self.repairer = HomophoneRepairer(term_counts, tokenizer.segment, sounds)
-        self.bm25 = bm25s.BM25()
-        self.bm25.index([list(terms) for terms in self._terms], show_progress=False)
+        self.bm25 = bm25.build(self._counts, self._vocabulary)
 
     def canonical(self, text: str) -> str:
         return self.tokenizer.canonicalise(normalise(text))
 
-    def _reusable(self, contexts: dict[str, str]) -> dict[str, tuple[IndexedEntry, tuple[str, ...]]]:
+    def _reusable(self, contexts: dict[str, str]) -> dict[str, tuple[IndexedEntry, bm25.Counts]]:
         """This index's entries, by id, whose document context reads the same in the next version."""
         return {
-            indexed.entry.id: (indexed, terms)
-            for indexed, terms in zip(self.entries, self._terms, strict=True)
+            indexed.entry.id: (indexed, counts)
+            for indexed, counts in zip(self.entries, self._counts, strict=True)
             if self._contexts.get(indexed.entry.source.seed, "") == contexts.get(indexed.entry.source.seed, "")
         }
 
-    def _index_entry(self, entry: FaqEntry, texts: _Texts) -> tuple[IndexedEntry, tuple[str, ...]]:
-        """The entry's indexed form and its BM25 terms."""
+    def _index_entry(self, entry: FaqEntry, texts: _Texts) -> tuple[IndexedEntry, bm25.Counts]:
+        """The entry's indexed form and its BM25 term counts."""
         phrasings = tuple(texts.canonical(text) for text in [*entry.phrasings, " ".join(entry.keywords)])
         phrasing_words = tuple(" ".join(texts.words(text)) for text in phrasings)
         answer = texts.canonical(entry.answer)
@@ -110,7 +110,7 @@ class MatchIndex:
             full_text=full_text if in_digits == full_text else f"{full_text} {in_digits}",
             answer_plain=to_simplified(unicodedata.normalize("NFKC", entry.answer)),
         )
-        return indexed, tuple(terms)
+        return indexed, self._vocabulary.counts(terms)
 
     def _document_context(self, seed: str, texts: _Texts) -> str:
         """The document's title and the names users give it: every entry of it is about these."""
@@ -130,6 +130,22 @@ class MatchIndex:
         top = np.argpartition(-scores, limit - 1)[:limit]
         ranked = sorted(top.tolist(), key=lambda position: -scores[position])
         return [(position, float(scores[position])) for position in ranked if scores[position] > 0]
+
+
+def _document_frequency(entries: tuple[IndexedEntry, ...], previous: MatchIndex | None) -> Counter[str]:
+    """How many entries know each word; after an edit, the previous counts corrected for what changed."""
+    if previous is None:
+        return Counter(word for indexed in entries for word in indexed.vocabulary)
+    now = {id(indexed) for indexed in entries}
+    before = {id(indexed) for indexed in previous.entries}
+    frequency = Counter(previous._document_frequency)
+    for indexed in previous.entries:
+        if id(indexed) not in now:
+            frequency.subtract(indexed.vocabulary)
+    for indexed in entries:
+        if id(indexed) not in before:
+            frequency.update(indexed.vocabulary)
+    return +frequency  # drops the words no entry knows any more
 
 
 def _vocabulary(kb: KnowledgeBase) -> set[str]:
