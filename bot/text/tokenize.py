@@ -82,7 +82,8 @@ class Tokenizer:
             re.compile("|".join(map(re.escape, terms_longest_first))) if terms_longest_first else None
         )
         self.signature = _signature(self._added, self._canonical)
-        self._blocks: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        # block -> (dictionary-only cut, search words, jieba's route)
+        self._blocks: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
         self._suffix_scores: dict[str, tuple[list[float], list[int]]] = {}  # block -> calc()'s (scores, ends)
         self._block_limit = _MAX_REMEMBERED_BLOCKS
         self._log_total = log(self._jieba.total)
@@ -183,21 +184,33 @@ class Tokenizer:
         content words only). Memoised: a block that recurs across texts is segmented once."""
         found = self._blocks.get(block)
         if found is None:
-            route = self._best_path(block)
-            plain = tuple(_dictionary_only(route))
-            search = tuple(word for word in self._for_search(self._with_hmm(route)) if _is_content(word))
+            route, split = self._best_path(block)
+            tail = self._blocks.get(block[split:]) if split else None
+            head = route[: len(route) - len(tail[2])] if tail else route
+            # Both cuts treat a word on its own, except runs of single characters (jieba's HMM guesses over
+            # them, Latin letters and digits are joined): when no such run spans the split, the cuts of
+            # the part after it are the remembered ones of the known suffix.
+            if tail and not (len(head[-1]) == 1 and len(tail[2][0]) == 1):
+                plain = (*_dictionary_only(head), *tail[0])
+                search = (*(word for word in self._for_search(self._with_hmm(head)) if _is_content(word)), *tail[1])
+            else:
+                plain = tuple(_dictionary_only(route))
+                search = tuple(word for word in self._for_search(self._with_hmm(route)) if _is_content(word))
             if len(self._blocks) >= self._block_limit:
                 self._blocks, self._suffix_scores = {}, {}
-            found = self._blocks[block] = (plain, search)
-        return found
+            self._blocks[block] = (plain, search, route)
+            found = (plain, search)
+        return found[0], found[1]
 
-    def _best_path(self, block: str) -> tuple[str, ...]:
+    def _best_path(self, block: str) -> tuple[tuple[str, ...], int]:
         """The words jieba's get_DAG + calc pick, computed the same way: from the block's end backwards,
         each position's best (score, end) is the max over dictionary words starting there of
         (log(freq) - log(total)) + score after the word; a tie goes to the longer word, as max() over
         (score, end) tuples does. Log-probabilities are looked up rather than recomputed (same floating-
         point operations in the same order), and as a position's best depends only on the text after
-        it, the scores of the longest already-scored suffix of the block are reused as they are."""
+        it, the scores of the longest already-scored suffix of the block are reused as they are.
+
+        Returns the words, and where that suffix starts if the words do not run across its start (else 0)."""
         frequencies = self._jieba.FREQ
         log_probability = self._log_probability
         size = len(block)
@@ -226,11 +239,14 @@ class Tokenizer:
             score[start], end[start] = best_score, best_end
         self._suffix_scores[block] = (score[:size], end[:size])
         pieces = []
+        split = 0
         start = 0
         while start < size:
+            if start == known:
+                split = known
             pieces.append(block[start : end[start] + 1])
             start = end[start] + 1
-        return tuple(pieces)
+        return tuple(pieces), split
 
     def _log_probability(self, word: str) -> float:
         found = self._log_probabilities.get(word)
