@@ -1,10 +1,11 @@
-"""The BM25 index built with numpy in a few whole-corpus passes, instead of bm25s's loop per document.
+"""BM25 as bm25s computes it, built with numpy in a few whole-corpus passes instead of a loop per
+document, and without importing bm25s (and scipy) at all.
 
-`build(...)` fills a `bm25s.BM25` with the very matrix its `index()` would compute (Lucene BM25,
-k1 = 1.5, b = 0.75, float32 scores), so retrieval is bm25s's own `get_scores`. The floating-point
-operations are bm25s's, element by element and in the same order (tests/match/test_bm25.py compares
-the two matrices bit for bit). Each document's term counts are computed once and kept, so an edit
-rebuilds the matrix from arrays without counting the unchanged documents again.
+`build(...)` computes the very matrix `bm25s.BM25().index()` would (Lucene BM25, k1 = 1.5, b = 0.75,
+float32 scores, one column per term), and `Bm25.get_scores` sums its columns as bm25s does; the
+floating-point operations are bm25s's, element by element and in the same order (tests/match/test_bm25.py
+compares matrices and scores with bm25s's bit for bit). Each document's term counts are computed once
+and kept, so an edit rebuilds the matrix from arrays without counting the unchanged documents again.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import bm25s
 import numpy as np
 
 _K1 = 1.5
@@ -49,9 +49,25 @@ class Vocabulary:
         return Counts(np.array(column, dtype=_ID), np.array(list(counter.values()), dtype=_ID), len(terms))
 
 
-def build(documents: Sequence[Counts], vocabulary: Vocabulary) -> bm25s.BM25:
-    """A bm25s retriever over `documents`, as `bm25s.BM25().index(their terms)` would build it."""
-    retriever = bm25s.BM25()
+@dataclass(frozen=True)
+class Bm25:
+    """The term x document score matrix in compressed columns (bm25s's `scores`) and the term ids."""
+
+    scores: dict[str, np.ndarray | int]  # data, indices, indptr, num_docs
+    vocab_dict: dict[str, int]
+
+    def get_scores(self, terms: Sequence[str]) -> np.ndarray:
+        """Every document's BM25 score for the query terms (a term the corpus does not use adds nothing)."""
+        data, indices, indptr = self.scores["data"], self.scores["indices"], self.scores["indptr"]
+        columns = np.asarray([self.vocab_dict[term] for term in terms if term in self.vocab_dict], dtype=_ID)
+        scores = np.zeros(self.scores["num_docs"], dtype=_SCORE)
+        for start, end in zip(indptr[columns], indptr[columns + 1], strict=True):
+            np.add.at(scores, indices[start:end], data[start:end])
+        return scores
+
+
+def build(documents: Sequence[Counts], vocabulary: Vocabulary) -> Bm25:
+    """The BM25 index of `documents`, as `bm25s.BM25().index(their terms)` would build it."""
     n_docs, n_vocab = len(documents), len(vocabulary.ids)
     lengths = np.array([document.length for document in documents])
     avg_doc_len = lengths.mean() if n_docs else 0.0
@@ -72,11 +88,8 @@ def build(documents: Sequence[Counts], vocabulary: Vocabulary) -> bm25s.BM25:
     order = np.argsort((ids.astype(np.int64) << 32) | rows.astype(np.int64))
     indptr = np.zeros(n_vocab + 1, dtype=np.int64)
     np.cumsum(np.bincount(ids, minlength=n_vocab), out=indptr[1:])
-    retriever.scores = {"data": scores[order], "indices": rows[order], "indptr": indptr, "num_docs": n_docs}
-    retriever.vocab_dict = vocabulary.ids
-    retriever.unique_token_ids_set = set(vocabulary.ids.values())
-    retriever.nonoccurrence_array = None
-    return retriever
+    matrix = {"data": scores[order], "indices": rows[order], "indptr": indptr, "num_docs": n_docs}
+    return Bm25(matrix, vocabulary.ids)
 
 
 def _idf(df: int, n_docs: int) -> float:

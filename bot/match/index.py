@@ -11,7 +11,6 @@ are the same.
 
 from __future__ import annotations
 
-import logging
 import math
 import unicodedata
 from collections import Counter
@@ -27,8 +26,6 @@ from bot.match.typos import HomophoneRepairer
 from bot.text.normalize import normalise, to_simplified
 from bot.text.numbers import arabic_numbers
 from bot.text.tokenize import Tokenizer, bigrams
-
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import and logs every index build
 
 
 @dataclass(frozen=True)
