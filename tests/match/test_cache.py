@@ -133,3 +133,37 @@ def test_a_key_inside_the_cache_folder_disables_the_cache(folders, monkeypatch):
     cache.store_analyses("sig1", ANALYSES)
     assert cache.load_analyses("sig1") is None
     assert not (folders / "cache" / "key").exists()
+
+
+def test_the_bot_runs_no_planted_pickle(folders):
+    """End to end: old-format pickles (one signed with the real key) and a pickle under the new name sit
+    in the cache folder; `python -m bot ask` answers correctly and none of them runs."""
+    import subprocess
+    import sys
+
+    from bot.config import PROJECT_ROOT
+    from tests.support.kb import shipped_answerer
+
+    cache.store("tokens-x", {})  # creates the key
+    secret = (folders / "config" / "key").read_bytes()
+    marker = folders / "code-ran"
+    payload = pickle.dumps(Planted(marker))
+    key = "0123456789abcdef0123456789abcdef"
+    signature = hmac.new(secret, key.encode() + b"\0" + payload, hashlib.sha256).digest()
+    (folders / "cache" / f"answerer-{key}.signed").write_bytes(b"policy-bot-cache-v2\n" + signature + payload)
+    (folders / "cache" / f"answerer-{key}.pickle").write_bytes(payload)
+    signature = shipped_answerer().index.tokenizer.signature  # the file the bot reads for the shipped KB
+    (folders / "cache" / f"tokens-{signature}.json").write_bytes(
+        cache._MAGIC + b"\0" * cache._SIGNATURE_BYTES + payload
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "天津技术改造再贷款利率是多少"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={**os.environ},
+        timeout=300,
+        check=True,
+    )
+    assert json.loads(done.stdout)["matched"] is True
+    assert not marker.exists()
