@@ -1,19 +1,25 @@
-"""Latency and footprint of the core, side by side with the naive baseline, in one run.
+"""Latency and footprint of the core at several knowledge-base sizes, beside the naive baseline.
 
-    python bench/latency.py [--sizes 1000 10000] [--queries 300]
+    python bench/latency.py [--sizes 1000 10000 100000] [--queries 300] [--cold-runs 5]
 
-Prints: p50/p99 `ask` latency at each size (the real KB scaled up with synthetic variants) next to
-rapidfuzz `extractOne` over entry questions at the same size, and their ratio; KB load and index
-build time; cold-start time of `python -m bot ask` (first run without the answerer cache, then with
-it); peak RSS.
+Each size runs in its own process, as a serving bot would: the real KB scaled up with synthetic
+variants is written to a temporary knowledge folder and loaded from there. Per size it prints: KB
+load (parse + validate + quote checks), index build from nothing, a one-entry edit reloaded by the
+running store (`KnowledgeStore.refresh`, what the file watcher calls), a restart that finds the index
+cache, ask p50/p99 beside rapidfuzz `extractOne` over the entry questions, and the RSS of that
+serving process (after answering; and its peak, which includes the build). Then the cold start of
+`python -m bot ask` (first run without the index cache, then with it; wall and CPU time).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
+import json
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -24,12 +30,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import yaml  # noqa: E402
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from bench.datasets import load  # noqa: E402
-from bot.engine import Answerer  # noqa: E402
-from bot.kb.loader import KnowledgeBase, load_knowledge  # noqa: E402
+from bot.kb.loader import FAQ_DIR, SPECIAL_FILES, KnowledgeBase, load_knowledge  # noqa: E402
 from bot.kb.seeds import SeedLibrary  # noqa: E402
+
+# A province's library is split by document as the shipped one is (41-69 entries a file); a reload
+# parses the edited file again, so its size sets part of the reload time.
+ENTRIES_PER_FILE = 250
 
 
 def scaled(kb: KnowledgeBase, size: int, rng: random.Random) -> KnowledgeBase:
@@ -57,76 +67,207 @@ def scaled(kb: KnowledgeBase, size: int, rng: random.Random) -> KnowledgeBase:
     return KnowledgeBase(tuple(entries), kb.synonym_groups, kb.documents, {}, kb.question_types)
 
 
+def write_knowledge(kb: KnowledgeBase, folder: Path) -> Path:
+    """A knowledge folder holding `kb`'s entries (ENTRIES_PER_FILE to a file) and the shipped
+    special files, with the shipped seeds beside it."""
+    kb_dir = folder / "knowledge"
+    (kb_dir / FAQ_DIR).mkdir(parents=True)
+    for name in SPECIAL_FILES:
+        if (ROOT / "knowledge" / name).exists():
+            shutil.copy(ROOT / "knowledge" / name, kb_dir / name)
+    shutil.copytree(ROOT / "seeds", folder / "seeds")
+    for start in range(0, len(kb.entries), ENTRIES_PER_FILE):
+        chunk = kb.entries[start : start + ENTRIES_PER_FILE]
+        data = {"entries": [entry.model_dump(exclude_defaults=True) for entry in chunk]}
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+        (kb_dir / FAQ_DIR / f"part{start // ENTRIES_PER_FILE:04d}.yaml").write_text(text, encoding="utf-8")
+    return kb_dir
+
+
+def edit_one_entry(kb_dir: Path) -> str:
+    """Reword the question of the middle entry of the first file, as a curator would; returns its id."""
+    path = kb_dir / FAQ_DIR / "part0000.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry = data["entries"][len(data["entries"]) // 2]
+    entry["question"] = "修订：" + entry["question"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    stat = path.stat()  # a new mtime even on a coarse clock
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    return entry["id"]
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def timed(fn, questions: list[str]) -> list[float]:
-    times = []
+def timed(fn, questions: list[str]) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds per question (CPU time is what a busy shared machine does not inflate)."""
+    walls, cpus = [], []
     for question in questions:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         fn(question)
-        times.append((time.perf_counter() - started) * 1000)
-    return times
+        cpus.append((time.thread_time() - started_cpu) * 1000)
+        walls.append((time.perf_counter() - started) * 1000)
+    return walls, cpus
 
 
-def cold_start(runs: int) -> tuple[float, float]:
-    """Wall time of `python -m bot ask`: first with an empty answerer cache, then warm (median)."""
+class Clock:
+    """Wall and CPU seconds of a block."""
+
+    def __enter__(self) -> Clock:
+        self.started, self.started_cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.started
+        self.cpu = time.process_time() - self.started_cpu
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measure(size: int, queries: int) -> dict:
+    """One size, in this (fresh) process: what a serving bot with that KB costs."""
+    from bot.kb.store import KnowledgeStore
+
+    rng = random.Random(7)
+    kb, issues = load_knowledge(ROOT / "knowledge", SeedLibrary.load(ROOT / "seeds"))
+    assert kb is not None, issues
+    pool = [item.question for item in load(ROOT / "bench" / "devset.yaml")]
+    questions = [rng.choice(pool) for _ in range(queries)]
+    big = scaled(kb, size, rng)
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["BOT_CACHE_DIR"] = str(Path(tmp) / "cache")
+        kb_dir = write_knowledge(big, Path(tmp))
+        del kb, big
+        gc.collect()
+        with Clock() as load_clock:
+            loaded, issues = load_knowledge(kb_dir, SeedLibrary.load(kb_dir.parent / "seeds"))
+        assert loaded is not None and len(loaded.entries) == size, issues
+        del loaded
+        with Clock() as build:
+            store = KnowledgeStore(kb_dir, kb_dir.parent / "seeds", check_interval=3600)
+        edited = edit_one_entry(kb_dir)
+        with Clock() as reload:
+            store.refresh()
+        answerer = store.answerer()
+        entry = answerer.kb.by_id(edited)
+        assert entry is not None and entry.question.startswith("修订："), "the edit is not visible"
+        for question in pool[:20]:  # warm lazy tables (pinyin, proper nouns) before timing
+            answerer.ask(question)
+        ours, ours_cpu = timed(answerer.ask, questions)
+        gc.collect()
+        serving_mb = rss_mb()
+        choices = [entry.question for entry in answerer.kb.entries]
+        naive, naive_cpu = timed(lambda q: process.extractOne(q, choices, scorer=fuzz.WRatio), questions)
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        del store, answerer
+        gc.collect()
+        restart = restarted(kb_dir)  # a new process: the index cache is there, nothing in memory
+    return {
+        "size": size,
+        # load is part of every build, reload and restart below; build etc. exclude it
+        "load": [load_clock.wall, load_clock.cpu],
+        "build": [build.wall - load_clock.wall, build.cpu - load_clock.cpu],
+        "reload": [reload.wall, reload.cpu],
+        "restart": [restart[0] - load_clock.wall, restart[1] - load_clock.cpu],
+        "ours_p50": [percentile(ours, 0.5), percentile(ours_cpu, 0.5)],
+        "ours_p99": [percentile(ours, 0.99), percentile(ours_cpu, 0.99)],
+        "naive_p50": [percentile(naive, 0.5), percentile(naive_cpu, 0.5)],
+        "naive_p99": [percentile(naive, 0.99), percentile(naive_cpu, 0.99)],
+        "serving_mb": serving_mb,
+        "peak_mb": peak_mb,
+    }
+
+
+RESTART = """
+import json, sys, time
+from pathlib import Path
+from bot.kb.store import KnowledgeStore
+started, started_cpu = time.perf_counter(), time.process_time()
+KnowledgeStore(Path(sys.argv[1]), Path(sys.argv[2]), check_interval=3600)
+print(json.dumps([time.perf_counter() - started, time.process_time() - started_cpu]))
+"""
+
+
+def restarted(kb_dir: Path) -> tuple[float, float]:
+    """Wall and CPU seconds for a new process to load and index `kb_dir` (imports excluded)."""
+    command = [sys.executable, "-c", RESTART, str(kb_dir), str(kb_dir.parent / "seeds")]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    wall, cpu = json.loads(done.stdout.strip().splitlines()[-1])
+    return wall, cpu
+
+
+def cold_start(runs: int) -> dict:
+    """`python -m bot ask` in a new process, median of `runs`: with an empty index cache each time (a new
+    machine), then with the cache the first run left. Bytecode is written as an installed package
+    has it (PYTHONDONTWRITEBYTECODE is dropped; one priming run compiles)."""
     command = [sys.executable, "-m", "bot", "ask", "--json", "天津技术改造再贷款利率是多少"]
-    with tempfile.TemporaryDirectory() as cache:
-        env = {**os.environ, "BOT_CACHE_DIR": cache}
-        walls = []
-        for _ in range(runs + 1):
-            started = time.perf_counter()
-            subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=True)
-            walls.append(time.perf_counter() - started)
-    return walls[0], statistics.median(walls[1:])
+    base_env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+
+    def run(cache: str) -> tuple[float, float]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, env={**base_env, "BOT_CACHE_DIR": cache}, capture_output=True, check=True)
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+    with tempfile.TemporaryDirectory() as folder:
+        run(str(Path(folder) / "prime"))
+        empty = [run(str(Path(folder) / f"empty{i}")) for i in range(runs)]
+        warm = [run(str(Path(folder) / "empty0")) for _ in range(runs)]
+    return {
+        "first_wall": statistics.median(w for w, _ in empty),
+        "first_cpu": statistics.median(c for _, c in empty),
+        "warm_wall": statistics.median(w for w, _ in warm),
+        "warm_cpu": statistics.median(c for _, c in warm),
+        "rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[264, 1000, 10000])
     parser.add_argument("--queries", type=int, default=300, help="questions timed per size")
     parser.add_argument("--cold-runs", type=int, default=5)
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)  # one size, JSON out
     args = parser.parse_args()
-    rng = random.Random(7)
-    # First, before this process grows: children forked from a big process would report its size.
-    first, warm = cold_start(args.cold_runs)
-    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if args.child:
+        print(json.dumps(measure(args.child, args.queries)))
+        return 0
 
-    started = time.perf_counter()
-    kb, issues = load_knowledge(ROOT / "knowledge", SeedLibrary.load(ROOT / "seeds"))
-    load_ms = (time.perf_counter() - started) * 1000
-    assert kb is not None, issues
-    pool = [item.question for item in load(ROOT / "bench" / "devset.yaml")]
-    questions = [rng.choice(pool) for _ in range(args.queries)]
-
-    print(f"KB load (parse + validate + quote checks, {len(kb.entries)} entries): {load_ms:.0f} ms")
+    cold = cold_start(args.cold_runs)  # first, before anything else runs
+    print("wall / CPU seconds or ms; build and restart (a new process finding the index cache) exclude")
+    print("the KB load, reload (one entry edited, the running store refreshed) includes it")
+    columns = ["load s", "build s", "reload s", "restart s", "ours p50 ms", "ours p99 ms", "naive p50", "naive p99"]
     print(
-        f"{'entries':>8} {'build s':>8} {'ours p50':>9} {'ours p99':>9} {'naive p50':>10} {'naive p99':>10} "
-        f"{'p50 ratio':>10} {'p99 ratio':>10}"
+        f"{'entries':>8} "
+        + " ".join(f"{c:>13}" for c in columns)
+        + f" {'p50 x':>6} {'p99 x':>6} {'RSS MB':>7} {'peak':>6}"
     )
-    for size in [len(kb.entries), *args.sizes]:
-        big = scaled(kb, size, rng)
-        started = time.perf_counter()
-        answerer = Answerer(big)
-        build_s = time.perf_counter() - started
-        choices = [entry.question for entry in big.entries]
-        for question in pool[:20]:  # warm lazy tables (pinyin, proper nouns) before timing
-            answerer.ask(question)
-        ours = timed(answerer.ask, questions)
-        naive = timed(lambda q, c=choices: process.extractOne(q, c, scorer=fuzz.WRatio), questions)
-        o50, o99 = percentile(ours, 0.5), percentile(ours, 0.99)
-        n50, n99 = percentile(naive, 0.5), percentile(naive, 0.99)
+    for size in args.sizes:
+        child = [sys.executable, __file__, "--child", str(size), "--queries", str(args.queries)]
+        result = subprocess.run(child, capture_output=True, text=True, check=True)
+        r = json.loads(result.stdout.strip().splitlines()[-1])
+        keys = ["load", "build", "reload", "restart", "ours_p50", "ours_p99", "naive_p50", "naive_p99"]
+        cells = [f"{r[key][0]:>6.2f}/{r[key][1]:<6.2f}" for key in keys]
         print(
-            f"{size:>8} {build_s:>8.1f} {o50:>7.2f}ms {o99:>7.2f}ms {n50:>8.2f}ms {n99:>8.2f}ms "
-            f"{n50 / o50:>9.1f}x {n99 / o99:>9.1f}x"
+            f"{r['size']:>8} " + " ".join(cells) + f" {r['naive_p50'][1] / r['ours_p50'][1]:>5.0f}x "
+            f"{r['naive_p99'][1] / r['ours_p99'][1]:>5.0f}x {r['serving_mb']:>7.0f} {r['peak_mb']:>6.0f}",
+            flush=True,
         )
-
-    print(f"cold `python -m bot ask`: {first:.2f} s without the answerer cache, {warm:.2f} s with it (median)")
-    self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS: `python -m bot ask` {child_mb:.0f} MB; this benchmark (10k-entry index) {self_mb:.0f} MB")
+    print(
+        f"cold `python -m bot ask` (median): {cold['first_wall']:.2f} s wall / {cold['first_cpu']:.2f} s CPU without "
+        f"the index cache, {cold['warm_wall']:.2f} s / {cold['warm_cpu']:.2f} s with it; "
+        f"peak RSS {cold['rss_mb']:.0f} MB"
+    )
     return 0
 
 

@@ -25,10 +25,11 @@ from bot.text.wrapping import MessageCleaner, has_control_characters, without_su
 class Answerer:
     """Answers questions from one knowledge-base version (build a new one when the KB changes)."""
 
-    def __init__(self, kb: KnowledgeBase, params: MatchParams | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, params: MatchParams | None = None, previous: Answerer | None = None) -> None:
+        """`previous`: the answerer of the version before an edit, whose unchanged entries are reused."""
         self.kb = kb
         self.params = params or MatchParams()
-        self.index = MatchIndex(kb)
+        self.index = MatchIndex(kb, previous.index if previous is not None else None)
         self.cleaner = MessageCleaner(kb.chat_wrapping)
         self.glossary = Glossary(kb.glossary)
         self._fact_labels = {kind.name: kind.label or kind.name for kind in kb.question_types}

@@ -6,7 +6,7 @@ running bot can keep its last good knowledge base.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -197,46 +197,86 @@ def check_quotes(
                 )
 
 
+@dataclass(frozen=True)
+class ParsedEntry:
+    """A valid entry of one FAQ file with the lines the cross-file checks cite."""
+
+    entry: FaqEntry
+    line: int
+    id_line: int
+    alternative_lines: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class FaqFile:
+    """What one FAQ file holds on its own: its valid entries and its issues (syntax, schema, quotes).
+    Depends only on the file's text and the seeds, so a reload can reuse it for an unchanged file."""
+
+    path: Path
+    entries: tuple[ParsedEntry, ...]
+    issues: tuple[Issue, ...]
+
+
+def read_faq_file(path: Path, seeds: SeedLibrary) -> FaqFile:
+    issues: list[Issue] = []
+    loaded = read_yaml(path, issues)
+    if loaded is None:
+        return FaqFile(path, (), tuple(issues))
+    valid = validate_entries(loaded, FaqEntry, "entries", issues)
+    check_quotes(loaded, "entries", valid, seeds, issues)
+    for index, entry in valid:
+        if entry.draft:
+            issues.append(
+                Issue(
+                    path,
+                    loaded.line_of(("entries", index, "draft")),
+                    "draft entry: check its question, answer and quote against the document, "
+                    "then delete `draft: true`",
+                    entry_id=entry.id,
+                    field="draft",
+                )
+            )
+    parsed = tuple(
+        ParsedEntry(
+            entry,
+            loaded.line_of(("entries", index)),
+            loaded.line_of(("entries", index, "id")),
+            tuple(loaded.line_of(("entries", index, "alternatives", i)) for i in range(len(entry.alternatives))),
+        )
+        for index, entry in valid
+    )
+    return FaqFile(path, parsed, tuple(issues))
+
+
+FaqReader = Callable[[Path, SeedLibrary], FaqFile]
+
+
 def load_faq_files(
-    paths: Iterable[Path], seeds: SeedLibrary, issues: list[Issue]
+    paths: Iterable[Path], seeds: SeedLibrary, issues: list[Issue], read: FaqReader = read_faq_file
 ) -> tuple[list[FaqEntry], dict[str, Origin]]:
     """Load FAQ files and check what a single file cannot: unique ids and phrasings across files."""
     entries: list[FaqEntry] = []
     origins: dict[str, Origin] = {}
     phrasing_owner: dict[str, str] = {}
     for path in paths:
-        loaded = read_yaml(path, issues)
-        if loaded is None:
-            continue
-        valid = validate_entries(loaded, FaqEntry, "entries", issues)
-        check_quotes(loaded, "entries", valid, seeds, issues)
-        for index, entry in valid:
-            line = loaded.line_of(("entries", index))
+        faq = read(path, seeds)
+        issues.extend(faq.issues)
+        for parsed in faq.entries:
+            entry = parsed.entry
             if entry.id in origins:
                 first = origins[entry.id]
                 issues.append(
                     Issue(
                         path,
-                        loaded.line_of(("entries", index, "id")),
+                        parsed.id_line,
                         f"duplicate id, first defined at {first.path}:{first.line}",
                         entry_id=entry.id,
                         field="id",
                     )
                 )
                 continue
-            origins[entry.id] = Origin(path, line)
+            origins[entry.id] = Origin(path, parsed.line)
             entries.append(entry)
-            if entry.draft:
-                issues.append(
-                    Issue(
-                        path,
-                        loaded.line_of(("entries", index, "draft")),
-                        "draft entry: check its question, answer and quote against the document, "
-                        "then delete `draft: true`",
-                        entry_id=entry.id,
-                        field="draft",
-                    )
-                )
             for alt_index, phrasing in enumerate(entry.alternatives):
                 key = "".join(phrasing.split())
                 owner = phrasing_owner.setdefault(key, entry.id)
@@ -244,7 +284,7 @@ def load_faq_files(
                     issues.append(
                         Issue(
                             path,
-                            loaded.line_of(("entries", index, "alternatives", alt_index)),
+                            parsed.alternative_lines[alt_index],
                             f"phrasing {phrasing!r} is also under entry {owner!r}",
                             entry_id=entry.id,
                             field=f"alternatives.{alt_index}",
@@ -359,15 +399,18 @@ def faq_paths(kb_dir: Path) -> list[Path]:
     return sorted((kb_dir / FAQ_DIR).glob("*.yaml")) + sorted((kb_dir / FAQ_DIR).glob("*.yml"))
 
 
-def load_knowledge(kb_dir: Path, seeds: SeedLibrary) -> tuple[KnowledgeBase | None, list[Issue]]:
-    """Load a whole knowledge folder; the base is None when any issue was found."""
+def load_knowledge(
+    kb_dir: Path, seeds: SeedLibrary, read: FaqReader = read_faq_file
+) -> tuple[KnowledgeBase | None, list[Issue]]:
+    """Load a whole knowledge folder; the base is None when any issue was found. `read` reads one FAQ
+    file (hot reload passes one that reuses unchanged files)."""
     issues: list[Issue] = []
     if not kb_dir.is_dir():
         return None, [Issue(kb_dir, 1, "knowledge folder not found")]
     paths = faq_paths(kb_dir)
     if not paths:
         issues.append(Issue(kb_dir / FAQ_DIR, 1, "no FAQ files (*.yaml) found"))
-    entries, origins = load_faq_files(paths, seeds, issues)
+    entries, origins = load_faq_files(paths, seeds, issues, read)
     synonyms = load_synonyms(kb_dir / SYNONYMS_FILE, issues)
     documents = load_documents(kb_dir / DOCUMENTS_FILE, seeds, issues)
     question_types = load_question_types(kb_dir / QUESTION_TYPES_FILE, issues)

@@ -3,19 +3,31 @@ when an edit is invalid."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.engine import Answerer
 from bot.kb.fingerprint import Fingerprint, file_fingerprint
 from bot.kb.issues import Issue, KnowledgeError
-from bot.kb.loader import SPECIAL_FILES, faq_paths, load_knowledge
+from bot.kb.loader import (
+    SPECIAL_FILES,
+    FaqFile,
+    FaqReader,
+    KnowledgeBase,
+    faq_paths,
+    load_knowledge,
+    read_faq_file,
+)
 from bot.kb.seeds import SeedLibrary
 from bot.match import cache
+from bot.match.index import tokenizer_for
 from bot.match.params import MatchParams
+from bot.text.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -33,22 +45,98 @@ def _source_files(kb_dir: Path, seeds_dir: Path) -> list[Path]:
 
 
 def build_answerer(
-    kb_dir: Path, seeds_dir: Path, params: MatchParams | None = None, use_cache: bool = True
+    kb_dir: Path,
+    seeds_dir: Path,
+    params: MatchParams | None = None,
+    use_cache: bool = True,
+    previous: Answerer | None = None,
+    read: FaqReader = read_faq_file,
+    cache_in_background: bool = False,
 ) -> tuple[Answerer | None, list[Issue]]:
     """Load and index a knowledge folder; (None, issues) when it is invalid.
 
-    Only a valid KB is cached, so a cache hit needs no re-validation."""
-    key = cache.cache_key(_source_files(kb_dir, seeds_dir), repr(params)) if use_cache else ""
-    cached = cache.load(key) if use_cache else None
-    if isinstance(cached, Answerer):
-        return cached, []
-    kb, issues = load_knowledge(kb_dir, SeedLibrary.load(seeds_dir))
+    With `previous` (the answerer of the last good version), entries that did not change keep their
+    index data; with `use_cache`, phrasings segmented by an earlier process come from the index cache
+    (signed JSON, see match/cache.py) and new ones are added to it (after returning, with
+    `cache_in_background`: a reload need not wait for the write). `read` reads one FAQ file."""
+    kb, issues = load_knowledge(kb_dir, SeedLibrary.load(seeds_dir), read)
     if kb is None:
         return None, issues
-    answerer = Answerer(kb, params)
-    if use_cache:
-        cache.store(key, answerer)
+    if not use_cache:
+        return Answerer(kb, params, previous=previous), []
+    _seed_tokenizer(kb)
+    answerer = Answerer(kb, params, previous=previous)
+    tokenizer = answerer.index.tokenizer
+    if cache_in_background:
+        threading.Thread(target=_store_analyses, args=(tokenizer,), name="index-cache", daemon=True).start()
+    else:
+        _store_analyses(tokenizer)
     return answerer, []
+
+
+# Per tokenizer (one per vocabulary + synonyms, shared by successive versions): the cache folder and
+# the texts its file holds, so it is read once per process and rewritten only when there is something new.
+_cached_texts: weakref.WeakKeyDictionary[Tokenizer, tuple[Path, frozenset[str]]] = weakref.WeakKeyDictionary()
+_cache_lock = threading.Lock()
+
+
+def _seed_tokenizer(kb: KnowledgeBase) -> None:
+    """Before a build: the tokenizer the index will use knows what the cache file holds."""
+    tokenizer = tokenizer_for(kb)
+    with _cache_lock:
+        folder = cache.cache_dir()
+        known = _cached_texts.get(tokenizer)
+        if known is None or known[0] != folder:
+            analyses = cache.load_analyses(tokenizer.signature) or {}
+            tokenizer.import_analyses(analyses)
+            _cached_texts[tokenizer] = (folder, frozenset(analyses))
+
+
+def _store_analyses(tokenizer: Tokenizer) -> None:
+    with _cache_lock:
+        folder = cache.cache_dir()
+        analyses = tokenizer.export_analyses()
+        known = _cached_texts.get(tokenizer)
+        if known is None or known[0] != folder or known[1] != analyses.keys():
+            cache.store_analyses(tokenizer.signature, analyses)
+            _cached_texts[tokenizer] = (folder, frozenset(analyses))
+
+
+class FaqFiles:
+    """Reads FAQ files for successive reloads, parsing and validating again only a file whose bytes
+    (or the seeds its quotes are checked against) changed: at 10,000 entries parsing is most of a
+    reload."""
+
+    def __init__(self, seeds_dir: Path) -> None:
+        self.seeds_dir = seeds_dir
+        self._seeds_digest = b""
+        self._read: dict[Path, tuple[bytes, bytes, FaqFile]] = {}
+
+    def start(self, paths: list[Path]) -> None:
+        """Before each load: note the seeds' version and forget files that are gone."""
+        digest = hashlib.sha256()
+        for path in sorted(self.seeds_dir.glob("*.txt")):
+            digest.update(path.name.encode() + b"\0" + _digest(path) + b"\0")
+        self._seeds_digest = digest.digest()
+        present = set(paths)
+        self._read = {path: value for path, value in self._read.items() if path in present}
+
+    def read(self, path: Path, seeds: SeedLibrary) -> FaqFile:
+        before = _digest(path)
+        remembered = self._read.get(path)
+        if remembered is not None and remembered[:2] == (before, self._seeds_digest):
+            return remembered[2]
+        faq = read_faq_file(path, seeds)
+        if before and _digest(path) == before:  # not rewritten while we read it
+            self._read[path] = (before, self._seeds_digest, faq)
+        return faq
+
+
+def _digest(path: Path) -> bytes:
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return b""
 
 
 class KnowledgeStore:
@@ -70,42 +158,63 @@ class KnowledgeStore:
         self.errors: list[Issue] = []
         self._lock = threading.Lock()
         self._fingerprint = _fingerprint(kb_dir, seeds_dir)
-        answerer, issues = build_answerer(kb_dir, seeds_dir, params)
+        self._faq_files = FaqFiles(seeds_dir)
+        self._faq_files.start(faq_paths(kb_dir))
+        answerer, issues = build_answerer(kb_dir, seeds_dir, params, read=self._faq_files.read)
         if answerer is None:
             raise KnowledgeError(issues)
         self._answerer = answerer
         self._checked_at = time.monotonic()
 
     def answerer(self) -> Answerer:
-        """The current answerer, after a cheap check (at most once per interval) for edited files."""
+        """The current answerer, after a cheap check (at most once per interval) for edited files.
+        A question never waits for a reload another thread (the watcher) is doing: it gets the
+        current version, and the next question the new one."""
         if time.monotonic() - self._checked_at >= self.check_interval:
-            self.refresh()
+            self.refresh(wait=False)
         return self._answerer
 
-    def refresh(self, force: bool = False) -> list[Issue]:
-        """Reload if the files changed (or `force`); returns the issues of an invalid edit, if any."""
-        with self._lock:
-            self._checked_at = time.monotonic()
-            fingerprint = _fingerprint(self.kb_dir, self.seeds_dir)
-            if fingerprint == self._fingerprint and not force:
-                return self.errors
-            self._fingerprint = fingerprint
-            answerer, issues = build_answerer(self.kb_dir, self.seeds_dir, self.params)
-            self.errors = issues
-            if answerer is None:
-                log.error(
-                    "knowledge base edit is invalid; keeping the last good version:\n%s",
-                    "\n".join(map(str, issues)),
-                )
-            else:
-                self._answerer = answerer
-                log.info("knowledge base reloaded: %d entries", len(answerer.kb.entries))
-            if self.on_reload is not None:
-                self.on_reload(issues)
-            return issues
+    def refresh(self, force: bool = False, wait: bool = True) -> list[Issue]:
+        """Reload if the files changed (or `force`); returns the issues of an invalid edit, if any.
+        Reloading rebuilds only what the edit changed (FaqFiles; the index reuses unchanged entries)."""
+        if not self._lock.acquire(blocking=wait):
+            return self.errors
+        try:
+            return self._refresh(force)
+        finally:
+            self._lock.release()
 
-    def watch(self, interval: float = 2.0) -> threading.Thread:
-        """Poll in the background so errors are logged even when nobody is asking."""
+    def _refresh(self, force: bool) -> list[Issue]:
+        self._checked_at = time.monotonic()
+        fingerprint = _fingerprint(self.kb_dir, self.seeds_dir)
+        if fingerprint == self._fingerprint and not force:
+            return self.errors
+        self._fingerprint = fingerprint
+        self._faq_files.start(faq_paths(self.kb_dir))
+        answerer, issues = build_answerer(
+            self.kb_dir,
+            self.seeds_dir,
+            self.params,
+            previous=self._answerer,
+            read=self._faq_files.read,
+            cache_in_background=True,
+        )
+        self.errors = issues
+        if answerer is None:
+            log.error(
+                "knowledge base edit is invalid; keeping the last good version:\n%s",
+                "\n".join(map(str, issues)),
+            )
+        else:
+            self._answerer = answerer
+            log.info("knowledge base reloaded: %d entries", len(answerer.kb.entries))
+        if self.on_reload is not None:
+            self.on_reload(issues)
+        return issues
+
+    def watch(self, interval: float = 0.5) -> threading.Thread:
+        """Poll in the background (a stat of each file), so an edit is live within `interval` plus
+        the reload, and errors are logged even when nobody is asking."""
 
         def loop() -> None:
             while True:

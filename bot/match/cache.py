@@ -1,33 +1,37 @@
-"""A disk cache of built answerers, so a cold `python -m bot ask` skips re-indexing an unchanged KB.
+"""A disk cache of what indexing computes, so a restart does not segment every phrasing again.
 
-The key hashes every knowledge file, every seed and the matcher's own source, so an edit to any of
-them builds afresh. A cache that cannot be read or written is ignored: it only ever saves time.
+What is cached is data, never code: JSON (lists and strings), read with `json.loads` and checked
+field by field. It is content-addressed: a file is named by the tokenizer's signature (jieba's
+version, the words the knowledge base adds to its dictionary, the synonym map, the tokenizer's
+source) and maps each distinct text to its segmentation, so a reload or restart re-segments only
+texts it has not seen with this tokenizer.
 
-The cache is a pickle, so it is signed: HMAC-SHA256 with a secret that is not derived from anything
-public (`BOT_CACHE_KEY`, or a random key created once in a private file outside the cache folder).
-A file whose signature does not verify is never unpickled, so whoever can write the cache folder
-cannot make the bot run code. Without a usable secret nothing is cached.
+Files are also signed (HMAC-SHA256) with a secret that is not derived from anything public
+(`BOT_CACHE_KEY`, or a random key created once in a private file outside the cache folder): a file
+someone altered, or one that is truncated or corrupt, fails the check and is ignored, and the data
+is rebuilt. Without a usable secret nothing is cached. Files of the old pickle format
+(`answerer-*.pickle`, `answerer-*.signed`) are never read; storing deletes them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import os
-import pickle
+import re
 import secrets
 import stat
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
 
-_CODE_DIRS = ("kb", "match", "text")
-_PACKAGE = Path(__file__).resolve().parent.parent
-_MAGIC = b"policy-bot-cache-v2\n"
+_MAGIC = b"policy-bot-cache-v3 json\n"
+_NAME = re.compile(r"[0-9a-z-]{1,80}")
+_LEGACY = ("answerer-*.pickle", "answerer-*.signed")  # pickles of older versions: deleted, never read
 _SIGNATURE_BYTES = 32
 
 
@@ -74,59 +78,87 @@ def signing_key() -> bytes | None:
     return key if len(key) >= 16 else None
 
 
-def cache_key(files: Iterable[Path], extra: str = "") -> str:
-    digest = hashlib.sha256(extra.encode())
-    code = [*sorted(p for d in _CODE_DIRS for p in (_PACKAGE / d).glob("*.py")), _PACKAGE / "engine.py"]
-    for path in [*sorted(files), *code]:
-        digest.update(str(path.name).encode())
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            digest.update(b"<missing>")
-    return digest.hexdigest()[:32]
+def _path(name: str) -> Path:
+    return cache_dir() / f"{name}.json"
 
 
-def _path(key: str) -> Path:
-    return cache_dir() / f"answerer-{key}.signed"
+def _signature(secret: bytes, name: str, payload: bytes) -> bytes:
+    return hmac.new(secret, name.encode() + b"\0" + payload, hashlib.sha256).digest()
 
 
-def _signature(secret: bytes, key: str, payload: bytes) -> bytes:
-    return hmac.new(secret, key.encode() + b"\0" + payload, hashlib.sha256).digest()
-
-
-def load(key: str) -> Any | None:
+def load(name: str) -> Any | None:
+    """The JSON value stored under `name`, or None when absent, unsigned, altered or unreadable."""
+    if not _NAME.fullmatch(name):
+        raise ValueError(f"bad cache name {name!r}")
     secret = signing_key()
     if secret is None:
         return None
-    path = _path(key)
+    path = _path(name)
     try:
         data = path.read_bytes()
     except OSError:
         return None
     header = len(_MAGIC) + _SIGNATURE_BYTES
     signature, payload = data[len(_MAGIC) : header], data[header:]
-    if not data.startswith(_MAGIC) or not hmac.compare_digest(signature, _signature(secret, key, payload)):
+    if not data.startswith(_MAGIC) or not hmac.compare_digest(signature, _signature(secret, name, payload)):
         log.warning("ignoring cache file %s: its signature does not verify", path)
         return None
     try:
-        return pickle.loads(payload)  # signed with our own secret above
-    except Exception as exc:  # an incompatible cache is just a miss
+        return json.loads(payload.decode("utf-8"))
+    except ValueError as exc:  # cannot happen for a file we signed, but a miss is always safe
         log.debug("ignoring unreadable cache %s: %s", path, exc)
         return None
 
 
-def store(key: str, value: Any) -> None:
+def store(name: str, value: Any, prefix: str | None = None) -> None:
+    """Write `value` as signed JSON under `name`; with `prefix`, other files of that prefix go (one
+    knowledge-base version at a time is enough)."""
+    if not _NAME.fullmatch(name):
+        raise ValueError(f"bad cache name {name!r}")
     secret = signing_key()
     if secret is None:
         return
     directory = cache_dir()
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        for old in [*directory.glob("answerer-*.signed"), *directory.glob("answerer-*.pickle")]:
-            old.unlink(missing_ok=True)  # one KB version at a time is enough; old unsigned files go
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        stale = [path for pattern in _LEGACY for path in directory.glob(pattern)]
+        if prefix:
+            stale += [path for path in directory.glob(f"{prefix}*.json") if path.name != f"{name}.json"]
+        for old in stale:
+            old.unlink(missing_ok=True)
+        payload = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=".tmp") as handle:
-            handle.write(_MAGIC + _signature(secret, key, payload) + payload)
-        os.replace(handle.name, _path(key))
+            handle.write(_MAGIC + _signature(secret, name, payload) + payload)
+        os.replace(handle.name, _path(name))
     except Exception as exc:
         log.debug("could not write cache in %s: %s", directory, exc)
+
+
+Analyses = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+_ANALYSES_FORMAT = 1
+
+
+def load_analyses(signature: str) -> Analyses | None:
+    """Segmentations made by a tokenizer with this signature: text -> (words, search words).
+    Anything not of exactly that shape makes the whole file a miss."""
+    value = load(f"tokens-{signature}")
+    if not isinstance(value, dict) or value.get("format") != _ANALYSES_FORMAT:
+        return None
+    texts = value.get("texts")
+    if not isinstance(texts, dict):
+        return None
+    analyses: Analyses = {}
+    for text, pair in texts.items():
+        if not (isinstance(pair, list) and len(pair) == 2 and all(_strings(part) for part in pair)):
+            return None
+        analyses[text] = (tuple(pair[0]), tuple(pair[1]))
+    return analyses
+
+
+def store_analyses(signature: str, analyses: Analyses) -> None:
+    texts = {text: [list(words), list(search)] for text, (words, search) in analyses.items()}
+    store(f"tokens-{signature}", {"format": _ANALYSES_FORMAT, "texts": texts}, prefix="tokens-")
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)

@@ -2,28 +2,30 @@
 
 Built once per knowledge-base version; a query costs one sparse BM25 scoring pass plus fuzzy
 comparisons against a bounded number of candidates.
+
+Building segments each distinct text once (a text repeated across entries, such as a document's
+title, is looked up), and a rebuild from the previous version's index (an edit) re-segments only the
+entries that changed, as long as the KB's vocabulary and synonyms, which shape every segmentation,
+are the same.
 """
 
 from __future__ import annotations
 
-import logging
 import math
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-import bm25s
 import numpy as np
 
 from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import FaqEntry
+from bot.match import bm25
 from bot.match.answer_type import compile_types
 from bot.match.typos import HomophoneRepairer
 from bot.text.normalize import normalise, to_simplified
 from bot.text.numbers import arabic_numbers
-from bot.text.tokenize import Tokenizer
-
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import and logs every index build
+from bot.text.tokenize import Tokenizer, bigrams
 
 
 @dataclass(frozen=True)
@@ -41,58 +43,76 @@ class IndexedEntry:
 class MatchIndex:
     """Everything a query is matched against, derived from one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, previous: MatchIndex | None = None) -> None:
         self.kb = kb
-        vocabulary = {keyword for entry in kb.entries for keyword in entry.keywords} | kb.places
-        self.tokenizer = Tokenizer(vocabulary, kb.synonym_groups)
-        self.entries = tuple(self._index_entry(entry) for entry in kb.entries)
+        vocabulary = _vocabulary(kb)
+        if previous is not None and previous.tokenizer.recipe != Tokenizer.recipe_of(vocabulary, kb.synonym_groups):
+            previous = None  # new words or synonyms may segment any text differently: start afresh
+        tokenizer = previous.tokenizer if previous is not None else Tokenizer.for_kb(vocabulary, kb.synonym_groups)
+        self.tokenizer = tokenizer
+        texts = _Texts(tokenizer)
+        self._contexts = {seed: self._document_context(seed, texts) for seed in kb.documents}
+        reusable = previous._reusable(self._contexts) if previous is not None else {}
+        self._vocabulary = previous._vocabulary.copy() if previous is not None else bm25.Vocabulary()
+        built = []
+        # After an edit (entries reused), the analyses of the others' texts are kept too.
+        with tokenizer.bulk(keep=None if reusable else lambda: texts.seen):
+            for entry in kb.entries:
+                old = reusable.get(entry.id)
+                built.append(old if old is not None and old[0].entry == entry else self._index_entry(entry, texts))
+        self.entries = tuple(indexed for indexed, _ in built)
+        self._counts = tuple(counts for _, counts in built)  # each entry's BM25 term counts, kept for the next build
         self.question_types = compile_types(kb.question_types)
-        self.word_idf = self._word_idf()
-        term_counts = Counter(word for indexed in self.entries for word in indexed.vocabulary)
-        term_counts.update({term: 1 for term in self.tokenizer.synonym_terms if term not in term_counts})
-        self.repairer = HomophoneRepairer(term_counts, self.tokenizer.segment)
-        self.bm25 = bm25s.BM25()
-        corpus = [self._retrieval_terms(indexed) for indexed in self.entries]
-        self.bm25.index(corpus, show_progress=False)
+        self._document_frequency = _document_frequency(self.entries, previous)
+        total = len(self.entries)
+        self.word_idf = {word: math.log(1 + total / count) for word, count in self._document_frequency.items()}
+        term_counts = Counter(self._document_frequency)
+        term_counts.update({term: 1 for term in tokenizer.synonym_terms if term not in term_counts})
+        sounds = previous.repairer.sounds if previous is not None else None
+        self.repairer = HomophoneRepairer(term_counts, tokenizer.segment, sounds)
+        self.bm25 = bm25.build(self._counts, self._vocabulary)
 
     def canonical(self, text: str) -> str:
         return self.tokenizer.canonicalise(normalise(text))
 
-    def _index_entry(self, entry: FaqEntry) -> IndexedEntry:
-        phrasings = tuple(self.canonical(text) for text in [*entry.phrasings, " ".join(entry.keywords)])
-        phrasing_words = tuple(" ".join(self.tokenizer.words(text)) for text in phrasings)
-        answer = self.canonical(entry.answer)
-        quotes = [self.canonical(quote) for quote in entry.source.quotes]
-        context = self._document_context(entry.source.seed)
-        words = {word for text in phrasings for word in self.tokenizer.search_words(text)}
-        words.update(self.tokenizer.search_words(answer))
-        words.update(self.tokenizer.search_words(context))
+    def _reusable(self, contexts: dict[str, str]) -> dict[str, tuple[IndexedEntry, bm25.Counts]]:
+        """This index's entries, by id, whose document context reads the same in the next version."""
+        return {
+            indexed.entry.id: (indexed, counts)
+            for indexed, counts in zip(self.entries, self._counts, strict=True)
+            if self._contexts.get(indexed.entry.source.seed, "") == contexts.get(indexed.entry.source.seed, "")
+        }
+
+    def _index_entry(self, entry: FaqEntry, texts: _Texts) -> tuple[IndexedEntry, bm25.Counts]:
+        """The entry's indexed form and its BM25 term counts."""
+        phrasings = tuple(texts.canonical(text) for text in [*entry.phrasings, " ".join(entry.keywords)])
+        phrasing_words = tuple(" ".join(texts.words(text)) for text in phrasings)
+        answer = texts.canonical(entry.answer)
+        quotes = [texts.canonical(quote) for quote in entry.source.quotes]
+        context = self._contexts.get(entry.source.seed, "")
+        words = {word for text in phrasings for word in texts.search_words(text)}
+        words.update(texts.search_words(answer))
+        words.update(texts.search_words(context))
         full_text = " ".join([*phrasings, answer, *quotes, context]).replace(" ", "")
         in_digits = arabic_numbers(full_text)  # 百亿级 is known as 100亿级 too, as the question reads it
-        return IndexedEntry(
+        compact = tuple(text.replace(" ", "") for text in phrasings)
+        terms: list[str] = []
+        for text in compact:
+            terms.extend(texts.terms(text))
+        indexed = IndexedEntry(
             entry=entry,
-            phrasings=tuple(text.replace(" ", "") for text in phrasings),
+            phrasings=compact,
             phrasing_words=phrasing_words,
             vocabulary=frozenset(words),
             full_text=full_text if in_digits == full_text else f"{full_text} {in_digits}",
             answer_plain=to_simplified(unicodedata.normalize("NFKC", entry.answer)),
         )
+        return indexed, self._vocabulary.counts(terms)
 
-    def _document_context(self, seed: str) -> str:
+    def _document_context(self, seed: str, texts: _Texts) -> str:
         """The document's title and the names users give it: every entry of it is about these."""
         document = self.kb.documents.get(seed)
-        return self.canonical(" ".join([document.title, *document.aliases])) if document else ""
-
-    def _retrieval_terms(self, indexed: IndexedEntry) -> list[str]:
-        terms: list[str] = []
-        for text in indexed.phrasings:
-            terms.extend(self.tokenizer.terms(text))
-        return terms
-
-    def _word_idf(self) -> dict[str, float]:
-        document_frequency = Counter(word for indexed in self.entries for word in indexed.vocabulary)
-        total = len(self.entries)
-        return {word: math.log(1 + total / count) for word, count in document_frequency.items()}
+        return texts.canonical(" ".join([document.title, *document.aliases])) if document else ""
 
     def idf(self, word: str) -> float | None:
         """The word's IDF over the KB's entries; None for a word the KB never uses."""
@@ -107,3 +127,57 @@ class MatchIndex:
         top = np.argpartition(-scores, limit - 1)[:limit]
         ranked = sorted(top.tolist(), key=lambda position: -scores[position])
         return [(position, float(scores[position])) for position in ranked if scores[position] > 0]
+
+
+def _document_frequency(entries: tuple[IndexedEntry, ...], previous: MatchIndex | None) -> Counter[str]:
+    """How many entries know each word; after an edit, the previous counts corrected for what changed."""
+    if previous is None:
+        return Counter(word for indexed in entries for word in indexed.vocabulary)
+    now = {id(indexed) for indexed in entries}
+    before = {id(indexed) for indexed in previous.entries}
+    frequency = Counter(previous._document_frequency)
+    for indexed in previous.entries:
+        if id(indexed) not in now:
+            frequency.subtract(indexed.vocabulary)
+    for indexed in entries:
+        if id(indexed) not in before:
+            frequency.update(indexed.vocabulary)
+    return +frequency  # drops the words no entry knows any more
+
+
+def _vocabulary(kb: KnowledgeBase) -> set[str]:
+    """The words the tokenizer keeps whole: every keyword and place name."""
+    return {keyword for entry in kb.entries for keyword in entry.keywords} | kb.places
+
+
+def tokenizer_for(kb: KnowledgeBase) -> Tokenizer:
+    """The tokenizer a MatchIndex of `kb` builds with (the last one made, if its words are the same)."""
+    return Tokenizer.for_kb(_vocabulary(kb), kb.synonym_groups)
+
+
+class _Texts:
+    """One build's view of the tokenizer: canonical forms remembered (an answer or a document's title
+    recurs across entries), words through the tokenizer's memo of analyses."""
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self._canonical: dict[str, str] = {}
+        self.seen: set[str] = set()  # texts analysed, to keep in the tokenizer's memo
+
+    def canonical(self, text: str) -> str:
+        found = self._canonical.get(text)
+        if found is None:
+            found = self._canonical[text] = self.tokenizer.canonicalise(normalise(text))
+        return found
+
+    def words(self, text: str) -> tuple[str, ...]:
+        self.seen.add(text)
+        return self.tokenizer.analyse(text)[0]
+
+    def search_words(self, text: str) -> tuple[str, ...]:
+        self.seen.add(text)
+        return self.tokenizer.analyse(text)[1]
+
+    def terms(self, text: str) -> list[str]:
+        """As Tokenizer.terms."""
+        return [*self.search_words(text), *bigrams(text)]

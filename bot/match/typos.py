@@ -40,10 +40,6 @@ def _pinyin(text: str) -> list[str]:
     return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
 
 
-def _fuzzy_key(term: str) -> tuple[str, ...]:
-    return tuple(_fuzzy(syllable) for syllable in _pinyin(term))
-
-
 def _sound_table(terms: Mapping[str, int], key: Callable[[str], tuple[str, ...]]) -> dict[tuple[str, ...], str]:
     """Sound -> term; the most used term wins a shared sound, a tie means we cannot tell."""
     table: dict[tuple[str, ...], str] = {}
@@ -67,14 +63,23 @@ def _is_cjk(text: str) -> bool:
 class HomophoneRepairer:
     """Knows the KB's terms by sound; rewrites same-sounding broken stretches of a question."""
 
-    def __init__(self, term_counts: Mapping[str, int], segment: Callable[[str], list[str]]) -> None:
+    def __init__(
+        self,
+        term_counts: Mapping[str, int],
+        segment: Callable[[str], list[str]],
+        known_sounds: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        """`known_sounds`: the pinyin of terms already read (a previous version's `sounds`), reused."""
         terms = {
             term: count
             for term, count in term_counts.items()
             if MIN_TERM_CHARS <= len(term) <= MAX_TERM_CHARS and _is_cjk(term)
         }
+        known_sounds = known_sounds or {}
+        self.sounds = {term: known_sounds.get(term) or tuple(_pinyin(term)) for term in terms}
+        fuzzy = {term: tuple(_fuzzy(syllable) for syllable in sound) for term, sound in self.sounds.items()}
         # Exact sounds are tried before fuzzy ones: 数子 is 数字 (shu zi), not 数智 (shu zhi).
-        self._tables = (_sound_table(terms, lambda t: tuple(_pinyin(t))), _sound_table(terms, _fuzzy_key))
+        self._tables = (_sound_table(terms, self.sounds.__getitem__), _sound_table(terms, fuzzy.__getitem__))
         self._lengths = sorted({len(term) for term in terms}, reverse=True)
         self._segment = segment
 

@@ -1,7 +1,10 @@
-"""The answerer cache: signed, so a file planted in the cache folder is never unpickled."""
+"""The index cache: signed JSON, so nothing in the cache folder can run code or change an answer."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import os
 import pickle
 from pathlib import Path
@@ -29,41 +32,138 @@ def folders(tmp_path, monkeypatch):
     return tmp_path
 
 
-def test_a_stored_value_comes_back(folders):
-    cache.store("k1", {"answer": 42})
-    assert cache.load("k1") == {"answer": 42}
+ANALYSES = {"技改 补贴 多少": (("技改", "补贴"), ("技改", "补贴")), "": ((), ())}
+
+
+def only_file(folders: Path) -> Path:
+    (path,) = (folders / "cache").iterdir()
+    return path
+
+
+def test_stored_analyses_come_back(folders):
+    cache.store_analyses("sig1", ANALYSES)
+    assert cache.load_analyses("sig1") == ANALYSES
+    assert cache.load_analyses("sig2") is None
     assert (folders / "config" / "key").stat().st_mode & 0o077 == 0
 
 
+def test_the_file_is_json_data(folders):
+    cache.store_analyses("sig1", ANALYSES)
+    data = only_file(folders).read_bytes()
+    payload = json.loads(data[len(cache._MAGIC) + cache._SIGNATURE_BYTES :])
+    assert payload["texts"]["技改 补贴 多少"] == [["技改", "补贴"], ["技改", "补贴"]]
+
+
+def test_the_module_cannot_unpickle():
+    source = Path(cache.__file__).read_text(encoding="utf-8")
+    assert "import pickle" not in source and "pickle.load" not in source and "marshal" not in source
+
+
 def test_a_planted_pickle_is_never_unpickled(folders):
-    cache.store("k1", "genuine")
+    cache.store_analyses("sig1", ANALYSES)
     marker = folders / "code-ran"
     planted = pickle.dumps(Planted(marker))
-    for path in (folders / "cache").iterdir():  # overwrite the payload, keep the header
-        data = path.read_bytes()
-        path.write_bytes(data[: len(cache._MAGIC) + cache._SIGNATURE_BYTES] + planted)
-    (folders / "cache" / "answerer-k2.pickle").write_bytes(planted)  # the old, unsigned name
-    (folders / "cache" / "answerer-k3.signed").write_bytes(planted)  # no header at all
-    assert cache.load("k1") is None
-    assert cache.load("k2") is None
-    assert cache.load("k3") is None
+    path = only_file(folders)
+    header = path.read_bytes()[: len(cache._MAGIC) + cache._SIGNATURE_BYTES]
+    path.write_bytes(header + planted)  # our header, a pickle for payload
+    (folders / "cache" / "tokens-sig2.json").write_bytes(planted)  # no header at all
+    assert cache.load_analyses("sig1") is None
+    assert cache.load_analyses("sig2") is None
     assert not marker.exists()
 
 
-def test_a_file_signed_for_another_key_is_refused(folders):
-    cache.store("k1", "for k1")
-    (folders / "cache" / "answerer-k1.signed").rename(folders / "cache" / "answerer-k2.signed")
-    assert cache.load("k2") is None
+def test_an_old_signed_pickle_cache_is_not_read_and_is_deleted(folders):
+    """What the previous version wrote (and would have loaded): a pickle signed with the real key."""
+    cache.store_analyses("sig0", {})  # creates the key
+    secret = (folders / "config" / "key").read_bytes()
+    marker = folders / "code-ran"
+    payload = pickle.dumps(Planted(marker))
+    key = "0123456789abcdef0123456789abcdef"
+    signature = hmac.new(secret, key.encode() + b"\0" + payload, hashlib.sha256).digest()
+    (folders / "cache" / f"answerer-{key}.signed").write_bytes(b"policy-bot-cache-v2\n" + signature + payload)
+    (folders / "cache" / f"answerer-{key}.pickle").write_bytes(payload)
+    assert cache.load(f"answerer-{key}") is None
+    cache.store_analyses("sig1", ANALYSES)
+    assert sorted(path.name for path in (folders / "cache").iterdir()) == ["tokens-sig1.json"]
+    assert not marker.exists()
+
+
+def test_an_altered_file_is_ignored(folders):
+    cache.store_analyses("sig1", ANALYSES)
+    path = only_file(folders)
+    data = path.read_bytes()
+    path.write_bytes(data.replace("补贴".encode(), "贷款".encode()))  # still valid JSON, other words
+    assert cache.load_analyses("sig1") is None
+
+
+def test_a_truncated_or_corrupt_file_is_ignored(folders):
+    cache.store_analyses("sig1", ANALYSES)
+    path = only_file(folders)
+    data = path.read_bytes()
+    for broken in (data[:-5], data[:10], b"", os.urandom(200)):
+        path.write_bytes(broken)
+        assert cache.load_analyses("sig1") is None
+
+
+def test_a_signed_file_of_the_wrong_shape_is_a_miss(folders):
+    for value in ([1, 2], {"format": 1, "texts": {"a": [["x"], [1]]}}, {"format": 99, "texts": {}}, None):
+        cache.store("tokens-sig1", value)
+        assert cache.load_analyses("sig1") is None
+
+
+def test_a_file_signed_for_another_name_is_refused(folders):
+    cache.store_analyses("sig1", ANALYSES)
+    only_file(folders).rename(folders / "cache" / "tokens-sig2.json")
+    assert cache.load_analyses("sig2") is None
+
+
+def test_names_cannot_leave_the_cache_folder(folders):
+    with pytest.raises(ValueError):
+        cache.load("../config/key")
 
 
 def test_a_key_others_can_read_or_write_disables_the_cache(folders):
-    cache.store("k1", "value")
+    cache.store_analyses("sig1", ANALYSES)
     os.chmod(folders / "config" / "key", 0o664)
-    assert cache.load("k1") is None
+    assert cache.load_analyses("sig1") is None
 
 
 def test_a_key_inside_the_cache_folder_disables_the_cache(folders, monkeypatch):
     monkeypatch.setenv("BOT_CACHE_KEY_FILE", str(folders / "cache" / "key"))
-    cache.store("k1", "value")
-    assert cache.load("k1") is None
+    cache.store_analyses("sig1", ANALYSES)
+    assert cache.load_analyses("sig1") is None
     assert not (folders / "cache" / "key").exists()
+
+
+def test_the_bot_runs_no_planted_pickle(folders):
+    """End to end: old-format pickles (one signed with the real key) and a pickle under the new name sit
+    in the cache folder; `python -m bot ask` answers correctly and none of them runs."""
+    import subprocess
+    import sys
+
+    from bot.config import PROJECT_ROOT
+    from tests.support.kb import shipped_answerer
+
+    cache.store("tokens-x", {})  # creates the key
+    secret = (folders / "config" / "key").read_bytes()
+    marker = folders / "code-ran"
+    payload = pickle.dumps(Planted(marker))
+    key = "0123456789abcdef0123456789abcdef"
+    signature = hmac.new(secret, key.encode() + b"\0" + payload, hashlib.sha256).digest()
+    (folders / "cache" / f"answerer-{key}.signed").write_bytes(b"policy-bot-cache-v2\n" + signature + payload)
+    (folders / "cache" / f"answerer-{key}.pickle").write_bytes(payload)
+    signature = shipped_answerer().index.tokenizer.signature  # the file the bot reads for the shipped KB
+    (folders / "cache" / f"tokens-{signature}.json").write_bytes(
+        cache._MAGIC + b"\0" * cache._SIGNATURE_BYTES + payload
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "天津技术改造再贷款利率是多少"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={**os.environ},
+        timeout=300,
+        check=True,
+    )
+    assert json.loads(done.stdout)["matched"] is True
+    assert not marker.exists()

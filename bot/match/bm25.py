@@ -1,0 +1,102 @@
+"""BM25 as bm25s computes it, built with numpy in a few whole-corpus passes instead of a loop per
+document, and without importing bm25s (and scipy) at all.
+
+`build(...)` computes the very matrix `bm25s.BM25().index()` would (Lucene BM25, k1 = 1.5, b = 0.75,
+float32 scores, one column per term), and `Bm25.get_scores` sums its columns as bm25s does; the
+floating-point operations are bm25s's, element by element and in the same order (tests/match/test_bm25.py
+compares matrices and scores with bm25s's bit for bit). Each document's term counts are computed once
+and kept, so an edit rebuilds the matrix from arrays without counting the unchanged documents again.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+_K1 = 1.5
+_B = 0.75
+_SCORE = np.float32
+_ID = np.int32
+
+
+@dataclass(frozen=True)
+class Counts:
+    """One document's distinct terms (vocabulary ids) and how often each occurs."""
+
+    ids: np.ndarray
+    tf: np.ndarray
+    length: int
+
+
+class Vocabulary:
+    """Term -> column id. Ids only grow, so counts made for an earlier version stay valid; a column whose
+    term no document uses any more stays empty (it adds nothing to any score)."""
+
+    def __init__(self, ids: dict[str, int] | None = None) -> None:
+        self.ids = dict(ids or {})
+
+    def copy(self) -> Vocabulary:
+        return Vocabulary(self.ids)
+
+    def counts(self, terms: Sequence[str]) -> Counts:
+        counter = Counter(terms)  # first-occurrence order, as bm25s counts
+        ids = self.ids
+        column = [ids.setdefault(term, len(ids)) for term in counter]
+        return Counts(np.array(column, dtype=_ID), np.array(list(counter.values()), dtype=_ID), len(terms))
+
+
+@dataclass(frozen=True)
+class Bm25:
+    """The term x document score matrix in compressed columns (bm25s's `scores`) and the term ids."""
+
+    scores: dict[str, np.ndarray | int]  # data, indices, indptr, num_docs
+    vocab_dict: dict[str, int]
+
+    def get_scores(self, terms: Sequence[str]) -> np.ndarray:
+        """Every document's BM25 score for the query terms (a term the corpus does not use adds nothing)."""
+        data, indices, indptr = self.scores["data"], self.scores["indices"], self.scores["indptr"]
+        columns = np.asarray([self.vocab_dict[term] for term in terms if term in self.vocab_dict], dtype=_ID)
+        scores = np.zeros(self.scores["num_docs"], dtype=_SCORE)
+        for start, end in zip(indptr[columns], indptr[columns + 1], strict=True):
+            np.add.at(scores, indices[start:end], data[start:end])
+        return scores
+
+
+def build(documents: Sequence[Counts], vocabulary: Vocabulary) -> Bm25:
+    """The BM25 index of `documents`, as `bm25s.BM25().index(their terms)` would build it."""
+    n_docs, n_vocab = len(documents), len(vocabulary.ids)
+    lengths = np.array([document.length for document in documents])
+    avg_doc_len = lengths.mean() if n_docs else 0.0
+    ids = _concatenate((document.ids for document in documents), _ID)
+    tf = _concatenate((document.tf for document in documents), _ID).astype(_SCORE)
+    rows = np.repeat(np.arange(n_docs, dtype=_ID), [len(document.ids) for document in documents])
+    doc_frequency = np.bincount(ids, minlength=n_vocab)
+    idf = np.zeros(n_vocab, dtype=_SCORE)
+    values, where = np.unique(doc_frequency, return_inverse=True)
+    idf_of_value = np.array([_idf(int(df), n_docs) if df else 0.0 for df in values], dtype=_SCORE)
+    idf[:] = idf_of_value[where]
+    # bm25s: tf / (k1 * ((1 - b) + b * l_d / l_avg) + tf), l_d each document's length, in float64;
+    # times the float32 idf, stored as float32.
+    doc_len = lengths[rows] if n_docs else np.zeros(0, dtype=np.int64)
+    tfc = tf / (_K1 * ((1 - _B) + _B * doc_len / avg_doc_len) + tf)
+    scores = np.empty(len(ids), dtype=_SCORE)
+    scores[:] = idf[ids] * tfc
+    order = np.argsort((ids.astype(np.int64) << 32) | rows.astype(np.int64))
+    indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+    np.cumsum(np.bincount(ids, minlength=n_vocab), out=indptr[1:])
+    matrix = {"data": scores[order], "indices": rows[order], "indptr": indptr, "num_docs": n_docs}
+    return Bm25(matrix, vocabulary.ids)
+
+
+def _idf(df: int, n_docs: int) -> float:
+    """bm25s's Lucene idf, in Python floats as bm25s computes it."""
+    return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+
+
+def _concatenate(arrays: Iterable[np.ndarray], dtype: type) -> np.ndarray:
+    arrays = list(arrays)
+    return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype=dtype)

@@ -1,0 +1,137 @@
+"""A reload reuses what did not change (parsed files, indexed entries, segmentations) and answers
+exactly as a build from nothing would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bench.datasets import load
+from bot.config import PROJECT_ROOT
+from bot.kb.seeds import SeedLibrary
+from bot.kb.store import FaqFiles, KnowledgeStore, build_answerer
+from bot.match import cache
+from tests.kb.test_hot_reload import NEW_ENTRY, bump_mtime
+from tests.support.kb import copy_knowledge, write_faq
+
+QUESTIONS = [item.question for item in load(PROJECT_ROOT / "bench" / "devset.yaml")]
+
+
+@pytest.fixture
+def no_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("BOT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("BOT_CACHE_KEY", "test-key")
+
+
+def answers(answerer) -> list[dict]:
+    return [answerer.ask(question).to_json() for question in QUESTIONS]
+
+
+def fresh(kb_dir):
+    answerer, issues = build_answerer(kb_dir, kb_dir.parent / "seeds", use_cache=False)
+    assert answerer is not None, issues
+    return answerer
+
+
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    bump_mtime(path)
+
+
+def test_unchanged_files_are_not_read_again(tmp_path):
+    kb_dir = copy_knowledge(tmp_path)
+    seeds = SeedLibrary.load(tmp_path / "seeds")
+    files = FaqFiles(tmp_path / "seeds")
+    paths = sorted((kb_dir / "faq").glob("*.yaml"))
+    files.start(paths)
+    first = {path: files.read(path, seeds) for path in paths}
+    edit(paths[0], "question:", "question: 请问")
+    files.start(paths)
+    again = {path: files.read(path, seeds) for path in paths}
+    assert again[paths[0]] is not first[paths[0]]
+    assert again[paths[0]].entries[0].entry.question.startswith("请问")
+    assert all(again[path] is first[path] for path in paths[1:])
+    seed = sorted((tmp_path / "seeds").glob("*.txt"))[0]
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    files.start(paths)  # quotes are checked against the seeds: a seed edit re-reads every file
+    assert all(files.read(path, seeds) is not again[path] for path in paths)
+
+
+def test_a_one_entry_edit_answers_as_a_fresh_build(tmp_path, no_cache):
+    kb_dir = copy_knowledge(tmp_path)
+    store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=0)
+    before = answers(store.answerer())
+    path = kb_dir / "faq" / "tianjin.yaml"
+    edit(path, "question:", "question: 天津市政府：")  # the first entry's question reworded
+    reloaded = store.answerer()
+    assert reloaded is not None and any(e.question.startswith("天津市政府：") for e in reloaded.kb.entries)
+    expected = answers(fresh(kb_dir))
+    assert answers(reloaded) == expected
+    assert expected != before  # the edit mattered
+
+
+def test_new_words_and_entries_answer_as_a_fresh_build(tmp_path, no_cache):
+    """A new entry brings new keywords: jieba's dictionary changes, so every text is segmented anew."""
+    kb_dir = copy_knowledge(tmp_path)
+    store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=0)
+    store.answerer()
+    bump_mtime(write_faq(kb_dir, "zz_hot.yaml", NEW_ENTRY.replace("嘉鸿鞋业]", "嘉鸿鞋业, 智造表彰名单]")))
+    reloaded = store.answerer()
+    assert reloaded.kb.by_id("hot-new-entry") is not None
+    assert answers(reloaded) == answers(fresh(kb_dir))
+
+
+def test_a_duplicate_id_across_a_reused_and_an_edited_file_is_still_caught(tmp_path, no_cache):
+    kb_dir = copy_knowledge(tmp_path)
+    store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=0)
+    good = store.answerer()
+    duplicate = NEW_ENTRY.replace("hot-new-entry", good.kb.entries[0].id)
+    bump_mtime(write_faq(kb_dir, "zz_hot.yaml", duplicate))
+    assert store.answerer() is good
+    assert any("duplicate id" in str(issue) and "zz_hot.yaml" in str(issue) for issue in store.errors)
+
+
+RESTART = """
+import json, sys
+from pathlib import Path
+from bench.datasets import load
+from bot.config import PROJECT_ROOT
+from bot.kb.store import build_answerer
+answerer, _ = build_answerer(Path(sys.argv[1]), Path(sys.argv[2]))
+for item in load(PROJECT_ROOT / "bench" / "devset.yaml"):
+    print(json.dumps(answerer.ask(item.question).to_json(), ensure_ascii=False))
+"""
+
+
+def restart(kb_dir, tmp_path) -> list[dict]:
+    """Answers of a new process (nothing reused in memory) over the same cache folder."""
+    env = {**os.environ, "BOT_CACHE_DIR": str(tmp_path / "cache"), "BOT_CACHE_KEY": "test-key"}
+    command = [sys.executable, "-c", RESTART, str(kb_dir), str(tmp_path / "seeds")]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=300, check=True)
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_a_restart_reads_the_index_cache_and_only_a_signed_one(tmp_path, no_cache):
+    kb_dir = copy_knowledge(tmp_path)
+    build_answerer(kb_dir, tmp_path / "seeds")
+    (path,) = (tmp_path / "cache").glob("tokens-*.json")
+    name = path.stem
+    expected = answers(fresh(kb_dir))
+    assert restart(kb_dir, tmp_path) == expected
+    # Rewrite the cached segmentations (every text: no words) and sign them with the real key: the
+    # restart now answers differently, so it did read the file...
+    emptied = {text: ((), ()) for text in cache.load_analyses(name.removeprefix("tokens-"))}
+    cache.store_analyses(name.removeprefix("tokens-"), emptied)
+    assert restart(kb_dir, tmp_path) != expected
+    # ...and the same change without the key is ignored: the restart answers as a fresh build.
+    data = path.read_bytes()
+    altered = data[:-40] + data[-40:].replace(b"[]", b"[ ]")  # the same JSON meaning, other bytes
+    assert altered != data
+    path.write_bytes(altered)
+    assert restart(kb_dir, tmp_path) == expected

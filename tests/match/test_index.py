@@ -1,0 +1,95 @@
+"""Rebuilding the index after an edit reuses what did not change, and answers exactly as a full build."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bench.datasets import load
+from bot.config import DEFAULT_KB_DIR
+from bot.engine import Answerer
+from bot.kb.loader import KnowledgeBase
+from tests.support.kb import shipped_answerer
+
+NEW_PHRASING = "厂里用机械手替掉工人的做法叫什么"
+EDITED = "sq-three-swaps"
+
+
+def _questions() -> list[str]:
+    items = load(DEFAULT_KB_DIR.parent / "bench" / "devset.yaml")
+    return [item.question for item in items[::4]] + [NEW_PHRASING]
+
+
+def _with_phrasing(kb: KnowledgeBase) -> KnowledgeBase:
+    entry = kb.by_id(EDITED)
+    entries = tuple(
+        e.model_copy(update={"alternatives": [*e.alternatives, NEW_PHRASING]}) if e is entry else e for e in kb.entries
+    )
+    return replace(kb, entries=entries)
+
+
+def _answers(answerer: Answerer) -> list[dict]:
+    return [answerer.ask(question).to_json() for question in _questions()]
+
+
+@pytest.fixture(scope="module")
+def before() -> Answerer:
+    return shipped_answerer()
+
+
+def test_an_edited_entry_answers_its_new_phrasing_and_the_rest_is_reused(before):
+    assert before.ask(NEW_PHRASING).entry_id != EDITED  # the test means something
+    kb = _with_phrasing(before.kb)
+    after = Answerer(kb, before.params, previous=before)
+    assert after.ask(NEW_PHRASING).entry_id == EDITED
+    assert after.index.tokenizer is before.index.tokenizer
+    for old, new in zip(before.index.entries, after.index.entries, strict=True):
+        assert (new is old) == (new.entry.id != EDITED)  # only the edited entry was indexed again
+
+
+def test_a_rebuild_from_the_previous_index_equals_a_full_build(before):
+    kb = _with_phrasing(before.kb)
+    incremental = Answerer(kb, before.params, previous=before)
+    full = Answerer(kb, before.params)
+    assert incremental.index.entries == full.index.entries
+    assert _bm25_terms(incremental) == _bm25_terms(full)
+    assert incremental.index.word_idf == full.index.word_idf
+    assert _answers(incremental) == _answers(full)
+
+
+def test_unchanged_entries_answer_as_before_an_edit(before):
+    """Editing one entry's answer leaves every question about the others answered as it was."""
+    entry = before.kb.by_id(EDITED)
+    kb = replace(
+        before.kb,
+        entries=tuple(
+            e.model_copy(update={"answer": e.answer + "（已更新）"}) if e is entry else e for e in before.kb.entries
+        ),
+    )
+    after = Answerer(kb, before.params, previous=before)
+    for question, old, new in zip(_questions(), _answers(before), _answers(after), strict=True):
+        if old["id"] != EDITED:
+            assert new == old, question
+
+
+def test_new_keywords_rebuild_the_tokenizer_and_still_equal_a_full_build(before):
+    entry = before.kb.by_id(EDITED)
+    kb = replace(
+        before.kb,
+        entries=tuple(
+            e.model_copy(update={"keywords": [*e.keywords, "机械手"]}) if e is entry else e for e in before.kb.entries
+        ),
+    )
+    incremental = Answerer(kb, before.params, previous=before)
+    assert incremental.index.tokenizer is not before.index.tokenizer
+    assert incremental.index.entries == Answerer(kb, before.params).index.entries
+
+
+def _bm25_terms(answerer: Answerer) -> list[dict[str, int]]:
+    """Each entry's BM25 term counts, by term (vocabulary ids differ between builds)."""
+    terms = {column: term for term, column in answerer.index._vocabulary.ids.items()}
+    return [
+        {terms[int(column)]: int(tf) for column, tf in zip(counts.ids, counts.tf, strict=True)}
+        for counts in answerer.index._counts
+    ]
