@@ -93,7 +93,8 @@ class MessageCleaner:
         when just one line asks, the others are its context ("我们厂在天津\n能补多少？") and the message
         is read whole.
         """
-        pieces = re.split(f"({_SPLIT.pattern})", self.clean(raw))
+        cleaned = self.clean(raw)
+        pieces = re.split(f"({_SPLIT.pattern})", cleaned)
         parts: list[tuple[str, bool]] = []
         for text, boundary in zip(pieces[::2], [*pieces[1::2], ""], strict=True):
             text = text.strip(" ，,。.；;：:！!、")
@@ -104,6 +105,6 @@ class MessageCleaner:
         asking = [text for text, is_question in parts if is_question]
         if len(asking) >= 2:
             return asking[:MAX_QUESTIONS]
-        if len(asking) == 0 and len(parts) > 1 and _LIST_ITEM.search(self.clean(raw)):
+        if len(asking) == 0 and len(parts) > 1 and _LIST_ITEM.search(cleaned):
             return [text for text, _ in parts][:MAX_QUESTIONS]  # a numbered list of topics
         return [" ".join(text for text, _ in parts)]
