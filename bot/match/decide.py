@@ -40,7 +40,6 @@ def features(candidate: Candidate, others: list[Candidate], unknown: float, word
         "margin": candidate.score - rival,
         "unknown_share": unknown,
         "known_coverage": min(1.0, candidate.coverage / (1.0 - unknown)) if unknown < 1.0 else 0.0,
-        "missing_peak": candidate.missing_peak,
         "words": min(words, 12) / 12,
     }
     return tuple(signals[name] for name in DECISION_FEATURES)

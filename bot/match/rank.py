@@ -34,7 +34,6 @@ class Candidate:
     score: float
     missing_anchors: tuple[str, ...] = ()  # places, organisations, numbers the entry never mentions
     missing_facts: tuple[str, ...] = ()  # kinds of fact asked for that the answer does not hold
-    missing_peak: float = 0.0  # weight of the weightiest question word the entry does not know, over the top one
 
 
 def prepare(index: MatchIndex, normalised_text: str) -> Query:
@@ -99,14 +98,6 @@ def coverage(indexed: IndexedEntry, weights: dict[str, float]) -> float:
     return known / total if total else 0.0
 
 
-def missing_peak(indexed: IndexedEntry, weights: dict[str, float]) -> float:
-    """How central the most telling word the entry does not know is: 1.0 when it is the question's main
-    word (上市挂牌 in 商丘企业上市挂牌奖励), small when only filler is unexplained."""
-    top = max(weights.values(), default=0.0)
-    peak = max((weight for word, weight in weights.items() if not knows(indexed, word)), default=0.0)
-    return peak / top if top else 0.0
-
-
 def rank(index: MatchIndex, query: Query, params: MatchParams) -> list[Candidate]:
     """Retrieve up to `params.candidates` entries by BM25 and order them by the combined score."""
     weights = word_weights(index, query, params)
@@ -115,10 +106,9 @@ def rank(index: MatchIndex, query: Query, params: MatchParams) -> list[Candidate
         indexed = index.entries[position]
         sim = similarity(query, indexed)
         cov = coverage(indexed, weights)
-        peak = missing_peak(indexed, weights)
         score = params.combine(cov, sim)
         missing = tuple(word for word in query.words if not knows(indexed, word) and is_anchor(word, index.kb.places))
         facts = missing_types(query.asked, indexed.answer_plain)
-        candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing, facts, peak))
+        candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing, facts))
     candidates.sort(key=lambda candidate: (-candidate.score, -candidate.bm25))
     return candidates

@@ -208,15 +208,8 @@ class DigestRunner:
             if year in self._calendar_warned or self.settings.calendar.covers(year):
                 continue
             self._calendar_warned.add(year)
-            text = uncovered_warning(year)
             log.warning("holiday calendar does not cover %d; telling the admins", year)
-            if not self.admins:
-                log.error("no BOT_ADMINS to tell: %s", text)
-            for admin in sorted(self.admins):
-                try:
-                    self.client.chat_postMessage(channel=admin, text=text)
-                except Exception as error:
-                    log.error("could not tell admin %s about the calendar: %s", admin, classify(error)[0])
+            self._message_admins(uncovered_warning(year), "the calendar")
 
     def _tell_admins(self, channel: str, logical: list[str], errors: list[str]) -> None:
         names = ", ".join(self.settings.env_name_of_channel(name) for name in logical) or "BOT_DIGEST_CHANNEL"
@@ -224,13 +217,17 @@ class DigestRunner:
             f":warning: 截止事项提醒发不到频道 {channel}：{', '.join(errors)}。"
             f"请把机器人邀请进该频道，或修改设置 {names}；下次运行会重发。"
         )
+        self._message_admins(text, channel)
+
+    def _message_admins(self, text: str, about: str) -> None:
+        """A direct message to every admin; with none configured, the log is the only place left."""
         if not self.admins:
             log.error("no BOT_ADMINS to tell: %s", text)
         for admin in sorted(self.admins):
             try:
                 self.client.chat_postMessage(channel=admin, text=text)
             except Exception as error:
-                log.error("could not tell admin %s about %s: %s", admin, channel, classify(error)[0])
+                log.error("could not tell admin %s about %s: %s", admin, about, classify(error)[0])
 
 
 def channel_digest_names(digest: list[ChannelDigest], channel: str) -> list[str]:

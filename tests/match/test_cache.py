@@ -40,6 +40,21 @@ def only_file(folders: Path) -> Path:
     return path
 
 
+OLD_KEY = "0123456789abcdef0123456789abcdef"
+
+
+def plant_old_caches(folders: Path) -> tuple[Path, bytes]:
+    """What the previous version wrote, and would have loaded: a pickle signed with the real key, and
+    an unsigned one. Returns the file unpickling would create, and the planted payload."""
+    secret = (folders / "config" / "key").read_bytes()
+    marker = folders / "code-ran"
+    payload = pickle.dumps(Planted(marker))
+    signature = hmac.new(secret, OLD_KEY.encode() + b"\0" + payload, hashlib.sha256).digest()
+    (folders / "cache" / f"answerer-{OLD_KEY}.signed").write_bytes(b"policy-bot-cache-v2\n" + signature + payload)
+    (folders / "cache" / f"answerer-{OLD_KEY}.pickle").write_bytes(payload)
+    return marker, payload
+
+
 def test_stored_analyses_come_back(folders):
     cache.store_analyses("sig1", ANALYSES)
     assert cache.load_analyses("sig1") == ANALYSES
@@ -75,14 +90,8 @@ def test_a_planted_pickle_is_never_unpickled(folders):
 def test_an_old_signed_pickle_cache_is_not_read_and_is_deleted(folders):
     """What the previous version wrote (and would have loaded): a pickle signed with the real key."""
     cache.store_analyses("sig0", {})  # creates the key
-    secret = (folders / "config" / "key").read_bytes()
-    marker = folders / "code-ran"
-    payload = pickle.dumps(Planted(marker))
-    key = "0123456789abcdef0123456789abcdef"
-    signature = hmac.new(secret, key.encode() + b"\0" + payload, hashlib.sha256).digest()
-    (folders / "cache" / f"answerer-{key}.signed").write_bytes(b"policy-bot-cache-v2\n" + signature + payload)
-    (folders / "cache" / f"answerer-{key}.pickle").write_bytes(payload)
-    assert cache.load(f"answerer-{key}") is None
+    marker, _ = plant_old_caches(folders)
+    assert cache.load(f"answerer-{OLD_KEY}") is None
     cache.store_analyses("sig1", ANALYSES)
     assert sorted(path.name for path in (folders / "cache").iterdir()) == ["tokens-sig1.json"]
     assert not marker.exists()
@@ -145,13 +154,7 @@ def test_the_bot_runs_no_planted_pickle(folders):
     from tests.support.kb import shipped_answerer
 
     cache.store("tokens-x", {})  # creates the key
-    secret = (folders / "config" / "key").read_bytes()
-    marker = folders / "code-ran"
-    payload = pickle.dumps(Planted(marker))
-    key = "0123456789abcdef0123456789abcdef"
-    signature = hmac.new(secret, key.encode() + b"\0" + payload, hashlib.sha256).digest()
-    (folders / "cache" / f"answerer-{key}.signed").write_bytes(b"policy-bot-cache-v2\n" + signature + payload)
-    (folders / "cache" / f"answerer-{key}.pickle").write_bytes(payload)
+    marker, payload = plant_old_caches(folders)
     signature = shipped_answerer().index.tokenizer.signature  # the file the bot reads for the shipped KB
     (folders / "cache" / f"tokens-{signature}.json").write_bytes(
         cache._MAGIC + b"\0" * cache._SIGNATURE_BYTES + payload
