@@ -1,7 +1,7 @@
 """Numbers written in Chinese words (一千万, 百分之十, 一点七五, 三成) as the digits the documents use.
 
 Only forms that are clearly quantities are rewritten: a percentage, a number with a magnitude unit
-(万/亿/元/倍), or a count of ten or more. "一个", "两家" and "十四五" stay as they are: they are
+(万/亿/元/倍), or a count of ten or more; a rough size (几十个, 数百万, 上千家) stays in words. "一个", "两家" and "十四五" stay as they are: they are
 ordinary words or names, and as digits they would become anchors an entry must mention.
 """
 
@@ -51,8 +51,14 @@ def _number(text: str) -> str | None:
     return str(value)
 
 
+def _vague(match: re.Match[str]) -> bool:
+    """几十个, 数百万, 上千家: a rough size, not a figure; as digits it would be an anchor no entry has."""
+    before = match.string[match.start() - 1 : match.start()]
+    return before in ("几", "数") or (before == "上" and match.group(1)[0] in "百千万")
+
+
 def _replace(match: re.Match[str], template: str) -> str:
-    number = _number(match.group(1))
+    number = None if _vague(match) else _number(match.group(1))
     if number is None:
         return match.group(0)
     return template.format(number=number, unit=match.group(2) if match.lastindex and match.lastindex > 1 else "")

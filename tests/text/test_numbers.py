@@ -18,12 +18,15 @@ from bot.text.numbers import arabic_numbers
         ("两千亿", "2000亿"),
         ("十一个产业集聚区", "11个产业集聚区"),
         ("二〇二七年", "2027年"),
+        ("投资上一千万的", "投资上1000万的"),
     ],
 )
 def test_quantities_become_digits(text, expected):
     assert arabic_numbers(text) == expected
 
 
-@pytest.mark.parametrize("text", ["一个企业", "两家公司", "十四五规划", "成功", "一点点", "一些"])
+@pytest.mark.parametrize(
+    "text", ["一个企业", "两家公司", "十四五规划", "成功", "一点点", "一些", "几十个", "数百万元", "上千家", "十几个"]
+)
 def test_words_and_names_stay(text):
     assert arabic_numbers(text) == text
