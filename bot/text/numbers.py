@@ -17,8 +17,11 @@ _PERCENT = re.compile(f"百分之({_NUMERAL})")
 _TENTHS = re.compile("(?<![完八九十])([一二三四五六七八九])成(?![功立为果本员绩])")
 _MAGNITUDE = re.compile(f"({_NUMERAL})(万亿|万元|亿元|万|亿|元|倍)")
 _COUNT = re.compile(
-    "([零一二两三四五六七八九]*[十百千][零一二三四五六七八九十百千]*)(家|个|户|项|批|条|名|人|所|座|台)"
+    "([零一二两三四五六七八九]*[十百千][零一二三四五六七八九十百千]*)(家|个|户|项|批|条|名|人|所|座|台|强)"
 )
+# 一千六百, 七千; not 七千多 (a rough size: as digits it would be an anchor no entry states)
+_LARGE = re.compile("([一二两三四五六七八九][千百][零一二三四五六七八九十百千]*)(?![零一二三四五六七八九十百千多余来])")
+_MONTH_DAY = re.compile("([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})[日号])?")
 _DECIMAL = re.compile("([零一二两三四五六七八九十]+点[零〇一二三四五六七八九]+)")
 _YEAR = re.compile("([零〇一二三四五六七八九]{4})年")
 
@@ -71,4 +74,15 @@ def arabic_numbers(text: str) -> str:
     text = _MAGNITUDE.sub(lambda m: _replace(m, "{number}{unit}"), text)
     text = _COUNT.sub(lambda m: _replace(m, "{number}{unit}"), text)
     text = _DECIMAL.sub(lambda m: _replace(m, "{number}"), text)
-    return _YEAR.sub(lambda m: _replace(m, "{number}年"), text)
+    text = _YEAR.sub(lambda m: _replace(m, "{number}年"), text)
+    text = _MONTH_DAY.sub(_month_day, text)
+    return _LARGE.sub(lambda m: _replace(m, "{number}"), text)
+
+
+def _month_day(match: re.Match[str]) -> str:
+    """十二月十九日 -> 12月19日, as the documents write dates; 十三月 or 三十五日 are not dates."""
+    month = _integer(match.group(1))
+    day = _integer(match.group(2)) if match.group(2) else None
+    if month is None or not 1 <= month <= 12 or (match.group(2) and (day is None or not 1 <= day <= 31)):
+        return match.group(0)
+    return f"{month}月{day}日" if day else f"{month}月"

@@ -19,6 +19,10 @@ from bot.text.numbers import arabic_numbers
         ("十一个产业集聚区", "11个产业集聚区"),
         ("二〇二七年", "2027年"),
         ("投资上一千万的", "投资上1000万的"),
+        ("十二月十九日", "12月19日"),
+        ("三月二十九号", "3月29日"),
+        ("一千六百", "1600"),
+        ("世界五百强", "世界500强"),
     ],
 )
 def test_quantities_become_digits(text, expected):
@@ -26,7 +30,7 @@ def test_quantities_become_digits(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["一个企业", "两家公司", "十四五规划", "成功", "一点点", "一些", "几十个", "数百万元", "上千家", "十几个"]
+    "text", ["一个企业", "两家公司", "十四五规划", "成功", "一点点", "一些", "几十个", "数百万元", "上千家", "十几个", "三个月", "十三月", "正月", "一百多家", "七千多套"]
 )
 def test_words_and_names_stay(text):
     assert arabic_numbers(text) == text
