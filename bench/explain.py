@@ -28,11 +28,12 @@ def main() -> int:
         print(f"\n{message!r}")
         for question in answerer.cleaner.questions(message):
             query, candidates, decision = answerer.explain(normalise_query(question).text)
+            unknown = answerer.candidates(normalise_query(question).text)[2]
             weights = word_weights(index, query, answerer.params)
             known = {w: index.idf(w) is not None for w in weights}
             print(f"  question: {question}\n  canonical: {query.text}")
             print("  words: " + " ".join(f"{w}({v:.1f}{'' if known[w] else '?'})" for w, v in weights.items()))
-            print(f"  asks: {[kind.name for kind in query.asked]}")
+            print(f"  asks: {[kind.name for kind in query.asked]}  unknown share: {unknown:.2f}")
             for c in candidates[:5]:
                 print(
                     f"  {c.score:.3f} cov={c.coverage:.2f} sim={c.similarity:.2f} bm25={c.bm25:5.1f} "
@@ -42,7 +43,8 @@ def main() -> int:
             chosen = decision.chosen.indexed.entry.id if decision.chosen else None
             print(f"  -> {decision.verdict.value} {chosen} p={decision.confidence:.2f}")
             if decision.chosen:
-                print("     features:", [round(x, 3) for x in features(decision.chosen, candidates, 0.0, 0)])
+                signals = features(decision.chosen, candidates, unknown, len(query.words))
+                print("     features:", [round(x, 3) for x in signals])
         answer = answerer.ask(message)
         print(f"  => {answer.outcome.value} {answer.entry_id or (answer.related and answer.related.id)}")
     return 0

@@ -15,7 +15,7 @@ from bot.kb.schema import FaqEntry
 from bot.match.decide import Decision, Verdict, decide, suggestions
 from bot.match.index import MatchIndex
 from bot.match.params import MatchParams
-from bot.match.rank import Candidate, Query, prepare, rank, unknown_share, word_weights
+from bot.match.rank import Candidate, Query, modified_heads, prepare, rank, unknown_share, word_weights
 from bot.text.glossary import Glossary
 from bot.text.normalize import is_traditional, normalise_query, to_traditional
 from bot.text.numbers import arabic_numbers
@@ -101,7 +101,8 @@ class Answerer:
         """The question as the index reads it, its ranked candidates, and its share of unknown words."""
         prepared = prepare(self.index, self.glossary.translate(arabic_numbers(normalised_text)))
         candidates = rank(self.index, prepared, self.params)
-        return prepared, candidates, unknown_share(self.index, word_weights(self.index, prepared, self.params))
+        weights = word_weights(self.index, prepared, self.params)
+        return prepared, candidates, unknown_share(self.index, weights, modified_heads(self.index, prepared))
 
     def answer_entry(self, entry_id: str, traditional: bool = False) -> Answer | None:
         """Answer a chosen entry directly (a clicked suggestion)."""

@@ -11,6 +11,8 @@ from bot.match.index import IndexedEntry, MatchIndex
 from bot.match.params import MatchParams
 from bot.text.entities import is_anchor
 
+HEAD_MIN_IDF = 2.0  # a known word at least this rare can be made into another thing by a modifier
+
 
 @dataclass(frozen=True)
 class Query:
@@ -80,32 +82,52 @@ def word_weights(index: MatchIndex, query: Query, params: MatchParams) -> dict[s
     return weights
 
 
-def unknown_share(index: MatchIndex, weights: dict[str, float]) -> float:
-    """Share of the question's weight in words the knowledge base never uses: a topic it does not cover."""
+def modified_heads(index: MatchIndex, query: Query) -> frozenset[str]:
+    """Known words that a word the knowledge base never uses makes into another thing: 公积金贷款 is
+    another loan than the KB's 贷款, 买房贷款 another than 技改贷款. No entry explains such a word. A
+    common head (企业, idf below HEAD_MIN_IDF) stays explained: 手机外壳的企业 is still an enterprise."""
+    captured = set()
+    for word, following in zip(query.words, query.words[1:], strict=False):
+        following_idf = index.idf(following)
+        if (
+            index.idf(word) is None
+            and following_idf is not None
+            and following_idf >= HEAD_MIN_IDF
+            and not word.isascii()
+            and index.tokenizer.names_a_topic(word)
+            and word + following in query.compact
+        ):
+            captured.add(following)
+    return frozenset(captured)
+
+
+def unknown_share(index: MatchIndex, weights: dict[str, float], heads: frozenset[str] = frozenset()) -> float:
+    """Share of the question's weight in words no entry explains: a topic the knowledge base does not cover."""
     total = sum(weights.values())
-    unknown = sum(weight for word, weight in weights.items() if index.idf(word) is None)
+    unknown = sum(weight for word, weight in weights.items() if index.idf(word) is None or word in heads)
     return unknown / total if total else 0.0
 
 
-def coverage(indexed: IndexedEntry, weights: dict[str, float]) -> float:
+def coverage(indexed: IndexedEntry, weights: dict[str, float], heads: frozenset[str] = frozenset()) -> float:
     """Share of the question's meaning (weighted words) that this entry knows about.
 
     A word the whole knowledge base has never seen (another city, another topic) counts against every
     entry, so a question about 住房贷款 is not explained by an entry about 技改贷款.
     """
     total = sum(weights.values())
-    known = sum(weight for word, weight in weights.items() if knows(indexed, word))
+    known = sum(weight for word, weight in weights.items() if word not in heads and knows(indexed, word))
     return known / total if total else 0.0
 
 
 def rank(index: MatchIndex, query: Query, params: MatchParams) -> list[Candidate]:
     """Retrieve up to `params.candidates` entries by BM25 and order them by the combined score."""
     weights = word_weights(index, query, params)
+    heads = modified_heads(index, query)
     candidates = []
     for position, bm25_score in index.retrieve(list(query.terms), params.candidates):
         indexed = index.entries[position]
         sim = similarity(query, indexed)
-        cov = coverage(indexed, weights)
+        cov = coverage(indexed, weights, heads)
         score = params.combine(cov, sim)
         missing = tuple(word for word in query.words if not knows(indexed, word) and is_anchor(word, index.kb.places))
         facts = missing_types(query.asked, indexed.answer_plain)

@@ -1,7 +1,8 @@
 """Numbers written in Chinese words (一千万, 百分之十, 一点七五, 三成) as the digits the documents use.
 
 Only forms that are clearly quantities are rewritten: a percentage, a number with a magnitude unit
-(万/亿/元/倍), or a count of ten or more; a rough size (几十个, 数百万, 上千家) stays in words. "一个", "两家" and "十四五" stay as they are: they are
+(万/亿/元/倍), a count of ten or more, a date, a number in the thousands. A rough size (几十个,
+数百万, 上千家) stays in words, and so do "一个", "两家" and "十四五": they are
 ordinary words or names, and as digits they would become anchors an entry must mention.
 """
 
