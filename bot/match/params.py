@@ -36,9 +36,9 @@ class MatchParams:
     # the topic, but more often it restates one the question also gives in Chinese.
     latin_unknown_weight: float = 1.5
     # Logistic regression over DECISION_FEATURES of the best candidate: answer when P(right) >= threshold.
-    decision_weights: tuple[float, ...] = (-1.4927, 3.6032, 2.0367, -0.9448, 0.5161)
-    decision_bias: float = -7.2361
-    answer_threshold: float = 0.55
+    decision_weights: tuple[float, ...] = (-0.4881, 2.8986, 2.2721, -0.5296, 0.5572)
+    decision_bias: float = -8.2885
+    answer_threshold: float = 0.45
     # When the best entry lacks the kind of fact asked for, a runner-up this close that holds it is answered.
     fact_switch_margin: float = 0.0
     suggestion_min_score: float = 0.3  # weaker candidates are not worth suggesting
