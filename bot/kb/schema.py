@@ -113,12 +113,16 @@ class QuestionType(StrictModel):
     asks: list[StrictStr] = Field(min_length=1)
     ask_patterns: list[StrictStr] = []  # regular expressions for asks a word list cannot spell (哪两家, 哪六项)
     answer_pattern: StrictStr
+    # an answer that says the document leaves this fact out (未列出名单) does not give it, whatever else it holds
+    unstated_pattern: StrictStr | None = None
 
     _asks_compile = field_validator("ask_patterns")(lambda patterns: _compiles_all(patterns))  # defined below
 
-    @field_validator("answer_pattern")
+    @field_validator("answer_pattern", "unstated_pattern")
     @classmethod
-    def _compiles(cls, pattern: str) -> str:
+    def _compiles(cls, pattern: str | None) -> str | None:
+        if pattern is None:
+            return None
         try:
             re.compile(pattern)
         except re.error as exc:

@@ -19,6 +19,7 @@ class CompiledType:
     name: str
     asks: re.Pattern[str]
     answer: re.Pattern[str]
+    unstated: re.Pattern[str] | None = None
 
 
 def compile_types(types: tuple[QuestionType, ...]) -> tuple[CompiledType, ...]:
@@ -28,7 +29,8 @@ def compile_types(types: tuple[QuestionType, ...]) -> tuple[CompiledType, ...]:
         # "哪几个" asks for a list, not a count: an ask right after 哪 does not count.
         alternatives = "|".join([*map(re.escape, asks), *kind.ask_patterns])
         asks_pattern = re.compile("(?<!哪)(?:" + alternatives + ")")
-        compiled.append(CompiledType(kind.name, asks_pattern, re.compile(kind.answer_pattern)))
+        unstated = re.compile(kind.unstated_pattern) if kind.unstated_pattern else None
+        compiled.append(CompiledType(kind.name, asks_pattern, re.compile(kind.answer_pattern), unstated))
     return tuple(compiled)
 
 
@@ -37,4 +39,9 @@ def asked_types(types: tuple[CompiledType, ...], compact_question: str) -> tuple
 
 
 def missing_types(asked: tuple[CompiledType, ...], answer_text: str) -> tuple[str, ...]:
-    return tuple(kind.name for kind in asked if not kind.answer.search(answer_text))
+    """The kinds asked for that the answer does not give: no match, or it says the document leaves it out."""
+    return tuple(
+        kind.name
+        for kind in asked
+        if not kind.answer.search(answer_text) or (kind.unstated is not None and kind.unstated.search(answer_text))
+    )

@@ -147,3 +147,15 @@ def test_the_target_itself_is_answered():
 def test_a_loan_the_documents_name_is_still_answered():
     answer = ask("技术改造再贷款利率是多少")
     assert answer.matched and "1.75%" in answer.text
+
+
+def test_names_an_entry_says_are_not_listed_are_not_stated():
+    """The entry holds other enumerations (大模型库、工业数据集), but says the providers' names are not listed."""
+    answer = ask("天津数字化转型服务商资源池里的服务商名单有哪些")
+    assert answer.outcome is Outcome.NOT_STATED
+    assert answer.related is not None and answer.related.id == "tj-service-provider-pool"
+
+
+def test_the_count_that_same_entry_gives_is_answered():
+    answer = ask("天津数字化转型服务商资源池遴选了多少家服务商")
+    assert answer.matched and "40多家" in answer.text
