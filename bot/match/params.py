@@ -36,9 +36,9 @@ class MatchParams:
     # the topic, but more often it restates one the question also gives in Chinese.
     latin_unknown_weight: float = 1.5
     # Logistic regression over DECISION_FEATURES of the best candidate: answer when P(right) >= threshold.
-    decision_weights: tuple[float, ...] = (-0.4881, 2.8986, 2.2721, -0.5296, 0.5572)
-    decision_bias: float = -8.2885
-    answer_threshold: float = 0.45
+    decision_weights: tuple[float, ...] = (-0.8395, 3.6874, 2.4986, -0.8956, 0.7636)
+    decision_bias: float = -9.1957
+    answer_threshold: float = 0.5
     # When the best entry lacks the kind of fact asked for, a runner-up this close that holds it is answered.
     fact_switch_margin: float = 0.0
     suggestion_min_score: float = 0.3  # weaker candidates are not worth suggesting
