@@ -45,13 +45,23 @@ class FeishuService:
         """Runs before Feishu gets its answer: receive (one database write), queue, return. A database
         error propagates: the SDK answers 500 and Feishu delivers the event again later."""
         message = incoming(data.event, self.bot_open_id) if data.event is not None else None
-        if message is None:
+        if message is None or not self._for_the_bot(message):
             return
         event_id = data.header.event_id if data.header is not None else None
         key = f"{PLATFORM}:message:{message.message_id}"
         keys = [f"{PLATFORM}:event:{event_id}"] if event_id else []
         if not self.inbox.accept(key, keys, {"incoming": message.to_json()}):
             log.info("%s: already received (a redelivery), skipped", key)
+
+    def _for_the_bot(self, message: Incoming) -> bool:
+        """Addressed to the bot, or in a thread it answered in: only those are stored (with the scope to
+        read every group message, Feishu sends all of them; talk elsewhere is never written down)."""
+        if message.addressed:
+            return True
+        settings = self.core.settings
+        return bool(settings.thread_followups and message.thread) and self.core.conversation.in_thread_or_raise(
+            message.conversation, message.thread or ""
+        )
 
     def decide(self, key: str, request: dict[str, Any]) -> Outgoing | None:
         message = Incoming.from_json(request.get("incoming") or {})

@@ -92,3 +92,18 @@ def test_people_talking_in_the_bots_thread_get_no_reply_but_a_question_there_doe
     fake_feishu.assert_quiet(within=1.0)
     assert len(fake_feishu.posted("reply")) == 2
     assert answered[2].strip()[:40] in card_texts(posts[1].card)
+
+
+def test_group_talk_outside_the_bots_threads_is_neither_answered_nor_stored(
+    feishu_app: RunningFeishu, fake_feishu: FakeFeishu, answered: tuple[str, str, str]
+) -> None:
+    """With the scope to read every group message, Feishu sends all of them: only the bot's are kept."""
+    plain = fr.message_event(answered[0], mention_bot=False)
+    in_other_thread = fr.message_event(answered[0], mention_bot=False, root_id="om_someone_elses_thread")
+    for event in (plain, in_other_thread):
+        assert feishu_app.sender.post(event).status == 200
+    fake_feishu.assert_quiet(within=1.0)
+    assert fake_feishu.calls("reply") == []
+    db = feishu_app.services.core.db
+    for event in (plain, in_other_thread):
+        assert db.claim([f"feishu:message:{event['event']['message']['message_id']}"], platform="feishu")
