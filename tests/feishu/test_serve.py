@@ -135,3 +135,52 @@ def test_serve_runs_feishu_with_healthz_per_platform_and_answers_signed_callback
         proc.terminate()
         proc.wait(timeout=30)
         fake.stop()
+
+
+def start_serve(fake: FakeFeishu, tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--no-digests"],
+        env=env_with(**feishu_env(fake, tmp_path), PORT=str(port)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+    )
+    return proc, port
+
+
+def wait_healthy(proc: subprocess.Popen[str], port: int) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return
+        except OSError:
+            assert proc.poll() is None, "serve exited"
+            assert time.monotonic() < deadline, "serve did not come up"
+            time.sleep(0.2)
+
+
+def test_a_message_redelivered_to_two_serve_processes_sharing_the_database_is_answered_once(
+    tmp_path: Path, answered: tuple[str, str, str]
+) -> None:
+    fake = FakeFeishu().start()
+    servers = [start_serve(fake, tmp_path), start_serve(fake, tmp_path)]  # one SQLite file for both
+    try:
+        for proc, port in servers:
+            wait_healthy(proc, port)
+        event = fr.message_event(answered[0])
+        for _, port in servers:  # Feishu redelivers; a load balancer sends the copy to the other process
+            assert fr.FeishuSender(f"http://127.0.0.1:{port}").post(event).status == 200
+        fake.wait_for_posts(kind="reply", timeout=15)
+        fake.assert_quiet(within=2.0)
+        assert len(fake.calls("reply")) == 1
+    finally:
+        for proc, _ in servers:
+            proc.terminate()
+        for proc, _ in servers:
+            proc.wait(timeout=30)
+        fake.stop()
