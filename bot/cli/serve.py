@@ -1,10 +1,14 @@
-"""`python -m bot serve`: the Slack app. Socket Mode when SLACK_APP_TOKEN is set, else HTTP on $PORT
-(default 3000) at /slack/events with GET /healthz. Bad settings: one error line, non-zero exit."""
+"""`python -m bot serve`: every chat platform that has its settings, in one process (bot/platforms.py
+lists them). Slack alone runs as it always has: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on
+$PORT (default 3000) at /slack/events. With Feishu (or several platforms) one HTTP server on $PORT
+serves each platform's callback path and GET /healthz reporting every platform. Bad settings: one
+error line per problem, non-zero exit."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import sys
 
 from bot.cli.common import add_kb_option, fail, open_store, settings_from
 from bot.config import ConfigError
@@ -13,17 +17,25 @@ from bot.config import ConfigError
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "serve",
-        help="run the Slack app (Socket Mode if SLACK_APP_TOKEN is set, else HTTP on $PORT)",
-        description="Run the Slack app. Settings come from the environment: SLACK_BOT_TOKEN, "
-        "SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode), PORT, DATABASE_URL, BOT_ADMINS, "
-        "SLACK_API_URL, BOT_THREAD_FOLLOWUPS. See docs/slack.md.",
+        help="run every configured chat platform (Slack, Feishu)",
+        description="Run the bot on every platform whose settings are present. Settings come from the "
+        "environment. Slack: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode), "
+        "SLACK_API_URL, BOT_ADMINS (docs/slack.md). Feishu: FEISHU_APP_ID, FEISHU_APP_SECRET, "
+        "FEISHU_VERIFICATION_TOKEN, FEISHU_ENCRYPT_KEY, FEISHU_API_URL, FEISHU_ADMINS (docs/feishu.md). "
+        "Shared: PORT, DATABASE_URL, BOT_THREAD_FOLLOWUPS.",
     )
-    parser.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on (default 0.0.0.0)")
-    parser.add_argument("--port", type=int, help="HTTP mode: port (default $PORT, else 3000)")
-    parser.add_argument("--http", action="store_true", help="serve HTTP even when SLACK_APP_TOKEN is set")
+    parser.add_argument("--host", default="0.0.0.0", help="HTTP: address to listen on (default 0.0.0.0)")
+    parser.add_argument("--port", type=int, help="HTTP: port (default $PORT, else 3000)")
+    parser.add_argument("--http", action="store_true", help="Slack over HTTP even when SLACK_APP_TOKEN is set")
     parser.add_argument("--no-digests", action="store_true", help="do not start the deadline-digest scheduler")
     add_kb_option(parser)
     parser.set_defaults(func=run)
+
+
+def _fail_lines(message: str, code: int = 2) -> None:
+    for line in message.splitlines()[:-1]:
+        print(f"error: {line}", file=sys.stderr)
+    fail(message.splitlines()[-1] if message else "cannot start", code)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,34 +44,77 @@ def run(args: argparse.Namespace) -> int:
     port = args.port if args.port is not None else settings.port
     if not 0 <= port <= 65535:
         fail(f"--port must be between 0 and 65535, got {port}")
-    # Imported here so that `python -m bot ask` never pays for bolt.
-    from bot.schedule.wiring import start_scheduler
-    from bot.slack.server import StartupError, check_slack_settings, create_runtime, serve_http, serve_socket_mode
+    from bot import platforms  # here, so that `python -m bot ask` never pays for bolt or lark-oapi
 
+    options = platforms.Options(socket_mode=socket_mode)
     try:
-        check_slack_settings(settings, socket_mode)
+        chosen = platforms.configured(settings, options)
+        if not chosen:  # nothing configured: Slack's own message says what to set first
+            try:
+                platforms.PLATFORMS[0].check(settings, options)
+            except ConfigError as exc:
+                raise ConfigError(
+                    f"{exc} (or set FEISHU_APP_ID and the other FEISHU_* settings: docs/feishu.md)"
+                ) from None
     except ConfigError as exc:
-        fail(str(exc))
+        _fail_lines(str(exc))
     logging.getLogger().setLevel(logging.INFO)
-    for noisy in ("slack_bolt", "slack_sdk", "jieba", "waitress"):
+    for noisy in ("slack_bolt", "slack_sdk", "jieba", "waitress", "Lark"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     store = open_store(settings)
     store.watch()
+    if [platform.name for platform in chosen] == ["slack"]:
+        return _slack_only(settings, store, args, socket_mode, port)
+    return _several(settings, store, args, chosen, options, port)
+
+
+def _slack_only(settings, store, args: argparse.Namespace, socket_mode: bool, port: int) -> int:  # type: ignore[no-untyped-def]
+    """Slack alone, exactly as before other platforms existed."""
+    from bot.schedule.wiring import start_scheduler
+    from bot.slack import server
+
     try:
         # Slack unreachable at start-up: slack_sdk logs each failed try as an ERROR; the one line from
         # StartupError says it all, so those stay quiet until the app is up.
         sdk = logging.getLogger("slack_sdk")
         sdk.setLevel(logging.CRITICAL)
         try:
-            runtime = create_runtime(settings, store)
+            runtime = server.create_runtime(settings, store)
         finally:
             sdk.setLevel(logging.WARNING)
         if not args.no_digests:
             start_scheduler(settings, runtime.client)
         if socket_mode:
-            serve_socket_mode(runtime)
+            server.serve_socket_mode(runtime)
         else:
-            serve_http(runtime, args.host, port)
-    except StartupError as exc:
+            server.serve_http(runtime, args.host, port)
+    except server.StartupError as exc:
         fail(str(exc), code=1)
+    return 0
+
+
+def _several(settings, store, args, chosen, options, port: int) -> int:  # type: ignore[no-untyped-def]
+    """Several platforms (or one that is not Slack) on one core and one HTTP server."""
+    from bot import platforms
+    from bot.schedule.wiring import start_scheduler
+
+    sdk = logging.getLogger("slack_sdk")
+    sdk.setLevel(logging.CRITICAL)
+    try:
+        services = platforms.start(settings, store, chosen, options)
+    except platforms.StartupError as exc:
+        fail(str(exc), code=1)
+    finally:
+        sdk.setLevel(logging.WARNING)
+    try:
+        if not args.no_digests:
+            start_scheduler(settings, services.digest_client())
+        for started in services.started:
+            if started.connect is not None:
+                started.connect()  # Slack Socket Mode, in the background
+        platforms.serve_http(services, args.host, port)
+    except platforms.StartupError as exc:
+        fail(str(exc), code=1)
+    finally:
+        services.close()
     return 0
