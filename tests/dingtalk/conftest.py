@@ -1,0 +1,33 @@
+"""Fixtures for the DingTalk tests: a fake DingTalk on 127.0.0.1 and settings pointed at it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.config import DingTalkSettings
+from tests.support.fake_dingtalk import CLIENT_ID, CLIENT_SECRET, FakeDingTalk
+
+
+@pytest.fixture
+def fake_dingtalk() -> Iterator[FakeDingTalk]:
+    fake = FakeDingTalk().start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+@pytest.fixture
+def dingtalk_settings(fake_dingtalk: FakeDingTalk) -> DingTalkSettings:
+    settings = DingTalkSettings.from_env(
+        {
+            "DINGTALK_CLIENT_ID": CLIENT_ID,
+            "DINGTALK_CLIENT_SECRET": CLIENT_SECRET,
+            "DINGTALK_OPENAPI_ENDPOINT": fake_dingtalk.url,
+            "DINGTALK_DIGEST_GROUPS": "cidDigestGroup01==",
+        }
+    )
+    assert settings is not None
+    return settings
