@@ -42,7 +42,7 @@ def markdown(title: str, text: str, mention: str | None = None) -> Body:
     """A markdown message; `mention` (a userId) is @mentioned: DingTalk needs it both in `at` and in the text."""
     body: Body = {"msgtype": "markdown", "markdown": {"title": truncate(one_line(title), TITLE_LIMIT)}}
     if mention:
-        text = f"{text}\n\n@{mention}"
+        text = truncate(text, TEXT_LIMIT - len(mention) - 3) + f"\n\n@{mention}"
         body["at"] = {"atUserIds": [mention], "isAtAll": False}
     body["markdown"]["text"] = truncate(text, TEXT_LIMIT)
     return body

@@ -73,6 +73,7 @@ class RobotApi:
         """Post markdown to a group as the robot, waiting for a slot of the robot's 20 a minute.
         Returns DingTalk's processQueryKey (the message's handle)."""
         key = self.settings.robot_code
+        self.access_token()  # before the slot: the slot's time should be the send's time
         if not self.limiter.acquire(key, max_wait=max_wait):
             raise DingTalkError("rate_limit", "no send slot within the wait allowed", retryable=True, retry_after=60)
         param = json.dumps({"title": truncate(title, 40), "text": text}, ensure_ascii=False)

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from bot.config import DingTalkSettings
+from bot.engine import Answerer
 from tests.support.fake_dingtalk import CLIENT_ID, CLIENT_SECRET, FakeDingTalk
+from tests.support.kb import shipped_answerer
 
 
 @pytest.fixture
@@ -31,3 +33,9 @@ def dingtalk_settings(fake_dingtalk: FakeDingTalk) -> DingTalkSettings:
     )
     assert settings is not None
     return settings
+
+
+@pytest.fixture(scope="session")
+def answerer() -> Answerer:
+    """The core on the shipped knowledge base (built once)."""
+    return shipped_answerer()
