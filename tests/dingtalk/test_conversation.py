@@ -1,0 +1,121 @@
+"""End to end over the SDK and the fake DingTalk: asked in a group or 1:1, answered once, via the webhook."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from bot.engine import Answerer
+from bot.render_text import REFUSAL
+from tests.dingtalk.conftest import database_urls
+from tests.support.dingtalk_app import running_dingtalk
+from tests.support.fake_dingtalk import FakeDingTalk, chatbot_payload
+
+
+def entry_question(answerer: Answerer) -> tuple[str, str, str]:
+    """A question the core answers, with its answer text and first quote."""
+    for entry in answerer.kb.entries:
+        answer = answerer.ask(entry.question)
+        if answer.matched and answer.entry_id == entry.id and answer.sources:
+            return entry.question, answer.text or "", answer.sources[0].quote
+    raise AssertionError("no entry answers its own question")
+
+
+def unique(prefix: str) -> str:
+    """Message ids unique across runs: the Postgres database is shared and never emptied."""
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.mark.parametrize("db", database_urls())
+def test_a_group_mention_is_answered_once_with_the_quote_and_the_asker_mentioned(
+    fake_dingtalk: FakeDingTalk, answerer: Answerer, db: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    question, text, quote = entry_question(answerer)
+    with running_dingtalk(fake_dingtalk, db.replace("TMP", str(tmp_path))):
+        fake_dingtalk.push(
+            chatbot_payload(question, webhook=fake_dingtalk.webhook_url("g1"), sender="manager01", msg_id=unique("g"))
+        )
+        [call] = fake_dingtalk.wait_for("webhook", 1)
+        fake_dingtalk.wait_acks(1)
+    body = call.body
+    assert body["msgtype"] == "markdown"
+    assert text[:20] in body["markdown"]["text"] and quote.strip()[:20] in body["markdown"]["text"]
+    assert body["at"]["atUserIds"] == ["manager01"] and "@manager01" in body["markdown"]["text"]
+    assert len(fake_dingtalk.of("webhook")) == 1
+
+
+def test_a_private_message_is_answered_without_a_mention(
+    fake_dingtalk: FakeDingTalk, answerer: Answerer, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    question, text, _ = entry_question(answerer)
+    with running_dingtalk(fake_dingtalk, f"sqlite:///{tmp_path / 'bot.db'}"):
+        fake_dingtalk.push(chatbot_payload(question, webhook=fake_dingtalk.webhook_url("p1"), group=False))
+        [call] = fake_dingtalk.wait_for("webhook", 1)
+    assert text[:20] in call.body["markdown"]["text"] and "at" not in call.body
+
+
+def test_an_off_topic_private_question_gets_the_refusal_with_suggestion_buttons(
+    fake_dingtalk: FakeDingTalk, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    with running_dingtalk(fake_dingtalk, f"sqlite:///{tmp_path / 'bot.db'}"):
+        fake_dingtalk.push(
+            chatbot_payload("技改的补贴火星上能领吗", webhook=fake_dingtalk.webhook_url("p1"), group=False)
+        )
+        [call] = fake_dingtalk.wait_for("webhook", 1)
+    card = call.body.get("actionCard") or call.body.get("markdown")
+    assert REFUSAL in card["text"]
+
+
+def test_a_group_message_not_addressed_to_the_bot_is_acked_and_not_answered(
+    fake_dingtalk: FakeDingTalk, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    with running_dingtalk(fake_dingtalk, f"sqlite:///{tmp_path / 'bot.db'}"):
+        fake_dingtalk.push(chatbot_payload("大家好", webhook=fake_dingtalk.webhook_url("g1"), at_bot=False))
+        fake_dingtalk.push(chatbot_payload("帮助", webhook=fake_dingtalk.webhook_url("g1")))
+        fake_dingtalk.wait_for("webhook", 1)
+        fake_dingtalk.wait_acks(2)
+    [call] = fake_dingtalk.of("webhook")
+    assert "怎么提问" in call.body["markdown"]["title"]  # the second message (help), not the first
+
+
+@pytest.mark.parametrize("db", database_urls())
+def test_a_redelivered_message_is_answered_once(
+    fake_dingtalk: FakeDingTalk, answerer: Answerer, db: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    question, _, _ = entry_question(answerer)
+    payload = chatbot_payload(question, webhook=fake_dingtalk.webhook_url("g1"), msg_id=unique("redelivered"))
+    with running_dingtalk(fake_dingtalk, db.replace("TMP", str(tmp_path))):
+        fake_dingtalk.push(payload)
+        fake_dingtalk.push(payload)  # DingTalk thought the first was slow
+        fake_dingtalk.push(payload, message_id="another-frame-same-message")
+        fake_dingtalk.wait_acks(3)
+        fake_dingtalk.wait_for("webhook", 1)
+        later = chatbot_payload(question, webhook=fake_dingtalk.webhook_url("g1"), msg_id=unique("later"))
+        fake_dingtalk.push(later)  # a marker: once its reply is in, the redeliveries had their chance
+        fake_dingtalk.wait_for("webhook", 2)
+    assert len(fake_dingtalk.of("webhook")) == 2
+    assert all(ack["code"] == 200 for ack in fake_dingtalk.acks)
+
+
+@pytest.mark.parametrize("db", database_urls())
+def test_two_bot_instances_sharing_one_database_answer_a_redelivered_message_once(
+    fake_dingtalk: FakeDingTalk, answerer: Answerer, db: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    question, _, _ = entry_question(answerer)
+    url = db.replace("TMP", str(tmp_path))
+    payloads = [
+        chatbot_payload(question, webhook=fake_dingtalk.webhook_url(f"g{n}"), msg_id=unique(f"two-{n}"))
+        for n in range(10)
+    ]
+    with running_dingtalk(fake_dingtalk, url), running_dingtalk(fake_dingtalk, url, connections=2):
+        for payload in payloads:
+            fake_dingtalk.push(payload, connection=0)
+            fake_dingtalk.push(payload, connection=1)  # the redelivery reaches the other instance
+        fake_dingtalk.wait_acks(20)
+        fake_dingtalk.wait_for("webhook", 10)
+        marker = chatbot_payload(question, webhook=fake_dingtalk.webhook_url("m"), msg_id=unique("marker"))
+        fake_dingtalk.push(marker, connection=1)
+        fake_dingtalk.wait_for("webhook", 11)
+    sessions = sorted(call.path for call in fake_dingtalk.of("webhook"))
+    assert len(sessions) == 11 and len(set(sessions)) == 11  # each message once

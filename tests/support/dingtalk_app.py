@@ -1,0 +1,40 @@
+"""The real DingTalk side of `serve` for end-to-end tests: the SDK's Stream client connected to a
+FakeDingTalk, answering from the shipped knowledge base, with its claims in a real database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from bot.config import DingTalkSettings, Settings
+from bot.dingtalk.app import DingTalkRuntime, create_runtime
+from bot.dingtalk.service import Retry
+from tests.support.fake_dingtalk import FakeDingTalk
+from tests.support.slack_app import shipped_store
+
+FAST = Retry(first=0.1, most=0.5, max_attempts=5)
+
+
+def dingtalk_settings_for(fake: FakeDingTalk, **env: str) -> DingTalkSettings:
+    settings = DingTalkSettings.from_env(
+        {
+            "DINGTALK_CLIENT_ID": fake.client_id,
+            "DINGTALK_CLIENT_SECRET": fake.client_secret,
+            "DINGTALK_OPENAPI_ENDPOINT": fake.url,
+            **env,
+        }
+    )
+    assert settings is not None
+    return settings
+
+
+@contextmanager
+def running_dingtalk(fake: FakeDingTalk, database_url: str, connections: int = 1) -> Iterator[DingTalkRuntime]:
+    """One bot instance connected to `fake` (waits until the fake has `connections` clients in all)."""
+    settings = Settings(database_url=database_url)
+    runtime = create_runtime(settings, dingtalk_settings_for(fake), shipped_store(), retry=FAST).start()
+    try:
+        fake.wait_connected(connections)
+        yield runtime
+    finally:
+        runtime.stop()
