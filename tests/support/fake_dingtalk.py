@@ -120,7 +120,9 @@ class FakeDingTalk:
     def start(self) -> FakeDingTalk:
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._http.daemon_threads = True
-        threading.Thread(target=self._http.serve_forever, daemon=True, name="fake-dingtalk-http").start()
+        threading.Thread(
+            target=self._http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True, name="fake-dingtalk-http"
+        ).start()
         self._loop = asyncio.new_event_loop()
         ready = threading.Event()
         threading.Thread(target=self._run_ws, args=(ready,), daemon=True, name="fake-dingtalk-ws").start()
