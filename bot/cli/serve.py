@@ -1,22 +1,34 @@
-"""`python -m bot serve`: the Slack app. Socket Mode when SLACK_APP_TOKEN is set, else HTTP on $PORT
-(default 3000) at /slack/events with GET /healthz. Bad settings: one error line, non-zero exit."""
+"""`python -m bot serve`: every platform that has its settings, in one process.
+
+Slack: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on $PORT (default 3000) at /slack/events with
+GET /healthz. DingTalk (DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET): Stream mode, no public URL.
+Bad settings: one error line, non-zero exit."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import threading
+from typing import TYPE_CHECKING
 
 from bot.cli.common import add_kb_option, fail, open_store, settings_from
-from bot.config import ConfigError
+from bot.config import ConfigError, DingTalkSettings, Settings
+
+if TYPE_CHECKING:  # imported when serving: `python -m bot ask` pays for neither
+    from sqlalchemy import Engine
+
+    from bot.dingtalk.app import DingTalkRuntime
+    from bot.kb.store import KnowledgeStore
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "serve",
-        help="run the Slack app (Socket Mode if SLACK_APP_TOKEN is set, else HTTP on $PORT)",
-        description="Run the Slack app. Settings come from the environment: SLACK_BOT_TOKEN, "
+        help="run the bot on every configured platform (Slack; DingTalk when DINGTALK_CLIENT_ID is set)",
+        description="Run the Slack app and/or DingTalk. Settings come from the environment: SLACK_BOT_TOKEN, "
         "SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode), PORT, DATABASE_URL, BOT_ADMINS, "
-        "SLACK_API_URL, BOT_THREAD_FOLLOWUPS. See docs/slack.md.",
+        "SLACK_API_URL, BOT_THREAD_FOLLOWUPS (docs/slack.md); DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET, "
+        "DINGTALK_ROBOT_CODE, DINGTALK_DIGEST_GROUPS, DINGTALK_OPENAPI_ENDPOINT (docs/dingtalk.md).",
     )
     parser.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on (default 0.0.0.0)")
     parser.add_argument("--port", type=int, help="HTTP mode: port (default $PORT, else 3000)")
@@ -37,9 +49,14 @@ def run(args: argparse.Namespace) -> int:
     from bot.slack.server import StartupError, check_slack_settings, create_runtime, serve_http, serve_socket_mode
 
     try:
-        check_slack_settings(settings, socket_mode)
+        dingtalk = DingTalkSettings.from_env(settings.env)
+        if wants_slack(settings, dingtalk):
+            check_slack_settings(settings, socket_mode)
     except ConfigError as exc:
         fail(str(exc))
+    if not wants_slack(settings, dingtalk):
+        assert dingtalk is not None
+        return serve_dingtalk_only(settings, dingtalk, args)
     logging.getLogger().setLevel(logging.INFO)
     for noisy in ("slack_bolt", "slack_sdk", "jieba", "waitress"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -56,10 +73,55 @@ def run(args: argparse.Namespace) -> int:
             sdk.setLevel(logging.WARNING)
         if not args.no_digests:
             start_scheduler(settings, runtime.client)
+        if dingtalk is not None:
+            start_dingtalk(settings, dingtalk, store, runtime.engine, digests=not args.no_digests)
         if socket_mode:
             serve_socket_mode(runtime)
         else:
             serve_http(runtime, args.host, port)
     except StartupError as exc:
         fail(str(exc), code=1)
+    return 0
+
+
+def wants_slack(settings: Settings, dingtalk: DingTalkSettings | None) -> bool:
+    """Slack runs when any Slack setting is present, or when no other platform is configured (then its
+    missing token is the error to report, as before DingTalk existed)."""
+    slack = (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
+    return dingtalk is None or any(slack)
+
+
+def start_dingtalk(
+    settings: Settings, dingtalk: DingTalkSettings, store: KnowledgeStore, engine: Engine, *, digests: bool
+) -> DingTalkRuntime:
+    """DingTalk beside whatever else runs; a refusal at start is one line and a non-zero exit."""
+    from bot.dingtalk.app import DingTalkStartupError, start
+
+    logging.getLogger("dingtalk_stream").setLevel(logging.WARNING)
+    try:
+        return start(settings, dingtalk, store, engine, digests=digests)
+    except DingTalkStartupError as exc:
+        fail(str(exc), code=1)
+        raise  # fail() exits; this line is for the type checker
+
+
+def serve_dingtalk_only(settings: Settings, dingtalk: DingTalkSettings, args: argparse.Namespace) -> int:
+    from bot.slack.server import StartupError, open_database
+
+    logging.getLogger().setLevel(logging.INFO)
+    for noisy in ("jieba", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    store = open_store(settings)
+    store.watch()
+    try:
+        engine = open_database(settings.database_url)
+    except StartupError as exc:
+        fail(str(exc), code=1)
+    runtime = start_dingtalk(settings, dingtalk, store, engine, digests=not args.no_digests)
+    try:
+        threading.Event().wait()  # the Stream client runs in its own thread; Ctrl-C / SIGTERM end the process
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runtime.stop()
     return 0

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from bot.config import DingTalkSettings, Settings
+from bot.db import make_engine
 from bot.dingtalk.app import DingTalkRuntime, create_runtime
 from bot.dingtalk.service import Retry
 from tests.support.fake_dingtalk import FakeDingTalk
@@ -32,9 +33,11 @@ def dingtalk_settings_for(fake: FakeDingTalk, **env: str) -> DingTalkSettings:
 def running_dingtalk(fake: FakeDingTalk, database_url: str, connections: int = 1) -> Iterator[DingTalkRuntime]:
     """One bot instance connected to `fake` (waits until the fake has `connections` clients in all)."""
     settings = Settings(database_url=database_url)
-    runtime = create_runtime(settings, dingtalk_settings_for(fake), shipped_store(), retry=FAST).start()
+    engine = make_engine(database_url)
+    runtime = create_runtime(settings, dingtalk_settings_for(fake), shipped_store(), engine, retry=FAST).start()
     try:
         fake.wait_connected(connections)
         yield runtime
     finally:
         runtime.stop()
+        engine.dispose()
