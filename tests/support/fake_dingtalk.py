@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from websockets.asyncio.server import ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
 
 CLIENT_ID = "dingfakeclientid"
 CLIENT_SECRET = "fake-secret"
@@ -171,6 +172,8 @@ class FakeDingTalk:
                 with self._cond:
                     self.acks.append(json.loads(raw))
                     self._cond.notify_all()
+        except ConnectionClosed:
+            pass  # the client went away (a bot process stopped): DingTalk would simply drop it too
         finally:
             with self._cond:
                 if connection in self.connections:
