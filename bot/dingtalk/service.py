@@ -106,6 +106,10 @@ class DingTalkBot:
         """The reply's body: usage for "help" or an empty mention, else the core's answer."""
         answerer = self.store.answerer()
         if message.text.strip().strip("/").lower() in HELP_WORDS:
+            if message.is_group:  # how an installer finds a group's id for DINGTALK_DIGEST_GROUPS
+                log.info(
+                    "DingTalk group %r has openConversationId %s", message.conversation_title, message.conversation_id
+                )
             return render.usage_body(answerer.kb, _mention(message))
         answer = answerer.ask(message.text)
         self._log(answer, message)
