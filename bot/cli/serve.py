@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import threading
 from typing import TYPE_CHECKING
 
@@ -118,8 +119,10 @@ def serve_dingtalk_only(settings: Settings, dingtalk: DingTalkSettings, args: ar
     except StartupError as exc:
         fail(str(exc), code=1)
     runtime = start_dingtalk(settings, dingtalk, store, engine, digests=not args.no_digests)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        threading.Event().wait()  # the Stream client runs in its own thread; Ctrl-C / SIGTERM end the process
+        stop.wait()  # the Stream client runs in its own thread; Ctrl-C or SIGTERM end the process
     except KeyboardInterrupt:
         pass
     finally:

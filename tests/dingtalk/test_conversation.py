@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import unquote
 
 import pytest
 
+from bot.answer import Answer, Outcome
+from bot.dingtalk.render import SEND_LINK
 from bot.engine import Answerer
 from bot.render_text import REFUSAL
 from tests.dingtalk.conftest import database_urls
@@ -20,6 +23,14 @@ def entry_question(answerer: Answerer) -> tuple[str, str, str]:
         if answer.matched and answer.entry_id == entry.id and answer.sources:
             return entry.question, answer.text or "", answer.sources[0].quote
     raise AssertionError("no entry answers its own question")
+
+
+def refused_question(answerer: Answerer) -> tuple[str, Answer]:
+    for question in ("火星移民签证怎么办理", "明天北京下雨吗", "怎么申请去南极科考的补贴", "足球世界杯冠军是谁"):
+        answer = answerer.ask(question)
+        if answer.outcome is Outcome.REFUSED and answer.suggestions:
+            return question, answer
+    raise AssertionError("none of the off-topic questions is refused with suggestions")
 
 
 def unique(prefix: str) -> str:
@@ -56,15 +67,17 @@ def test_a_private_message_is_answered_without_a_mention(
 
 
 def test_an_off_topic_private_question_gets_the_refusal_with_suggestion_buttons(
-    fake_dingtalk: FakeDingTalk, tmp_path
+    fake_dingtalk: FakeDingTalk, answerer: Answerer, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
+    question, answer = refused_question(answerer)
     with running_dingtalk(fake_dingtalk, f"sqlite:///{tmp_path / 'bot.db'}"):
-        fake_dingtalk.push(
-            chatbot_payload("技改的补贴火星上能领吗", webhook=fake_dingtalk.webhook_url("p1"), group=False)
-        )
+        fake_dingtalk.push(chatbot_payload(question, webhook=fake_dingtalk.webhook_url("p1"), group=False))
         [call] = fake_dingtalk.wait_for("webhook", 1)
-    card = call.body.get("actionCard") or call.body.get("markdown")
+    card = call.body["actionCard"]
     assert REFUSAL in card["text"]
+    assert [unquote(button["actionURL"].removeprefix(SEND_LINK)) for button in card["btns"]] == [
+        item.question for item in answer.suggestions
+    ]
 
 
 def test_a_group_message_not_addressed_to_the_bot_is_acked_and_not_answered(

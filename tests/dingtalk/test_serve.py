@@ -46,14 +46,14 @@ def test_serve_with_only_dingtalk_settings_answers_over_stream_mode(
         fake_dingtalk.push(chatbot_payload("帮助", webhook=fake_dingtalk.webhook_url("g1")))
         [call] = fake_dingtalk.wait_for("webhook", 1, timeout=30)
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)
         try:
             _, stderr = process.communicate(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             _, stderr = process.communicate()
     assert "怎么提问" in call.body["markdown"]["title"]
-    assert "Traceback" not in stderr
+    assert process.returncode == 0 and "Traceback" not in stderr
 
 
 @pytest.mark.parametrize(
