@@ -10,9 +10,11 @@ from sqlalchemy import Engine
 from bot.config import ConfigError, DingTalkSettings, Settings
 from bot.dingtalk.api import DingTalkError
 from bot.dingtalk.digest import DingTalkDigestRunner
+from bot.dingtalk.ratelimit import RateLimiter
 from bot.dingtalk.robot import RobotApi
 from bot.dingtalk.service import DingTalkBot, Retry
 from bot.dingtalk.stream import StreamRunner
+from bot.dingtalk.webhook import WebhookSender
 from bot.kb.store import KnowledgeStore
 from bot.schedule.factory import deadline_store, document_titles, open_ledger
 from bot.schedule.scheduler import DigestService
@@ -51,10 +53,11 @@ def create_runtime(
     store: KnowledgeStore,
     engine: Engine,
     retry: Retry | None = None,
+    limiter: RateLimiter | None = None,
 ) -> DingTalkRuntime:
     ensure_tables(engine)
     claims = SlackStore(engine)  # its claim table is keyed by string; DingTalk's keys are "dingtalk:<msgId>"
-    bot = DingTalkBot(store, claims.claim, engine=engine, retry=retry)
+    bot = DingTalkBot(store, claims.claim, engine=engine, retry=retry, sender=WebhookSender(limiter))
     return DingTalkRuntime(dingtalk, bot, StreamRunner(dingtalk, bot.receive))
 
 

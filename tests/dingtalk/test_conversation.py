@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from urllib.parse import unquote
 
 import pytest
 
 from bot.answer import Answer, Outcome
+from bot.dingtalk.ratelimit import WINDOW, RateLimiter
 from bot.dingtalk.render import SEND_LINK
 from bot.engine import Answerer
 from bot.render_text import REFUSAL
@@ -132,3 +134,19 @@ def test_two_bot_instances_sharing_one_database_answer_a_redelivered_message_onc
         fake_dingtalk.wait_for("webhook", 11)
     sessions = sorted(call.path for call in fake_dingtalk.of("webhook"))
     assert len(sessions) == 11 and len(set(sessions)) == 11  # each message once
+
+
+def test_replies_in_one_group_keep_to_20_a_minute_and_the_rest_follow(answerer: Answerer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    question, _, _ = entry_question(answerer)
+    fake = FakeDingTalk(window=1.0).start()  # DingTalk's minute, shrunk to a second
+    try:
+        with running_dingtalk(fake, f"sqlite:///{tmp_path / 'bot.db'}", limiter=RateLimiter(20, WINDOW / 60)):
+            started = time.monotonic()
+            for number in range(25):
+                fake.push(chatbot_payload(question, webhook=fake.webhook_url("busy-group"), sender=f"u{number}"))
+            replies = fake.wait_for("webhook", 25, timeout=30)
+    finally:
+        fake.stop()
+    assert not fake.of("webhook", ok=False)  # DingTalk never had to say "too fast"
+    assert sorted(call.body["at"]["atUserIds"][0] for call in replies) == sorted(f"u{n}" for n in range(25))
+    assert max(call.at for call in replies) - started >= 1.0  # five of them waited for the next window

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from bot.config import DingTalkSettings, Settings
 from bot.db import make_engine
 from bot.dingtalk.app import DingTalkRuntime, create_runtime
+from bot.dingtalk.ratelimit import RateLimiter
 from bot.dingtalk.service import Retry
 from tests.support.fake_dingtalk import FakeDingTalk
 from tests.support.slack_app import shipped_store
@@ -30,11 +31,14 @@ def dingtalk_settings_for(fake: FakeDingTalk, **env: str) -> DingTalkSettings:
 
 
 @contextmanager
-def running_dingtalk(fake: FakeDingTalk, database_url: str, connections: int = 1) -> Iterator[DingTalkRuntime]:
+def running_dingtalk(
+    fake: FakeDingTalk, database_url: str, connections: int = 1, limiter: RateLimiter | None = None
+) -> Iterator[DingTalkRuntime]:
     """One bot instance connected to `fake` (waits until the fake has `connections` clients in all)."""
     settings = Settings(database_url=database_url)
     engine = make_engine(database_url)
-    runtime = create_runtime(settings, dingtalk_settings_for(fake), shipped_store(), engine, retry=FAST).start()
+    dingtalk = dingtalk_settings_for(fake)
+    runtime = create_runtime(settings, dingtalk, shipped_store(), engine, retry=FAST, limiter=limiter).start()
     try:
         fake.wait_connected(connections)
         yield runtime
