@@ -9,12 +9,12 @@ from urllib.parse import unquote
 import pytest
 
 from bot.answer import Answer, Outcome
-from bot.dingtalk.ratelimit import WINDOW, RateLimiter
+from bot.dingtalk.ratelimit import RateLimiter
 from bot.dingtalk.render import SEND_LINK
 from bot.engine import Answerer
 from bot.render_text import REFUSAL
 from tests.dingtalk.conftest import database_urls
-from tests.support.dingtalk_app import running_dingtalk
+from tests.support.dingtalk_app import SHRUNK_WINDOW, running_dingtalk
 from tests.support.fake_dingtalk import FakeDingTalk, chatbot_payload
 
 
@@ -140,7 +140,7 @@ def test_replies_in_one_group_keep_to_20_a_minute_and_the_rest_follow(answerer: 
     question, _, _ = entry_question(answerer)
     fake = FakeDingTalk(window=1.0).start()  # DingTalk's minute, shrunk to a second
     try:
-        with running_dingtalk(fake, f"sqlite:///{tmp_path / 'bot.db'}", limiter=RateLimiter(20, WINDOW / 60)):
+        with running_dingtalk(fake, f"sqlite:///{tmp_path / 'bot.db'}", limiter=RateLimiter(20, SHRUNK_WINDOW)):
             started = time.monotonic()
             for number in range(25):
                 fake.push(chatbot_payload(question, webhook=fake.webhook_url("busy-group"), sender=f"u{number}"))

@@ -8,9 +8,10 @@ import pytest
 
 from bot.config import DingTalkSettings
 from bot.dingtalk.api import SEND_TOO_FAST, DingTalkError
-from bot.dingtalk.ratelimit import WINDOW, RateLimiter
+from bot.dingtalk.ratelimit import RateLimiter
 from bot.dingtalk.robot import RobotApi
 from bot.dingtalk.webhook import WebhookSender
+from tests.support.dingtalk_app import SHRUNK_WINDOW
 from tests.support.fake_dingtalk import FakeDingTalk
 
 BODY = {"msgtype": "markdown", "markdown": {"title": "t", "text": "正文"}}
@@ -116,7 +117,7 @@ def test_the_robot_api_keeps_to_n_a_window_by_waiting(dingtalk_settings: DingTal
             }
         )
         assert settings is not None
-        api = RobotApi(settings, RateLimiter(20, WINDOW / 60))  # our margin, shrunk the same way
+        api = RobotApi(settings, RateLimiter(20, SHRUNK_WINDOW))
         started = time.monotonic()
         for number in range(45):
             api.send_group_markdown("cidGroup==", "t", f"第{number}条")
