@@ -11,6 +11,7 @@ from bot.config import ConfigError, DingTalkSettings, Settings
 from bot.dingtalk.api import DingTalkError
 from bot.dingtalk.digest import DingTalkDigestRunner
 from bot.dingtalk.ratelimit import RateLimiter
+from bot.dingtalk.reply import Replier
 from bot.dingtalk.robot import RobotApi
 from bot.dingtalk.service import DingTalkBot, Retry
 from bot.dingtalk.stream import StreamRunner
@@ -57,7 +58,9 @@ def create_runtime(
 ) -> DingTalkRuntime:
     ensure_tables(engine)
     claims = SlackStore(engine)  # its claim table is keyed by string; DingTalk's keys are "dingtalk:<msgId>"
-    bot = DingTalkBot(store, claims.claim, engine=engine, retry=retry, sender=WebhookSender(limiter))
+    limiter = limiter or RateLimiter()  # one count per conversation, whichever way a reply goes
+    replier = Replier(WebhookSender(limiter), RobotApi(dingtalk, limiter))
+    bot = DingTalkBot(store, claims.claim, engine=engine, retry=retry, replier=replier)
     return DingTalkRuntime(dingtalk, bot, StreamRunner(dingtalk, bot.receive))
 
 

@@ -43,15 +43,16 @@ class RateLimiter:
             sent.append(now)
             return 0.0
 
-    def acquire(self, key: str, sleep: Callable[[float], None] = time.sleep, max_wait: float = 3600.0) -> bool:
-        """Wait for a slot (a digest sender can); False if that would take longer than `max_wait`."""
+    def wait_for_slot(self, key: str, max_wait: float, sleep: Callable[[float], None] = time.sleep) -> float:
+        """Sleep until a slot is taken (a digest sender can wait): 0.0. If that would take longer than
+        `max_wait`, take nothing and return the seconds still needed."""
         waited = 0.0
         while True:
             wait = self.try_acquire(key)
             if wait == 0.0:
-                return True
+                return 0.0
             if waited + wait > max_wait:
-                return False
+                return wait
             sleep(wait)
             waited += wait
 

@@ -69,24 +69,35 @@ class RobotApi:
                     self._token = None
             raise
 
-    def send_group_markdown(self, conversation_id: str, title: str, text: str, *, max_wait: float = 600.0) -> str:
-        """Post markdown to a group as the robot, waiting for a slot of the robot's 20 a minute.
-        Returns DingTalk's processQueryKey (the message's handle)."""
-        key = self.settings.robot_code
+    def send_group_markdown(
+        self, conversation_id: str, title: str, text: str, *, max_wait: float = 600.0, limit_key: str | None = None
+    ) -> str:
+        """Post markdown to a group as the robot, waiting up to `max_wait` for a slot of the robot's 20 a
+        minute (per robot unless `limit_key` says otherwise). Returns DingTalk's processQueryKey."""
+        body = {"openConversationId": conversation_id}
+        return self._send("/v1.0/robot/groupMessages/send", body, title, text, max_wait, limit_key)
+
+    def send_private_markdown(
+        self, user_id: str, title: str, text: str, *, max_wait: float = 0.0, limit_key: str | None = None
+    ) -> str:
+        """Markdown to one person's 1:1 chat with the robot (userId = the staff id a message carries)."""
+        body = {"userIds": [user_id]}
+        return self._send("/v1.0/robot/oToMessages/batchSend", body, title, text, max_wait, limit_key)
+
+    def _send(
+        self, path: str, body: dict[str, Any], title: str, text: str, max_wait: float, limit_key: str | None
+    ) -> str:
+        key = limit_key or self.settings.robot_code
         self.access_token()  # before the slot: the slot's time should be the send's time
-        if not self.limiter.acquire(key, max_wait=max_wait):
-            raise DingTalkError("rate_limit", "no send slot within the wait allowed", retryable=True, retry_after=60)
+        wait = self.limiter.wait_for_slot(key, max_wait)
+        if wait > 0:
+            raise DingTalkError("rate_limit", f"{key}: 20 a minute reached", retryable=True, retry_after=wait)
         param = json.dumps({"title": truncate(title, 40), "text": text}, ensure_ascii=False)
         if len(param.encode("utf-8")) > MSG_PARAM_LIMIT:
             raise DingTalkError("too_long", f"message of {len(param.encode('utf-8'))} bytes", retryable=False)
-        body = {
-            "robotCode": self.settings.robot_code,
-            "openConversationId": conversation_id,
-            "msgKey": "sampleMarkdown",
-            "msgParam": param,
-        }
+        body = {"robotCode": self.settings.robot_code, **body, "msgKey": "sampleMarkdown", "msgParam": param}
         try:
-            answer = self.call("/v1.0/robot/groupMessages/send", body)
+            answer = self.call(path, body)
         except DingTalkError as exc:
             if exc.rate_limited:
                 self.limiter.pause(key, exc.retry_after)

@@ -22,7 +22,7 @@ from bot.answer import Answer
 from bot.dingtalk import render
 from bot.dingtalk.api import DingTalkError
 from bot.dingtalk.message import DingTalkMessage
-from bot.dingtalk.webhook import WebhookSender
+from bot.dingtalk.reply import Replier, ReplyTarget
 from bot.kb.store import KnowledgeStore
 from bot.review.service import log_for_review
 from bot.slack.work import WorkQueue
@@ -41,10 +41,8 @@ class Outgoing:
     """A decided reply: where it goes and what it says."""
 
     key: str
-    webhook: str
+    target: ReplyTarget
     body: render.Body
-    limit_key: str  # the robot's messages into this conversation share DingTalk's per-minute limit
-    expires_at: float | None = None
     attempts: int = 0
 
 
@@ -62,14 +60,14 @@ class DingTalkBot:
         claim: Claim,
         *,
         engine: Engine | None = None,
-        sender: WebhookSender | None = None,
+        replier: Replier | None = None,
         work: WorkQueue | None = None,
         retry: Retry | None = None,
     ) -> None:
         self.store = store
         self.claim = claim
         self.engine = engine  # for the curators' review queue; None: not logged
-        self.sender = sender or WebhookSender()
+        self.replier = replier or Replier()
         self.work = work or WorkQueue(name="dingtalk-work")
         self.retry = retry or Retry()
         self._timers: set[threading.Timer] = set()
@@ -130,26 +128,15 @@ class DingTalkBot:
         )
 
     @staticmethod
-    def _outgoing(key: str, message: DingTalkMessage, body: render.Body) -> Outgoing | None:
-        if not message.session_webhook:
-            log.error("%s: no sessionWebhook to reply to", key)
-            return None
-        return Outgoing(
-            key,
-            message.session_webhook,
-            body,
-            limit_key=f"{message.robot_code or ''}:{message.conversation_id}",
-            expires_at=message.webhook_expires_at,
-        )
+    def _outgoing(key: str, message: DingTalkMessage, body: render.Body) -> Outgoing:
+        return Outgoing(key, reply_target(message), body)
 
     # ------------------------------------------------------------------ sending
 
-    def deliver(self, reply: Outgoing | None) -> None:
-        if reply is None:
-            return
+    def deliver(self, reply: Outgoing) -> None:
         reply = replace(reply, attempts=reply.attempts + 1)
         try:
-            self.sender.send(reply.webhook, reply.body, limit_key=reply.limit_key, expires_at=reply.expires_at)
+            self.replier.send(reply.target, reply.body)
         except DingTalkError as exc:
             if not exc.retryable or reply.attempts >= self.retry.max_attempts:
                 log.error("%s: reply not delivered (attempt %d): %s", reply.key, reply.attempts, exc)
@@ -170,6 +157,17 @@ class DingTalkBot:
         with self._lock:
             self._timers.add(timer)
         timer.start()
+
+
+def reply_target(message: DingTalkMessage) -> ReplyTarget:
+    return ReplyTarget(
+        conversation_id=message.conversation_id,
+        group=message.is_group,
+        user_id=message.sender_id,
+        webhook=message.session_webhook,
+        expires_at=message.webhook_expires_at,
+        limit_key=f"{message.robot_code or ''}:{message.conversation_id}",
+    )
 
 
 def _mention(message: DingTalkMessage) -> str | None:

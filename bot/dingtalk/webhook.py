@@ -23,8 +23,11 @@ class WebhookSender:
         self.timeout = timeout
         self.clock = clock
 
+    def expired(self, expires_at: float | None) -> bool:
+        return expires_at is not None and self.clock() > expires_at - EXPIRY_MARGIN
+
     def send(self, url: str, body: dict[str, Any], *, limit_key: str, expires_at: float | None = None) -> None:
-        if expires_at is not None and self.clock() > expires_at - EXPIRY_MARGIN:
+        if self.expired(expires_at):
             raise DingTalkError("webhook_expired", "the sessionWebhook has expired", retryable=False)
         wait = self.limiter.try_acquire(limit_key)
         if wait > 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from urllib.parse import unquote
@@ -150,3 +151,22 @@ def test_replies_in_one_group_keep_to_20_a_minute_and_the_rest_follow(answerer: 
     assert not fake.of("webhook", ok=False)  # DingTalk never had to say "too fast"
     assert sorted(call.body["at"]["atUserIds"][0] for call in replies) == sorted(f"u{n}" for n in range(25))
     assert max(call.at for call in replies) - started >= 1.0  # five of them waited for the next window
+
+
+@pytest.mark.parametrize("group", [True, False])
+def test_a_reply_that_outlived_its_webhook_goes_through_the_robot_api(
+    fake_dingtalk: FakeDingTalk, answerer: Answerer, tmp_path, group: bool
+) -> None:  # type: ignore[no-untyped-def]
+    question, text, _ = entry_question(answerer)
+    expired = chatbot_payload(
+        question, webhook=fake_dingtalk.webhook_url("old"), group=group, sender="manager01", expires_in=-60
+    )
+    with running_dingtalk(fake_dingtalk, f"sqlite:///{tmp_path / 'bot.db'}"):
+        fake_dingtalk.push(expired)
+        [call] = fake_dingtalk.wait_for("group_send" if group else "private_send", 1)
+    assert not fake_dingtalk.of("webhook")
+    assert text[:20] in json.loads(call.body["msgParam"])["text"]
+    if group:
+        assert call.body["openConversationId"] == expired["conversationId"]
+    else:
+        assert call.body["userIds"] == ["manager01"]

@@ -5,9 +5,10 @@
 - The WebSocket speaks the SDK's JSON frames: `push()` sends a CALLBACK frame on
   /v1.0/im/bot/messages/get to a connected client; the client's ACK frames are recorded.
 - `fake.webhook_url(name)` is a sessionWebhook: each POST is recorded and answered `{"errcode": 0}`.
-- `POST /v1.0/oauth2/accessToken` and `POST /v1.0/robot/groupMessages/send` (the latter checks the
-  token). Both webhooks and the robot API enforce DingTalk's 20 messages a minute per robot (a 21st
-  within the window gets errcode 130101 / HTTP 429), and can be scripted to be "too fast" for the next calls.
+- `POST /v1.0/oauth2/accessToken`, `POST /v1.0/robot/groupMessages/send` and
+  `POST /v1.0/robot/oToMessages/batchSend` (these two check the token). Webhooks and the robot API
+  enforce DingTalk's 20 messages a minute (a 21st within the window gets errcode 130101 / HTTP 429),
+  and can be scripted to be "too fast" for the next calls.
 
     fake = FakeDingTalk().start()
     fake.push(chatbot_payload("天津技改补贴多少", webhook=fake.webhook_url("s1")))
@@ -41,7 +42,7 @@ PER_MINUTE = 20
 
 @dataclass(frozen=True)
 class Call:
-    kind: str  # "open", "token", "group_send", "webhook"
+    kind: str  # "open", "token", "group_send", "private_send", "webhook"
     path: str
     body: dict[str, Any]
     headers: dict[str, str]
@@ -295,6 +296,12 @@ def _handler(fake: FakeDingTalk) -> type[BaseHTTPRequestHandler]:
                 if not fake.admit(f"robot:{body.get('robotCode')}"):
                     return "group_send", 429, {"code": "Throttling.Api", "message": "send too fast"}
                 return "group_send", 200, {"processQueryKey": f"pqk-{next(fake._ids)}"}
+            if path == "/v1.0/robot/oToMessages/batchSend":
+                if headers.get("x-acs-dingtalk-access-token") != "fake-access-token":
+                    return "private_send", 401, {"code": "InvalidAuthentication", "message": "bad token"}
+                if not fake.admit(f"robot:{body.get('robotCode')}:{body.get('userIds')}"):
+                    return "private_send", 429, {"code": "Throttling.Api", "message": "send too fast"}
+                return "private_send", 200, {"processQueryKey": f"pqk-{next(fake._ids)}"}
             if path == "/robot/sendBySession":
                 if not fake.admit(f"robot:{ROBOT_CODE}:{self.path}"):
                     return "webhook", 200, {"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"}
