@@ -19,19 +19,20 @@ from urllib.error import URLError
 from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.chat.core import ChatCore
+from bot.chat.health import core_health
+from bot.chat.store import ChatStore, ensure_tables
 from bot.config import ConfigError, Settings
 from bot.db import make_engine
 from bot.kb.store import KnowledgeStore
-from bot.slack import store as _tables  # noqa: F401  (registers the Slack tables on Base)
 from bot.slack.app import build_app
 from bot.slack.client import make_web_client
 from bot.slack.http import EVENTS_PATH, HEALTH_PATH, HttpServer, make_wsgi_app
 from bot.slack.outbox import Timing
 from bot.slack.service import PolicyService
-from bot.slack.store import SlackStore, ensure_tables
 from bot.slack.work import WorkQueue
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ class Runtime:
     settings: Settings
     store: KnowledgeStore
     engine: Engine
-    db: SlackStore
+    db: ChatStore
     policy: PolicyService
     client: WebClient
     app: App
@@ -99,33 +100,20 @@ class Runtime:
     def health(self) -> tuple[bool, dict[str, Any]]:
         """GET /healthz: the knowledge base, the database, the work queue and the outbox. Not ok (503)
         when the database is down (events are then answered 503 so that Slack retries them)."""
-        answerer = self.store.answerer()
-        work = self.policy.work
-        report: dict[str, Any] = {
-            "entries": len(answerer.kb.entries),
-            "kb_errors": len(self.store.errors),
-            "queue": {"depth": work.depth, "limit": work.limit, "full": work.full()},
-        }
-        try:
-            with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-            report["database"] = "ok"
-            outbox = self.db.outbox_report()
-            report["outbox"] = {
-                "pending": outbox.pending,
-                "received": outbox.received,
-                "oldest_pending_seconds": outbox.oldest_pending_seconds,
-                "failed_last_day": outbox.failed_last_day,
-            }
-        except SQLAlchemyError as exc:
-            report["database"] = "unavailable: " + _first_line(exc)
-            return False, report
-        return True, report
+        return core_health(self.policy.core)
 
     def close(self) -> None:
         """Stop the outbox and the workers (letting queued jobs finish), then the database pool."""
         self.policy.close()
         self.engine.dispose()
+
+
+def prune(db: ChatStore) -> None:
+    try:
+        db.prune_claims()
+        db.prune_outbox()
+    except SQLAlchemyError as exc:
+        log.warning("could not prune old event claims: %s", _first_line(exc))
 
 
 def open_database(url: str) -> Engine:
@@ -145,18 +133,19 @@ def create_runtime(
     token_verification: bool = True,
     timing: Timing | None = None,
     work: WorkQueue | None = None,
+    core: ChatCore | None = None,
 ) -> Runtime:
     """Database (tables created if missing), Web API client, service and bolt App; StartupError if the
-    database cannot be opened or Slack rejects the token (one line each)."""
-    engine = open_database(settings.database_url)
-    db = SlackStore(engine)
-    try:
-        db.prune_claims()
-        db.prune_outbox()
-    except SQLAlchemyError as exc:
-        log.warning("could not prune old event claims: %s", _first_line(exc))
+    database cannot be opened or Slack rejects the token (one line each). With `core` (several
+    platforms in one process), its database, work queue and outbox are shared."""
+    if core is None:
+        engine = open_database(settings.database_url)
+        db = ChatStore(engine)
+        prune(db)
+    else:
+        engine, db = core.db.engine, core.db
     client = client or make_web_client(settings)
-    policy = PolicyService(settings, store, db, client, timing=timing, work=work)
+    policy = PolicyService(settings, store, db, client, timing=timing, work=work, core=core)
     try:
         app = build_app(settings, policy, client, token_verification=token_verification)
     except BoltError as exc:

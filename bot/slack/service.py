@@ -1,61 +1,42 @@
-"""The Slack door onto the core: one object the listeners share (question in, Block Kit message out).
+"""The Slack door onto the core: Slack's events in, Block Kit out.
 
-Listeners stay small: they read the payload, ask this service, and post. Everything they have in common
-lives here: admin commands, the question log, receiving events (exactly once, durably), the work queue,
-and sending replies through the outbox.
+The conversation rules (commands, follow-ups, thread memory, the question log, feedback) live in
+`bot/chat/`; receiving exactly once, the work queue and the outbox too. What is left here is Slack's:
+the keys of an event (its event id and its message), turning an event into an `Incoming`, rendering a
+`Reply` as Block Kit, and the `post`/`respond` replies of commands and buttons.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-import threading
-import time
 import uuid
-from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from slack_bolt import BoltResponse
 from slack_sdk import WebClient
-from sqlalchemy.exc import SQLAlchemyError
 
-from bot.answer import Answer, Outcome
+from bot.answer import Answer
+from bot.chat.core import ChatCore, first_line
+from bot.chat.messages import Incoming
+from bot.chat.messages import Reply as CoreReply
+from bot.chat.outbox import Timing
+from bot.chat.store import ChatStore
+from bot.chat.store import Outgoing as Outgoing
+from bot.chat.work import WorkQueue
 from bot.config import Settings
-from bot.db import urgent
+from bot.kb.loader import KnowledgeBase
 from bot.kb.store import KnowledgeStore
-from bot.review.service import log_for_review
 from bot.schedule import wiring
 from bot.slack import blocks
 from bot.slack.blocks import Message
 from bot.slack.mrkdwn import from_slack, strip_mention
-from bot.slack.outbox import Outbox, Timing
-from bot.slack.store import Reply as Outgoing
-from bot.slack.store import SlackStore
-from bot.slack.work import WorkQueue
+from bot.slack.outbox import SlackSender
 
 log = logging.getLogger(__name__)
 
-HELP_WORDS = frozenset({"", "help", "usage", "h", "?", "？", "帮助", "幫助", "怎么用", "怎麼用"})
-ADMIN_WORDS = {
-    "reload": "reload",
-    "重新加载": "reload",
-    "重新加載": "reload",
-    "stats": "stats",
-    "statistics": "stats",
-    "统计": "stats",
-    "統計": "stats",
-}
-PRUNE_EVERY = 24 * 3600.0  # seconds
-
-
-def parse_command(text: str) -> str | None:
-    """'help', 'reload' or 'stats' when the whole message is one of those words; None for a question."""
-    plain = from_slack(text).strip().strip("/").strip().lower()
-    if plain in HELP_WORDS:
-        return "help"
-    return ADMIN_WORDS.get(plain)
+PLATFORM = "slack"
 
 
 @dataclass(frozen=True)
@@ -69,33 +50,51 @@ class Reply:
         return self.answer is not None and self.answer.matched
 
 
+def render(
+    reply: CoreReply, kb: KnowledgeBase, *, asked: str | None = None, share: bool = False, shared_by: str | None = None
+) -> Reply:
+    """The core's reply as Block Kit."""
+    if reply.kind == "usage":
+        return Reply(blocks.usage_message(kb), "usage")
+    if reply.kind == "not_admin":
+        return Reply(blocks.notice(blocks.NOT_ADMIN), "admin")
+    if reply.kind == "reload":
+        return Reply(blocks.reload_message(reply.issues, reply.entries, reply.documents), "admin")
+    if reply.kind == "stats":
+        return Reply(blocks.stats_message(reply.stats), "admin")
+    answer = reply.answer
+    assert answer is not None, reply.kind
+    share = share and answer.matched
+    return Reply(blocks.answer_message(answer, kb, asked=asked, share=share, shared_by=shared_by), "answer", answer)
+
+
 class PolicyService:
-    """What every listener needs: the knowledge store, the Slack tables, and the settings."""
+    """What every Slack listener needs: the core (knowledge, tables, queue, outbox) and Slack's rendering."""
 
     def __init__(
         self,
         settings: Settings,
         store: KnowledgeStore,
-        db: SlackStore,
+        db: ChatStore,
         client: WebClient | None = None,
         *,
         timing: Timing | None = None,
         work: WorkQueue | None = None,
+        core: ChatCore | None = None,
     ) -> None:
+        self.core = core or ChatCore(settings, store, db, timing=timing, work=work)
         self.settings = settings
         self.store = store
         self.db = db
-        self.timing = timing or Timing()
-        self.work = work or WorkQueue()
-        self.outbox = Outbox(db, client or WebClient(), self.timing, on_orphan=self.resume)
-        self._pruned_at = time.monotonic()
-        self._prune_lock = threading.Lock()
-        self._recent: OrderedDict[str, None] = OrderedDict()  # sent keys, when the database is down
-        self._recent_lock = threading.Lock()
+        self.timing = self.core.timing
+        self.work = self.core.work
+        self.outbox = self.core.outbox
+        self.conversation = self.core.conversation
+        sender = SlackSender(client or WebClient(), self.timing)
+        self.inbox = self.core.register(PLATFORM, sender, self.decide_event, self._busy_notice)
 
     def close(self) -> None:
-        self.outbox.stop()
-        self.work.shutdown()
+        self.core.close()
 
     # ------------------------------------------------------------------ answering
 
@@ -110,31 +109,17 @@ class PolicyService:
         share: bool = False,
     ) -> Reply:
         """The reply to a message (bot mention already stripped): usage, an admin command, or an answer."""
-        command = parse_command(text)
-        if command == "help":
-            return Reply(blocks.usage_message(self.store.answerer().kb), "usage")
-        if command is not None:
-            return Reply(self.admin(command, user), "admin")
-        answerer = self.store.answerer()
-        answer = answerer.ask(text)
-        self.log_answer(answer, text, surface=surface, channel=channel, user=user)
-        message = blocks.answer_message(
-            answer, answerer.kb, asked=text if echo_question else None, share=share and answer.matched
+        core = self.conversation.reply(
+            text, platform=PLATFORM, surface=surface, channel=channel, user=user, plain=from_slack(text)
         )
-        return Reply(message, "answer", answer)
+        return render(core, self.store.answerer().kb, asked=text if echo_question else None, share=share)
 
     def followup_reply(self, text: str, *, channel: str, user: str | None) -> Reply | None:
-        """A message in a thread the bot is in, without a mention: answered only when the knowledge base
-        answers it or says the documents do not state it; None (stay quiet) for everything else, such
-        as people talking to each other ("明天谁去开会？")."""
-        if parse_command(text) is not None:
-            return None  # "help" or "stats" said in passing in a thread is not addressed to the bot
-        answerer = self.store.answerer()
-        answer = answerer.ask(text)
-        if not any(part.outcome in (Outcome.ANSWERED, Outcome.NOT_STATED) for part in answer.all_parts):
-            return None
-        self.log_answer(answer, text, surface="thread", channel=channel, user=user)
-        return Reply(blocks.answer_message(answer, answerer.kb), "answer", answer)
+        """A message in the bot's thread without a mention: see Conversation.followup_reply."""
+        core = self.conversation.followup_reply(
+            text, platform=PLATFORM, channel=channel, user=user, plain=from_slack(text)
+        )
+        return None if core is None else render(core, self.store.answerer().kb)
 
     def entry_reply(
         self,
@@ -148,48 +133,25 @@ class PolicyService:
         log_as: str | None = "suggestion",
     ) -> Reply | None:
         """The answer of one entry (a clicked suggestion or a shared answer); None if it is gone."""
-        answerer = self.store.answerer()
-        answer = answerer.answer_entry(entry_id, traditional=traditional)
-        if answer is None:
+        core = self.conversation.entry_reply(
+            entry_id, traditional, platform=PLATFORM, channel=channel, user=user, log_as=log_as
+        )
+        if core is None:
             return None
-        if log_as:
-            self.log_answer(answer, "", surface=log_as, channel=channel, user=user)
-        message = blocks.answer_message(answer, answerer.kb, share=share, shared_by=shared_by)
-        return Reply(message, "answer", answer)
+        return render(core, self.store.answerer().kb, share=share, shared_by=shared_by)
 
     def log_answer(self, answer: Answer, text: str, *, surface: str, channel: str | None, user: str | None) -> None:
-        """Log the outcome; the text only when unanswered (the curators' list). Never fails the reply."""
-        try:
-            self.db.log_question(
-                surface=surface,
-                outcome=answer.outcome.value,
-                channel=channel,
-                user=user,
-                entry_id=answer.entry_id,
-                score=round(answer.score, 4),
-                text=from_slack(text) if answer.outcome in (Outcome.REFUSED, Outcome.NOT_STATED) else None,
-            )
-        except Exception:
-            log.exception("could not log a %s question from %s", surface, channel)
-        log_for_review(
-            self.db.engine, answer, from_slack(text), platform="slack", surface=surface, channel=channel, user=user
+        self.conversation.log_answer(
+            answer, from_slack(text), platform=PLATFORM, surface=surface, channel=channel, user=user
         )
 
     # ------------------------------------------------------------------ admin
 
     def is_admin(self, user: str | None) -> bool:
-        return bool(user) and user in self.settings.bot_admins
+        return self.conversation.is_admin(PLATFORM, user)
 
     def admin(self, command: str, user: str | None) -> Message:
-        if not self.is_admin(user):
-            log.info("refused admin command %r from non-admin %s", command, user)
-            return blocks.notice(blocks.NOT_ADMIN)
-        if command == "reload":
-            issues = self.store.refresh(force=True)
-            kb = self.store.answerer().kb
-            log.info("admin %s reloaded the knowledge base: %d issue(s)", user, len(issues))
-            return blocks.reload_message(issues, len(kb.entries), len(kb.documents))
-        return blocks.stats_message(self.db.stats())
+        return render(self.conversation.admin(command, PLATFORM, user), self.store.answerer().kb).message
 
     # ------------------------------------------------------------------ events: received, decided, sent
 
@@ -209,82 +171,67 @@ class PolicyService:
             "bot_user_id": bot_user_id,
             "event": {k: event.get(k) for k in ("channel", "ts", "thread_ts", "text", "user") if event.get(k)},
         }
-        busy = self.work.full()
         try:
-            with urgent():  # Slack is waiting for this one
-                received = self.db.receive(keys, key, request, lease=self.timing.lease)
+            received = self.inbox.accept(key, keys, request)
         except Exception as exc:
-            log.error("event %s: database unavailable, asking Slack to retry (503): %s", event_id, _first_line(exc))
+            log.error("event %s: database unavailable, asking Slack to retry (503): %s", event_id, first_line(exc))
             return BoltResponse(status=503, body="database unavailable; retry later")
         if not received:
             log.info("event %s: already received (retry or duplicate), skipped", event_id)
-            return None
-        self._prune_now_and_then()
-        if busy or not self.work.submit(functools.partial(self._answer_event, key, request)):
-            self._busy_event(key, request)
         return None
 
     def resume(self, key: str, request: dict[str, Any]) -> bool:
         """An event a stopped process received but never answered (the outbox found it)."""
-        log.info("%s: answering an event a stopped process had received", key)
-        return self.work.submit(functools.partial(self._answer_event, key, request))
-
-    def _answer_event(self, key: str, request: dict[str, Any]) -> None:
-        try:
-            reply = self.decide_event(key, request)
-        except SQLAlchemyError as exc:
-            # left `received`: once its lease runs out the outbox hands it to a worker again
-            log.error("%s: database unavailable while answering, will retry: %s", key, _first_line(exc))
-            return
-        except Exception as exc:
-            log.exception("%s: could not answer: %r", key, exc)
-            reply = None  # a bug, not an outage: trying again would fail the same way
-        if not self.db.decide(reply, key, self.timing.lease):
-            log.info("%s: already decided by another process", key)
-            return
-        if reply is not None:
-            self.outbox.deliver(replace(reply, attempts=1))
-
-    def decide_event(self, key: str, request: dict[str, Any]) -> Outgoing | None:
-        """The reply to a received event (None: nothing to say)."""
-        kind, event = request.get("kind"), request.get("event") or {}
-        channel, user = event.get("channel") or "", event.get("user")
-        text = strip_mention(event.get("text") or "", request.get("bot_user_id"))
-        if kind == "thread":
-            reply = self.followup_reply(text, channel=channel, user=user)
-            if reply is None:
-                return None
-            return self._outgoing(key, reply, channel=channel, thread_ts=event.get("thread_ts"))
-        if kind == "dm":
-            reply = self.reply(text, surface="dm", channel=channel, user=user)
-            return self._outgoing(key, reply, channel=channel, thread_ts=event.get("thread_ts"))
-        thread_ts = event.get("thread_ts") or event.get("ts")
-        reply = self.reply(text, surface="mention", channel=channel, user=user)
-        # Remembered before posting, so a reply typed the moment the answer appears counts as a follow-up.
-        known = self.in_bot_thread(channel, thread_ts)
-        if not known:
-            self.remember_thread(channel, thread_ts)
-        return self._outgoing(key, reply, channel=channel, thread_ts=thread_ts, forget_thread=not known)
+        return self.inbox.resume(key, request)
 
     @staticmethod
-    def _outgoing(key: str, reply: Reply, *, channel: str, thread_ts: str | None, **extra: Any) -> Outgoing:
+    def incoming(request: dict[str, Any]) -> Incoming:
+        """A stored Slack event (`accept_event`'s request, also as older versions stored it) as the core reads it."""
+        kind, event = request.get("kind"), request.get("event") or {}
+        text = strip_mention(event.get("text") or "", request.get("bot_user_id"))
+        return Incoming(
+            platform=PLATFORM,
+            tenant="",
+            conversation=event.get("channel") or "",
+            message_id=event.get("ts") or "",
+            sender=event.get("user") or "",
+            text=text,
+            plain=from_slack(text),
+            addressed=kind in ("mention", "dm"),
+            direct=kind == "dm",
+            thread=event.get("thread_ts"),
+        )
+
+    def decide_event(self, key: str, request: dict[str, Any]) -> Outgoing | None:
+        """The reply to a received event (None: nothing to say): the core's routing and thread memory,
+        answered through `reply` / `followup_reply` (Block Kit)."""
+        message = self.incoming(request)
+        route = self.conversation.route(message)
+        channel, user = message.conversation, message.sender
+        if route is None:
+            return None
+        if route == "thread":
+            reply = self.followup_reply(message.text, channel=channel, user=user)
+            return None if reply is None else self._outgoing(key, reply, channel, message.thread)
+        reply = self.reply(message.text, surface=route, channel=channel, user=user)
+        if route == "dm":
+            return self._outgoing(key, reply, channel, message.thread)
+        thread, new = self.conversation.enter_thread(message)
+        return self._outgoing(key, reply, channel, thread, forget_thread=new)
+
+    @staticmethod
+    def _outgoing(key: str, reply: Reply, channel: str, thread_ts: str | None, **extra: Any) -> Outgoing:
         target = {"channel": channel, "thread_ts": thread_ts, **extra}
         entry = reply.answer.entry_id if reply.answer is not None else None
         return Outgoing(key, "post", target, reply.message, entry_id=entry)
 
-    def _busy_event(self, key: str, request: dict[str, Any]) -> None:
+    def _busy_notice(self, key: str, request: dict[str, Any]) -> Outgoing | None:
         event = request.get("event") or {}
-        notice = None
-        if request.get("kind") in ("mention", "dm"):
-            thread_ts = event.get("thread_ts") or (event.get("ts") if request.get("kind") == "mention" else None)
-            target = {"channel": event.get("channel"), "thread_ts": thread_ts}
-            notice = Outgoing(key, "post", target, blocks.busy_message(), notice=True)
-        log.warning("%s: the work queue is full (%d); %s", key, self.work.limit, "busy notice" if notice else "dropped")
-        try:
-            self.db.decide(notice, key, lease=None)
-        except Exception:
-            log.exception("%s: could not record the busy notice", key)
-        self.outbox.wake()
+        if request.get("kind") not in ("mention", "dm"):
+            return None
+        thread_ts = event.get("thread_ts") or (event.get("ts") if request.get("kind") == "mention" else None)
+        target = {"channel": event.get("channel"), "thread_ts": thread_ts}
+        return Outgoing(key, "post", target, blocks.busy_message(), notice=True)
 
     # ------------------------------------------------------------------ replies to commands and buttons
 
@@ -301,25 +248,8 @@ class PolicyService:
         return self.send([Outgoing(key, "respond", {"response_url": response_url}, message)])
 
     def send(self, replies: list[Outgoing]) -> bool:
-        """Write the replies to the outbox (all or none: False if the first key was sent before), then
-        deliver them in order. Database down: delivered directly, once per key in this process."""
-        if not replies:
-            return True
-        try:
-            written = self.db.add_replies(replies, lease=self.timing.lease)
-        except Exception as exc:
-            log.error("outbox unavailable, sending %s directly: %s", replies[0].key, _first_line(exc))
-            if not self._remember_sent(replies[0].key):
-                return False
-            for reply in replies:
-                self.outbox.deliver(replace(reply, attempts=self.timing.max_attempts))  # no retry without a row
-            return True
-        if not written:
-            log.info("%s: already sent (a repeated click or retry), skipped", replies[0].key)
-            return False
-        for reply in replies:
-            self.outbox.deliver(replace(reply, attempts=1))
-        return True
+        """Write the replies to the outbox, then deliver them (see ChatCore.send)."""
+        return self.core.send(replies)
 
     def notify_busy(self, response_url: str | None) -> None:
         """A busy notice through a response_url, sent by the outbox's own threads."""
@@ -327,57 +257,22 @@ class PolicyService:
             return
         message = {"response_type": "ephemeral", "replace_original": False, **blocks.busy_message()}
         notice = Outgoing(f"busy:{uuid.uuid4().hex}", "respond", {"response_url": response_url}, message, notice=True)
-        try:
-            self.db.add_replies([notice], lease=None)
-        except Exception:
-            log.exception("could not record a busy notice")
-        self.outbox.wake()
-
-    def _remember_sent(self, key: str) -> bool:
-        with self._recent_lock:
-            if key in self._recent:
-                return False
-            self._recent[key] = None
-            while len(self._recent) > 10_000:
-                self._recent.popitem(last=False)
-        return True
-
-    def _prune_now_and_then(self) -> None:
-        """Forget week-old claims once a day, so a long-running process keeps the table small."""
-        if time.monotonic() - self._pruned_at < PRUNE_EVERY or not self._prune_lock.acquire(blocking=False):
-            return
-        try:
-            self._pruned_at = time.monotonic()
-            self.db.prune_claims()
-        except Exception:
-            log.exception("could not prune old event claims")
-        finally:
-            self._prune_lock.release()
+        self.core.notify(notice)
 
     # ------------------------------------------------------------------ threads
 
     def in_bot_thread_or_raise(self, channel: str, thread_ts: str) -> bool:
         """As in_bot_thread, but a database error propagates (the caller answers Slack 503)."""
-        return self.db.in_thread(channel, thread_ts)
+        return self.conversation.in_thread_or_raise(channel, thread_ts)
 
     def in_bot_thread(self, channel: str, thread_ts: str) -> bool:
-        try:
-            return self.db.in_thread(channel, thread_ts)
-        except Exception:
-            log.exception("could not look up thread %s/%s", channel, thread_ts)
-            return False
+        return self.conversation.in_thread(channel, thread_ts)
 
     def remember_thread(self, channel: str, thread_ts: str) -> None:
-        try:
-            self.db.remember_thread(channel, thread_ts)
-        except Exception:
-            log.exception("could not remember thread %s/%s", channel, thread_ts)
+        self.conversation.remember_thread(channel, thread_ts, PLATFORM)
 
     def forget_thread(self, channel: str, thread_ts: str) -> None:
-        try:
-            self.db.forget_thread(channel, thread_ts)
-        except Exception:
-            log.exception("could not forget thread %s/%s", channel, thread_ts)
+        self.conversation.forget_thread(channel, thread_ts)
 
     # ------------------------------------------------------------------ App Home
 
@@ -406,8 +301,3 @@ class PolicyService:
         self.db.record_feedback(
             channel=channel, message_ts=message_ts, user=user, entry_id=entry_id, vote=vote, clicked_at=clicked_at
         )
-
-
-def _first_line(error: BaseException) -> str:
-    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
-    return lines[0][:200] if lines else type(error).__name__

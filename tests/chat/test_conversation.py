@@ -1,0 +1,102 @@
+"""The platform-neutral conversation rules, on the shipped knowledge base and a real SQLite file: the
+same rules every adapter gets (Slack's end-to-end tests check them through Slack too)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.chat.conversation import Conversation
+from bot.chat.messages import Incoming
+from bot.chat.store import ChatStore, ensure_tables
+from bot.config import Settings
+from bot.db import make_engine
+from tests.support.slack_app import shipped_store
+
+ADMIN = "ou_admin"
+
+
+@pytest.fixture
+def conversation(tmp_path: Path) -> Iterator[Conversation]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'chat.db'}")
+    ensure_tables(engine)
+    core = Conversation(Settings(), shipped_store(), ChatStore(engine))
+    core.admins["feishu"] = frozenset({ADMIN})
+    yield core
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def question() -> str:
+    answerer = shipped_store().answerer()
+    for entry in answerer.kb.entries:
+        if answerer.ask(entry.question).entry_id == entry.id:
+            return entry.question
+    raise AssertionError("no entry answers its own question")
+
+
+def message(
+    text: str,
+    *,
+    addressed: bool = True,
+    direct: bool = False,
+    thread: str | None = None,
+    message_id: str = "om_1",
+    sender: str = "ou_asker",
+) -> Incoming:
+    return Incoming("feishu", "tenant", "oc_group", message_id, sender, text, addressed, direct, thread)
+
+
+def test_a_mention_is_answered_in_a_new_thread_the_bot_then_follows(conversation: Conversation, question: str) -> None:
+    reply = conversation.respond(message(question))
+    assert reply is not None and reply.answered
+    assert (reply.thread, reply.new_thread) == ("om_1", True)
+    assert [action.kind for action in reply.actions][:2] == ["up", "down"]
+    followup = conversation.respond(message(question, addressed=False, thread="om_1", message_id="om_2"))
+    assert followup is not None and followup.answered and followup.thread == "om_1"
+
+
+def test_people_talking_in_the_bots_thread_get_no_reply(conversation: Conversation, question: str) -> None:
+    conversation.respond(message(question))
+    assert conversation.respond(message("明天谁去开会？", addressed=False, thread="om_1", message_id="om_2")) is None
+
+
+def test_a_message_without_a_mention_outside_the_bots_threads_gets_no_reply(
+    conversation: Conversation, question: str
+) -> None:
+    assert conversation.respond(message(question, addressed=False)) is None
+    assert conversation.respond(message(question, addressed=False, thread="om_other")) is None
+
+
+def test_a_direct_message_is_answered_without_a_thread(conversation: Conversation, question: str) -> None:
+    reply = conversation.respond(message(question, direct=True))
+    assert reply is not None and reply.answered and reply.thread is None and not reply.new_thread
+
+
+def test_admin_commands_are_for_that_platforms_admins_only(conversation: Conversation) -> None:
+    refused = conversation.respond(message("stats", direct=True))
+    assert refused is not None and refused.kind == "not_admin"
+    allowed = conversation.respond(message("统计", direct=True, sender=ADMIN))
+    assert allowed is not None and allowed.kind == "stats" and allowed.stats is not None
+    assert conversation.respond(message("help")).kind == "usage"  # type: ignore[union-attr]
+
+
+def test_a_vote_is_one_per_person_and_message_and_a_suggestion_click_is_answered(
+    conversation: Conversation, question: str
+) -> None:
+    reply = conversation.respond(message(question))
+    assert reply is not None and reply.entry_id
+    up = {"a": "up", "e": reply.entry_id, "t": 0}
+    down = {"a": "down", "e": reply.entry_id, "t": 0}
+    where = {"platform": "feishu", "channel": "oc_group", "message_id": "om_reply", "user": "ou_asker"}
+    assert conversation.click(up, **where).vote == 1  # type: ignore[union-attr]
+    assert conversation.click(down, **where).vote == -1  # type: ignore[union-attr]
+    stats = conversation.db.stats()
+    assert (stats.helpful, stats.not_helpful) == (0, 1)
+    asked = conversation.click({"a": "ask", "e": reply.entry_id, "t": 0}, **where)
+    assert asked is not None and asked.answer is not None and asked.answer.entry_id == reply.entry_id
+    gone = conversation.click({"a": "ask", "e": "no-such-entry", "t": 0}, **where)
+    assert gone is not None and gone.kind == "gone"
+    assert conversation.click({"a": "rm -rf", "e": reply.entry_id}, **where) is None
