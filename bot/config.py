@@ -111,6 +111,7 @@ class DingTalkSettings:
     openapi_endpoint: str = DEFAULT_DINGTALK_ENDPOINT
     robot_code: str = ""
     digest_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    admins: frozenset[str] = field(default_factory=frozenset)  # staff ids allowed `reload` and `stats`
 
     @classmethod
     def from_env(cls, env: dict[str, str]) -> DingTalkSettings | None:
@@ -146,6 +147,7 @@ class DingTalkSettings:
             openapi_endpoint=endpoint,
             robot_code=(env.get("DINGTALK_ROBOT_CODE") or "").strip() or client_id,
             digest_groups=groups,
+            admins=_split_ids(env.get("DINGTALK_ADMINS", "")),
         )
 
     def groups_for(self, logical: str) -> tuple[str, ...]:

@@ -16,10 +16,8 @@ from bot.cli.common import add_kb_option, fail, open_store, settings_from
 from bot.config import ConfigError, DingTalkSettings, Settings
 
 if TYPE_CHECKING:  # imported when serving: `python -m bot ask` pays for neither
-    from sqlalchemy import Engine
-
+    from bot.chat.core import ChatCore
     from bot.dingtalk.app import DingTalkRuntime
-    from bot.kb.store import KnowledgeStore
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -75,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.no_digests:
             start_scheduler(settings, runtime.client)
         if dingtalk is not None:
-            start_dingtalk(settings, dingtalk, store, runtime.engine, digests=not args.no_digests)
+            start_dingtalk(settings, dingtalk, runtime.policy.core, digests=not args.no_digests)
         if socket_mode:
             serve_socket_mode(runtime)
         else:
@@ -92,22 +90,22 @@ def wants_slack(settings: Settings, dingtalk: DingTalkSettings | None) -> bool:
     return dingtalk is None or any(slack)
 
 
-def start_dingtalk(
-    settings: Settings, dingtalk: DingTalkSettings, store: KnowledgeStore, engine: Engine, *, digests: bool
-) -> DingTalkRuntime:
+def start_dingtalk(settings: Settings, dingtalk: DingTalkSettings, core: ChatCore, *, digests: bool) -> DingTalkRuntime:
     """DingTalk beside whatever else runs; a refusal at start is one line and a non-zero exit."""
     from bot.dingtalk.app import DingTalkStartupError, start
 
     logging.getLogger("dingtalk_stream").setLevel(logging.WARNING)
     try:
-        return start(settings, dingtalk, store, engine, digests=digests)
+        return start(settings, dingtalk, core, digests=digests)
     except DingTalkStartupError as exc:
         fail(str(exc), code=1)
         raise  # fail() exits; this line is for the type checker
 
 
 def serve_dingtalk_only(settings: Settings, dingtalk: DingTalkSettings, args: argparse.Namespace) -> int:
-    from bot.slack.server import StartupError, open_database
+    from bot.chat.core import ChatCore
+    from bot.chat.store import ChatStore
+    from bot.slack.server import StartupError, open_database, prune
 
     logging.getLogger().setLevel(logging.INFO)
     for noisy in ("jieba", "apscheduler"):
@@ -118,7 +116,10 @@ def serve_dingtalk_only(settings: Settings, dingtalk: DingTalkSettings, args: ar
         engine = open_database(settings.database_url)
     except StartupError as exc:
         fail(str(exc), code=1)
-    runtime = start_dingtalk(settings, dingtalk, store, engine, digests=not args.no_digests)
+    core = ChatCore(settings, store, ChatStore(engine))
+    prune(core.db)
+    runtime = start_dingtalk(settings, dingtalk, core, digests=not args.no_digests)
+    core.outbox.start()  # delivers what a previous run left pending, then retries as they fall due
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -127,4 +128,6 @@ def serve_dingtalk_only(settings: Settings, dingtalk: DingTalkSettings, args: ar
         pass
     finally:
         runtime.stop()
+        core.close()
+        engine.dispose()
     return 0

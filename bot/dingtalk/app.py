@@ -5,22 +5,19 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
-
+from bot.chat.core import ChatCore
 from bot.config import ConfigError, DingTalkSettings, Settings
+from bot.dingtalk.adapter import PLATFORM, DingTalkAdapter
 from bot.dingtalk.api import DingTalkError
 from bot.dingtalk.digest import DingTalkDigestRunner
 from bot.dingtalk.ratelimit import RateLimiter
 from bot.dingtalk.reply import Replier
 from bot.dingtalk.robot import RobotApi
-from bot.dingtalk.service import DingTalkBot, Retry
 from bot.dingtalk.stream import StreamRunner
 from bot.dingtalk.webhook import WebhookSender
-from bot.kb.store import KnowledgeStore
 from bot.schedule.factory import deadline_store, document_titles, open_ledger
 from bot.schedule.scheduler import DigestService
 from bot.schedule.settings import DigestSettings
-from bot.slack.store import SlackStore, ensure_tables
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +29,7 @@ class DingTalkStartupError(RuntimeError):
 @dataclass
 class DingTalkRuntime:
     settings: DingTalkSettings
-    bot: DingTalkBot
+    adapter: DingTalkAdapter
     stream: StreamRunner
     digests: DigestService | None = None  # when DINGTALK_DIGEST_GROUPS is set
 
@@ -42,26 +39,18 @@ class DingTalkRuntime:
         return self
 
     def stop(self) -> None:
+        """Stop receiving and the digests; the shared core is closed by whoever built it."""
         if self.digests is not None:
             self.digests.shutdown()
         self.stream.stop()
-        self.bot.close()
 
 
-def create_runtime(
-    settings: Settings,
-    dingtalk: DingTalkSettings,
-    store: KnowledgeStore,
-    engine: Engine,
-    retry: Retry | None = None,
-    limiter: RateLimiter | None = None,
-) -> DingTalkRuntime:
-    ensure_tables(engine)
-    claims = SlackStore(engine)  # its claim table is keyed by string; DingTalk's keys are "dingtalk:<msgId>"
+def create_runtime(dingtalk: DingTalkSettings, core: ChatCore, limiter: RateLimiter | None = None) -> DingTalkRuntime:
+    """DingTalk on the shared core: its replies go through the core's outbox, its claims in its tables."""
     limiter = limiter or RateLimiter()  # one count per conversation, whichever way a reply goes
-    replier = Replier(WebhookSender(limiter), RobotApi(dingtalk, limiter))
-    bot = DingTalkBot(store, claims.claim, engine=engine, retry=retry, replier=replier)
-    return DingTalkRuntime(dingtalk, bot, StreamRunner(dingtalk, bot.receive))
+    adapter = DingTalkAdapter(core, Replier(WebhookSender(limiter), RobotApi(dingtalk, limiter)))
+    core.conversation.admins[PLATFORM] = dingtalk.admins
+    return DingTalkRuntime(dingtalk, adapter, StreamRunner(dingtalk, adapter.receive))
 
 
 def check_credentials(dingtalk: DingTalkSettings) -> None:
@@ -107,12 +96,10 @@ def start_digests(settings: Settings, dingtalk: DingTalkSettings) -> DigestServi
         return None
 
 
-def start(
-    settings: Settings, dingtalk: DingTalkSettings, store: KnowledgeStore, engine: Engine, *, digests: bool = True
-) -> DingTalkRuntime:
+def start(settings: Settings, dingtalk: DingTalkSettings, core: ChatCore, *, digests: bool = True) -> DingTalkRuntime:
     """Check the credentials, connect, and start the digests; DingTalkStartupError (one line) if it cannot."""
     check_credentials(dingtalk)
-    runtime = create_runtime(settings, dingtalk, store, engine).start()
+    runtime = create_runtime(dingtalk, core).start()
     if digests:
         runtime.digests = start_digests(settings, dingtalk)
     return runtime

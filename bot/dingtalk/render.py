@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.answer import Answer, Outcome
+from bot.chat.messages import Reply
+from bot.chat.store import Stats
 from bot.dingtalk.markdown import one_line, safe, truncate
 from bot.kb.loader import KnowledgeBase
 from bot.render_text import NO_CONTENT, REFUSAL, example_questions
@@ -136,3 +138,51 @@ def usage_body(kb: KnowledgeBase, mention: str | None = None) -> Body:
 def notice_body(text: str, mention: str | None = None) -> Body:
     """A short message whose text is ours."""
     return markdown(text, safe(text), mention)
+
+
+# ---------------------------------------------------------------------------- the core's other replies
+
+BUSY = "我现在忙不过来，没能处理你的问题。请过一两分钟再问一次。"
+NOT_ADMIN = "抱歉，这个命令只有管理员可以使用。有问题请直接提问。"
+
+
+def reply_body(reply: Reply, kb: KnowledgeBase, *, mention: str | None, private: bool) -> Body:
+    """Any reply of the core (bot/chat/messages.py) as a DingTalk message."""
+    if reply.kind == "answer" and reply.answer is not None:
+        return answer_body(reply.answer, kb, mention=mention, private=private)
+    if reply.kind == "usage":
+        return usage_body(kb, mention)
+    if reply.kind == "reload":
+        return markdown("知识库已重新加载", reload_text(reply), mention)
+    if reply.kind == "stats" and reply.stats is not None:
+        return markdown("统计", stats_text(reply.stats), mention)
+    if reply.kind == "not_admin":
+        return notice_body(NOT_ADMIN, mention)
+    if reply.kind == "thanks":
+        return notice_body("谢谢反馈！" if reply.vote > 0 else "谢谢反馈，我们会改进这条答案。", mention)
+    if reply.kind == "gone":
+        return notice_body("这条问答已经不在知识库里了，请直接提问。", mention)
+    return notice_body(BUSY, mention)
+
+
+def reload_text(reply: Reply) -> str:
+    if not reply.issues:
+        return f"知识库已重新加载：{reply.entries} 条问答，{reply.documents} 份文件。"
+    lines = [f"知识库的修改有错误，仍在使用上一个有效版本（{reply.entries} 条问答）。请修正：", ""]
+    lines += [f"- {one_line(truncate(str(issue), 300))}" for issue in reply.issues[:20]]
+    if len(reply.issues) > 20:
+        lines.append(f"- …还有 {len(reply.issues) - 20} 个问题")
+    return "\n".join(lines)
+
+
+def stats_text(stats: Stats) -> str:
+    lines = [
+        "#### 统计",
+        f"- 已回答：{stats.answered}",
+        f"- 未回答（文件没有答案）：{stats.refused}",
+        f"- 反馈：👍 {stats.helpful} / 👎 {stats.not_helpful}",
+    ]
+    if stats.top_unanswered:
+        lines += ["", "**最常见的未回答问题**", ""]
+        lines += [f"{n}. {one_line(truncate(g.text, 200))} ×{g.count}" for n, g in enumerate(stats.top_unanswered, 1)]
+    return "\n".join(lines)

@@ -10,6 +10,7 @@ from urllib.parse import unquote
 import pytest
 
 from bot.answer import Answer, Outcome
+from bot.chat.work import WorkQueue
 from bot.dingtalk.ratelimit import RateLimiter
 from bot.dingtalk.render import SEND_LINK
 from bot.engine import Answerer
@@ -170,3 +171,32 @@ def test_a_reply_that_outlived_its_webhook_goes_through_the_robot_api(
         assert call.body["openConversationId"] == expired["conversationId"]
     else:
         assert call.body["userIds"] == ["manager01"]
+
+
+def test_a_message_a_stopped_process_had_received_is_answered_by_the_next(
+    fake_dingtalk: FakeDingTalk, answerer: Answerer, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    question, text, _ = entry_question(answerer)
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    payload = chatbot_payload(question, webhook=fake_dingtalk.webhook_url("g1"), msg_id=unique("orphan"))
+    stalled = WorkQueue(workers=0)  # it receives (claims and stores) but never gets to answer
+    with running_dingtalk(fake_dingtalk, url, work=stalled):
+        fake_dingtalk.push(payload)
+        [ack] = fake_dingtalk.wait_acks(1)
+    assert ack["code"] == 200 and not fake_dingtalk.of("webhook")
+    with running_dingtalk(fake_dingtalk, url):  # a restart (or another instance): once the lease runs out
+        fake_dingtalk.push(payload)  # DingTalk redelivers too: still one answer
+        [call] = fake_dingtalk.wait_for("webhook", 1, timeout=30)
+    assert text[:20] in call.body["markdown"]["text"]
+    assert len(fake_dingtalk.of("webhook")) == 1
+
+
+@pytest.mark.parametrize(("sender", "allowed"), [("boss01", True), ("user001", False)])
+def test_admin_commands_follow_dingtalk_admins(
+    fake_dingtalk: FakeDingTalk, tmp_path, sender: str, allowed: bool
+) -> None:  # type: ignore[no-untyped-def]
+    with running_dingtalk(fake_dingtalk, f"sqlite:///{tmp_path / 'bot.db'}", DINGTALK_ADMINS="boss01"):
+        fake_dingtalk.push(chatbot_payload("统计", webhook=fake_dingtalk.webhook_url("p"), group=False, sender=sender))
+        [call] = fake_dingtalk.wait_for("webhook", 1)
+    text = call.body["markdown"]["text"]
+    assert ("已回答" in text) is allowed and ("只有管理员" in text) is not allowed
