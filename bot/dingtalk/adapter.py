@@ -2,7 +2,8 @@
 
     stream listener -> receive(): addressed? -> Inbox.accept("dingtalk:message:<msgId>") (claim + store)
     worker          -> decide(): core.conversation.respond -> render -> Outgoing (the sessionWebhook)
-    outbox          -> send(): one POST to the webhook; DingTalk's "too fast" -> Transient(retry_after)
+    outbox          -> send(): one POST (the webhook, or the robot API once it expired);
+                       DingTalk's "too fast" -> Transient(retry_after)
 
 The claim and the stored request are what make a redelivered message (DingTalk resends what it thinks
 was slow; the SDK's own memory is per process) answered once, by one process, however many run; a
@@ -27,7 +28,7 @@ from bot.dingtalk.reply import Replier, ReplyTarget
 log = logging.getLogger(__name__)
 
 PLATFORM = "dingtalk"
-KIND = "webhook"  # the only way this adapter sends: the message's sessionWebhook
+KIND = "reply"  # the one kind of row this adapter sends: a reply to a message (bot/dingtalk/reply.py)
 
 
 def incoming(message: DingTalkMessage) -> Incoming:
