@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -46,6 +47,12 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return values.get("VmRSS", float("nan")), values.get("VmHWM", float("nan"))
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @contextmanager
 def served(fake: FakeDingTalk, database: str) -> Iterator[subprocess.Popen[bytes]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DINGTALK_"))}
@@ -55,6 +62,7 @@ def served(fake: FakeDingTalk, database: str) -> Iterator[subprocess.Popen[bytes
         DINGTALK_CLIENT_SECRET=CLIENT_SECRET,
         DINGTALK_OPENAPI_ENDPOINT=fake.url,
         DATABASE_URL=database,
+        PORT=str(free_port()),  # serve's /healthz; nothing else listens
     )
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--no-digests"],

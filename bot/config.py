@@ -11,6 +11,7 @@ DEFAULT_KB_DIR = PROJECT_ROOT / "knowledge"
 DEFAULT_SEEDS_DIR = PROJECT_ROOT / "seeds"
 DEFAULT_DATABASE_URL = "sqlite:///policy_bot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_FEISHU_API_URL = "https://open.feishu.cn"  # Lark (international): https://open.larksuite.com
 
 
 class ConfigError(ValueError):
@@ -55,6 +56,12 @@ class Settings:
     port: int = 3000
     bot_admins: frozenset[str] = field(default_factory=frozenset)
     thread_followups: bool = True
+    feishu_app_id: str | None = None
+    feishu_app_secret: str | None = field(default=None, repr=False)
+    feishu_verification_token: str | None = field(default=None, repr=False)
+    feishu_encrypt_key: str | None = field(default=None, repr=False)
+    feishu_api_url: str = DEFAULT_FEISHU_API_URL
+    feishu_admins: frozenset[str] = field(default_factory=frozenset)
     env: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -76,6 +83,12 @@ class Settings:
             port=_parse_port(env.get("PORT") or "3000"),
             bot_admins=_split_ids(env.get("BOT_ADMINS", "")),
             thread_followups=parse_bool("BOT_THREAD_FOLLOWUPS", env.get("BOT_THREAD_FOLLOWUPS", "true")),
+            feishu_app_id=env.get("FEISHU_APP_ID") or None,
+            feishu_app_secret=env.get("FEISHU_APP_SECRET") or None,
+            feishu_verification_token=env.get("FEISHU_VERIFICATION_TOKEN") or None,
+            feishu_encrypt_key=env.get("FEISHU_ENCRYPT_KEY") or None,
+            feishu_api_url=(env.get("FEISHU_API_URL") or DEFAULT_FEISHU_API_URL).rstrip("/"),
+            feishu_admins=_split_ids(env.get("FEISHU_ADMINS", "")),
             env=env,
         )
 

@@ -1,40 +1,43 @@
-"""`python -m bot serve`: every platform that has its settings, in one process.
-
-Slack: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on $PORT (default 3000) at /slack/events with
-GET /healthz. DingTalk (DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET): Stream mode, no public URL.
-Bad settings: one error line, non-zero exit."""
+"""`python -m bot serve`: every chat platform that has its settings, in one process (bot/platforms.py
+lists them). Slack alone runs as it always has: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on
+$PORT (default 3000) at /slack/events. With Feishu (or several platforms) one HTTP server on $PORT
+serves each platform's callback path and GET /healthz reporting every platform. Bad settings: one
+error line per problem, non-zero exit."""
 
 from __future__ import annotations
 
 import argparse
 import logging
-import signal
-import threading
-from typing import TYPE_CHECKING
+import sys
 
 from bot.cli.common import add_kb_option, fail, open_store, settings_from
-from bot.config import ConfigError, DingTalkSettings, Settings
-
-if TYPE_CHECKING:  # imported when serving: `python -m bot ask` pays for neither
-    from bot.chat.core import ChatCore
-    from bot.dingtalk.app import DingTalkRuntime
+from bot.config import ConfigError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "serve",
-        help="run the bot on every configured platform (Slack; DingTalk when DINGTALK_CLIENT_ID is set)",
-        description="Run the Slack app and/or DingTalk. Settings come from the environment: SLACK_BOT_TOKEN, "
-        "SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode), PORT, DATABASE_URL, BOT_ADMINS, "
-        "SLACK_API_URL, BOT_THREAD_FOLLOWUPS (docs/slack.md); DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET, "
-        "DINGTALK_ROBOT_CODE, DINGTALK_DIGEST_GROUPS, DINGTALK_OPENAPI_ENDPOINT (docs/dingtalk.md).",
+        help="run every configured chat platform (Slack, Feishu, DingTalk)",
+        description="Run the bot on every platform whose settings are present. Settings come from the "
+        "environment. Slack: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode), "
+        "SLACK_API_URL, BOT_ADMINS (docs/slack.md). Feishu: FEISHU_APP_ID, FEISHU_APP_SECRET, "
+        "FEISHU_VERIFICATION_TOKEN, FEISHU_ENCRYPT_KEY, FEISHU_API_URL, FEISHU_ADMINS (docs/feishu.md). "
+        "DingTalk: DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET, DINGTALK_ROBOT_CODE, DINGTALK_DIGEST_GROUPS, "
+        "DINGTALK_ADMINS, DINGTALK_OPENAPI_ENDPOINT (docs/dingtalk.md). "
+        "Shared: PORT, DATABASE_URL, BOT_THREAD_FOLLOWUPS.",
     )
-    parser.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on (default 0.0.0.0)")
-    parser.add_argument("--port", type=int, help="HTTP mode: port (default $PORT, else 3000)")
-    parser.add_argument("--http", action="store_true", help="serve HTTP even when SLACK_APP_TOKEN is set")
+    parser.add_argument("--host", default="0.0.0.0", help="HTTP: address to listen on (default 0.0.0.0)")
+    parser.add_argument("--port", type=int, help="HTTP: port (default $PORT, else 3000)")
+    parser.add_argument("--http", action="store_true", help="Slack over HTTP even when SLACK_APP_TOKEN is set")
     parser.add_argument("--no-digests", action="store_true", help="do not start the deadline-digest scheduler")
     add_kb_option(parser)
     parser.set_defaults(func=run)
+
+
+def _fail_lines(message: str, code: int = 2) -> None:
+    for line in message.splitlines()[:-1]:
+        print(f"error: {line}", file=sys.stderr)
+    fail(message.splitlines()[-1] if message else "cannot start", code)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,91 +46,78 @@ def run(args: argparse.Namespace) -> int:
     port = args.port if args.port is not None else settings.port
     if not 0 <= port <= 65535:
         fail(f"--port must be between 0 and 65535, got {port}")
-    # Imported here so that `python -m bot ask` never pays for bolt.
-    from bot.schedule.wiring import start_scheduler
-    from bot.slack.server import StartupError, check_slack_settings, create_runtime, serve_http, serve_socket_mode
+    from bot import platforms  # here, so that `python -m bot ask` never pays for bolt or lark-oapi
 
+    options = platforms.Options(socket_mode=socket_mode, digests=not args.no_digests)
     try:
-        dingtalk = DingTalkSettings.from_env(settings.env)
-        if wants_slack(settings, dingtalk):
-            check_slack_settings(settings, socket_mode)
+        chosen = platforms.configured(settings, options)
+        if not chosen:  # nothing configured: Slack's own message says what to set first
+            try:
+                platforms.PLATFORMS[0].check(settings, options)
+            except ConfigError as exc:
+                raise ConfigError(
+                    f"{exc} (or set FEISHU_APP_ID and the other FEISHU_* settings: docs/feishu.md; "
+                    "or DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET: docs/dingtalk.md)"
+                ) from None
     except ConfigError as exc:
-        fail(str(exc))
-    if not wants_slack(settings, dingtalk):
-        assert dingtalk is not None
-        return serve_dingtalk_only(settings, dingtalk, args)
+        _fail_lines(str(exc))
     logging.getLogger().setLevel(logging.INFO)
-    for noisy in ("slack_bolt", "slack_sdk", "jieba", "waitress"):
+    for noisy in ("slack_bolt", "slack_sdk", "jieba", "waitress", "Lark", "dingtalk_stream"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     store = open_store(settings)
     store.watch()
+    if [platform.name for platform in chosen] == ["slack"]:
+        return _slack_only(settings, store, args, socket_mode, port)
+    return _several(settings, store, args, chosen, options, port)
+
+
+def _slack_only(settings, store, args: argparse.Namespace, socket_mode: bool, port: int) -> int:  # type: ignore[no-untyped-def]
+    """Slack alone, exactly as before other platforms existed."""
+    from bot.schedule.wiring import start_scheduler
+    from bot.slack import server
+
     try:
         # Slack unreachable at start-up: slack_sdk logs each failed try as an ERROR; the one line from
         # StartupError says it all, so those stay quiet until the app is up.
         sdk = logging.getLogger("slack_sdk")
         sdk.setLevel(logging.CRITICAL)
         try:
-            runtime = create_runtime(settings, store)
+            runtime = server.create_runtime(settings, store)
         finally:
             sdk.setLevel(logging.WARNING)
         if not args.no_digests:
             start_scheduler(settings, runtime.client)
-        if dingtalk is not None:
-            start_dingtalk(settings, dingtalk, runtime.policy.core, digests=not args.no_digests)
         if socket_mode:
-            serve_socket_mode(runtime)
+            server.serve_socket_mode(runtime)
         else:
-            serve_http(runtime, args.host, port)
-    except StartupError as exc:
+            server.serve_http(runtime, args.host, port)
+    except server.StartupError as exc:
         fail(str(exc), code=1)
     return 0
 
 
-def wants_slack(settings: Settings, dingtalk: DingTalkSettings | None) -> bool:
-    """Slack runs when any Slack setting is present, or when no other platform is configured (then its
-    missing token is the error to report, as before DingTalk existed)."""
-    slack = (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
-    return dingtalk is None or any(slack)
+def _several(settings, store, args, chosen, options, port: int) -> int:  # type: ignore[no-untyped-def]
+    """Several platforms (or one that is not Slack) on one core and one HTTP server."""
+    from bot import platforms
+    from bot.schedule.wiring import start_scheduler
 
-
-def start_dingtalk(settings: Settings, dingtalk: DingTalkSettings, core: ChatCore, *, digests: bool) -> DingTalkRuntime:
-    """DingTalk beside whatever else runs; a refusal at start is one line and a non-zero exit."""
-    from bot.dingtalk.app import DingTalkStartupError, start
-
-    logging.getLogger("dingtalk_stream").setLevel(logging.WARNING)
+    sdk = logging.getLogger("slack_sdk")
+    sdk.setLevel(logging.CRITICAL)
     try:
-        return start(settings, dingtalk, core, digests=digests)
-    except DingTalkStartupError as exc:
+        services = platforms.start(settings, store, chosen, options)
+    except platforms.StartupError as exc:
         fail(str(exc), code=1)
-        raise  # fail() exits; this line is for the type checker
-
-
-def serve_dingtalk_only(settings: Settings, dingtalk: DingTalkSettings, args: argparse.Namespace) -> int:
-    from bot.chat.core import ChatCore
-    from bot.chat.store import ChatStore
-    from bot.slack.server import StartupError, open_database, prune
-
-    logging.getLogger().setLevel(logging.INFO)
-    for noisy in ("jieba", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    store = open_store(settings)
-    store.watch()
-    try:
-        engine = open_database(settings.database_url)
-    except StartupError as exc:
-        fail(str(exc), code=1)
-    core = ChatCore(settings, store, ChatStore(engine))
-    prune(core.db)
-    runtime = start_dingtalk(settings, dingtalk, core, digests=not args.no_digests)
-    core.outbox.start()  # delivers what a previous run left pending, then retries as they fall due
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        stop.wait()  # the Stream client runs in its own thread; Ctrl-C or SIGTERM end the process
-    except KeyboardInterrupt:
-        pass
     finally:
-        runtime.stop()
-        core.close()
-        engine.dispose()
+        sdk.setLevel(logging.WARNING)
+    try:
+        if not args.no_digests:
+            start_scheduler(settings, services.digest_client())
+        for started in services.started:
+            if started.connect is not None:
+                started.connect()  # Slack Socket Mode, in the background
+        platforms.serve_http(services, args.host, port)
+    except platforms.StartupError as exc:
+        fail(str(exc), code=1)
+    finally:
+        services.close()
     return 0

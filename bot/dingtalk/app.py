@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from bot.chat.core import ChatCore
 from bot.config import ConfigError, DingTalkSettings, Settings
@@ -37,6 +38,9 @@ class DingTalkRuntime:
         self.stream.start()
         log.info("DingTalk: Stream mode via %s (robot %s)", self.settings.openapi_endpoint, self.settings.robot_code)
         return self
+
+    def health(self) -> dict[str, Any]:
+        return {"status": "ok" if self.stream.running else "stopped", "mode": "stream", **self.stream.state()}
 
     def stop(self) -> None:
         """Stop receiving and the digests; the shared core is closed by whoever built it."""
@@ -96,10 +100,25 @@ def start_digests(settings: Settings, dingtalk: DingTalkSettings) -> DigestServi
         return None
 
 
-def start(settings: Settings, dingtalk: DingTalkSettings, core: ChatCore, *, digests: bool = True) -> DingTalkRuntime:
-    """Check the credentials, connect, and start the digests; DingTalkStartupError (one line) if it cannot."""
+def wanted(settings: Settings) -> bool:
+    """Any DingTalk credential present: DingTalk is meant to run (and a missing one is an error)."""
+    return any((settings.env.get(name) or "").strip() for name in ("DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET"))
+
+
+def check_dingtalk_settings(settings: Settings) -> DingTalkSettings:
+    """DingTalk's settings, or ConfigError with one line for the first missing or wrong one."""
+    dingtalk = DingTalkSettings.from_env(settings.env)
+    if dingtalk is None:
+        raise ConfigError("DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are not set (docs/dingtalk.md)")
+    return dingtalk
+
+
+def start(settings: Settings, core: ChatCore, *, digests: bool = True) -> DingTalkRuntime:
+    """Check the credentials and register on the core (connecting is `runtime.start`); the group digests
+    of DINGTALK_DIGEST_GROUPS. DingTalkStartupError (one line) if DingTalk refuses."""
+    dingtalk = check_dingtalk_settings(settings)
     check_credentials(dingtalk)
-    runtime = create_runtime(dingtalk, core).start()
+    runtime = create_runtime(dingtalk, core)
     if digests:
         runtime.digests = start_digests(settings, dingtalk)
     return runtime

@@ -96,6 +96,12 @@ class StreamRunner:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
+    def state(self) -> dict[str, bool]:
+        """For /healthz: whether the SDK's WebSocket is open right now (it reconnects on its own)."""
+        websocket = self.client.websocket
+        state = getattr(websocket, "state", None)
+        return {"connected": bool(websocket is not None and getattr(state, "name", "") == "OPEN")}
+
 
 def _cancel_all(loop: asyncio.AbstractEventLoop) -> None:
     for task in asyncio.all_tasks(loop):

@@ -77,6 +77,8 @@ def classify(error: Exception) -> tuple[str, bool]:
         code = str(error.response.get("error") or "unknown_error")
         status = getattr(error.response, "status_code", 200)
         return code, status == 429 or status >= 500 or code in RETRYABLE_ERRORS
+    if isinstance(getattr(error, "retryable", None), bool):  # another platform's error (bot/feishu/api.py)
+        return str(getattr(error, "code", None) or error), bool(error.retryable)  # type: ignore[attr-defined]
     return f"{type(error).__name__}: {error}", True  # connection refused, timeout, DNS...
 
 

@@ -100,7 +100,9 @@ class Runtime:
     def health(self) -> tuple[bool, dict[str, Any]]:
         """GET /healthz: the knowledge base, the database, the work queue and the outbox. Not ok (503)
         when the database is down (events are then answered 503 so that Slack retries them)."""
-        return core_health(self.policy.core)
+        ok, report = core_health(self.policy.core)
+        report["platforms"] = {"slack": {"status": "ok"}}
+        return ok, report
 
     def close(self) -> None:
         """Stop the outbox and the workers (letting queued jobs finish), then the database pool."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from pathlib import Path
@@ -11,11 +12,14 @@ import pytest
 from bot.config import DingTalkSettings
 from bot.db import make_engine
 from bot.dingtalk.digest import DingTalkDigestRunner, group_channel
+from bot.dingtalk.digest_client import DingTalkDigestClient
 from bot.dingtalk.ratelimit import RateLimiter
 from bot.dingtalk.robot import RobotApi
+from bot.schedule.clients import RoutingClient
 from bot.schedule.deadlines_file import DeadlineStore
 from bot.schedule.digest import due_reminders
 from bot.schedule.ledger import Ledger
+from bot.schedule.runner import DigestRunner
 from bot.schedule.settings import DigestSettings
 from tests.dingtalk.conftest import database_urls
 from tests.schedule.helpers import SEEDS, at, deadline, load, write_deadlines
@@ -130,3 +134,20 @@ def test_a_slack_channel_and_a_dingtalk_group_each_get_their_own_reminder(
     assert len(ledger.claim(slack_keys, "slack-run")) == len(slack_keys)
     report = runner(deadlines_path, ledger, settings).run(NOW)
     assert report.ok and len(sent_to(fake_dingtalk, default)) == 1
+
+
+def test_bot_digest_channel_dingtalk_goes_through_the_shared_runner_and_the_same_ledger_keys(
+    fake_dingtalk: FakeDingTalk, deadlines_path: Path, ledger: Ledger
+) -> None:
+    settings, default, arrears = groups(fake_dingtalk)
+    client = RoutingClient({"dingtalk": DingTalkDigestClient(RobotApi(settings))})
+    digest = DigestSettings(default_channel=f"dingtalk:{default}", channels={"arrears": f"dingtalk:{arrears}"})
+    report = DigestRunner(digest, DeadlineStore(deadlines_path, SEEDS), ledger, client).run(NOW)
+    assert report.ok and len(report.posted) == 2
+    [to_arrears] = sent_to(fake_dingtalk, arrears)
+    text = json.loads(to_arrears)["text"]
+    assert "**gamma title**" in text and "**beta title**" in text and "> 来源" in text and "标记完成" not in text
+    # The groups are in DINGTALK_DIGEST_GROUPS too: DingTalk's own runner finds every reminder sent.
+    again = runner(deadlines_path, ledger, settings).run(NOW)
+    assert again.posted == [] and again.skipped == 4
+    assert len(fake_dingtalk.of("group_send")) == 2

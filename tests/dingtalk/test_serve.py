@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -13,7 +16,7 @@ import pytest
 from tests.support.fake_dingtalk import CLIENT_ID, CLIENT_SECRET, FakeDingTalk, chatbot_payload
 
 ROOT = Path(__file__).resolve().parents[2]
-PLATFORM_ENV = ("SLACK_", "DINGTALK_", "DATABASE_URL", "PORT")
+PLATFORM_ENV = ("SLACK_", "FEISHU_", "DINGTALK_", "DATABASE_URL", "PORT")
 
 
 def env_for(**values: str) -> dict[str, str]:
@@ -32,19 +35,29 @@ def serve(**values: str) -> subprocess.Popen[str]:
     )
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def test_serve_with_only_dingtalk_settings_answers_over_stream_mode(
     fake_dingtalk: FakeDingTalk, tmp_path: Path
 ) -> None:
+    port = free_port()
     process = serve(
         DINGTALK_CLIENT_ID=CLIENT_ID,
         DINGTALK_CLIENT_SECRET=CLIENT_SECRET,
         DINGTALK_OPENAPI_ENDPOINT=fake_dingtalk.url,
         DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+        PORT=str(port),
     )
     try:
         fake_dingtalk.wait_connected(timeout=60)
         fake_dingtalk.push(chatbot_payload("帮助", webhook=fake_dingtalk.webhook_url("g1")))
         [call] = fake_dingtalk.wait_for("webhook", 1, timeout=30)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+            health = json.loads(response.read())
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -53,6 +66,7 @@ def test_serve_with_only_dingtalk_settings_answers_over_stream_mode(
             process.kill()
             _, stderr = process.communicate()
     assert "怎么提问" in call.body["markdown"]["title"]
+    assert health["ok"] and health["platforms"]["dingtalk"] == {"status": "ok", "mode": "stream", "connected": True}
     assert process.returncode == 0 and "Traceback" not in stderr
 
 
@@ -71,7 +85,10 @@ def test_missing_or_wrong_dingtalk_settings_are_one_line_and_a_non_zero_exit(
     fake_dingtalk: FakeDingTalk, tmp_path: Path, values: dict[str, str], expected: str
 ) -> None:
     process = serve(
-        DINGTALK_OPENAPI_ENDPOINT=fake_dingtalk.url, DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}", **values
+        DINGTALK_OPENAPI_ENDPOINT=fake_dingtalk.url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}",
+        PORT=str(free_port()),
+        **values,
     )
     _, stderr = process.communicate(timeout=60)
     lines = stderr.strip().splitlines()
