@@ -133,13 +133,13 @@ def _feishu_start(settings: Settings, core: ChatCore, options: Options) -> Start
 
 
 def _dingtalk_wanted(settings: Settings) -> bool:
-    from bot.dingtalk.app import wanted
+    from bot.dingtalk.settings import wanted
 
     return wanted(settings)
 
 
 def _dingtalk_check(settings: Settings, options: Options) -> None:
-    from bot.dingtalk.app import check_dingtalk_settings
+    from bot.dingtalk.settings import check_dingtalk_settings
 
     check_dingtalk_settings(settings)
 

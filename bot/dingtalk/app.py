@@ -14,6 +14,7 @@ from bot.dingtalk.digest import DingTalkDigestRunner
 from bot.dingtalk.ratelimit import RateLimiter
 from bot.dingtalk.reply import Replier
 from bot.dingtalk.robot import RobotApi
+from bot.dingtalk.settings import check_dingtalk_settings
 from bot.dingtalk.stream import StreamRunner
 from bot.dingtalk.webhook import WebhookSender
 from bot.schedule.factory import deadline_store, document_titles, open_ledger
@@ -98,19 +99,6 @@ def start_digests(settings: Settings, dingtalk: DingTalkSettings) -> DigestServi
     except Exception:
         log.exception("DingTalk digest could not start")
         return None
-
-
-def wanted(settings: Settings) -> bool:
-    """Any DingTalk credential present: DingTalk is meant to run (and a missing one is an error)."""
-    return any((settings.env.get(name) or "").strip() for name in ("DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET"))
-
-
-def check_dingtalk_settings(settings: Settings) -> DingTalkSettings:
-    """DingTalk's settings, or ConfigError with one line for the first missing or wrong one."""
-    dingtalk = DingTalkSettings.from_env(settings.env)
-    if dingtalk is None:
-        raise ConfigError("DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET are not set (docs/dingtalk.md)")
-    return dingtalk
 
 
 def start(settings: Settings, core: ChatCore, *, digests: bool = True) -> DingTalkRuntime:
