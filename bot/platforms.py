@@ -107,13 +107,13 @@ def _slack_start(settings: Settings, core: ChatCore, options: Options) -> Starte
 
 
 def _feishu_wanted(settings: Settings) -> bool:
-    from bot.feishu.server import wanted
+    from bot.feishu.settings import wanted
 
     return wanted(settings)
 
 
 def _feishu_check(settings: Settings, options: Options) -> None:
-    from bot.feishu.server import check_feishu_settings
+    from bot.feishu.settings import check_feishu_settings
 
     check_feishu_settings(settings)
 

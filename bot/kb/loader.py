@@ -230,8 +230,7 @@ def read_faq_file(path: Path, seeds: SeedLibrary) -> FaqFile:
                 Issue(
                     path,
                     loaded.line_of(("entries", index, "draft")),
-                    "draft entry: check its question, answer and quote against the document, "
-                    "then delete `draft: true`",
+                    "draft entry: check its question, answer and quote against the document, then delete `draft: true`",
                     entry_id=entry.id,
                     field="draft",
                 )

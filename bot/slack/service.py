@@ -64,7 +64,6 @@ def render(
         return Reply(blocks.stats_message(reply.stats), "admin")
     answer = reply.answer
     assert answer is not None, reply.kind
-    share = share and answer.matched
     return Reply(blocks.answer_message(answer, kb, asked=asked, share=share, shared_by=shared_by), "answer", answer)
 
 
@@ -112,7 +111,9 @@ class PolicyService:
         core = self.conversation.reply(
             text, platform=PLATFORM, surface=surface, channel=channel, user=user, plain=from_slack(text)
         )
-        return render(core, self.store.answerer().kb, asked=text if echo_question else None, share=share)
+        asked = text if echo_question else None
+        share = share and core.answer is not None and core.answer.matched  # only an answer is worth posting
+        return render(core, self.store.answerer().kb, asked=asked, share=share)
 
     def followup_reply(self, text: str, *, channel: str, user: str | None) -> Reply | None:
         """A message in the bot's thread without a mention: see Conversation.followup_reply."""
