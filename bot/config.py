@@ -101,3 +101,68 @@ def normalise_database_url(url: str) -> str:
     if "://" not in url:
         raise ConfigError(f"DATABASE_URL must be a URL such as sqlite:///bot.db, got {url!r}")
     return url
+
+
+DEFAULT_DINGTALK_ENDPOINT = "https://api.dingtalk.com"
+DINGTALK_GROUPS_PREFIX = "DINGTALK_DIGEST_GROUPS_"
+
+
+def _split_list(raw: str) -> tuple[str, ...]:
+    """Comma-separated ids; DingTalk's openConversationIds (cid...==) never hold a comma."""
+    return tuple(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+
+
+@dataclass(frozen=True)
+class DingTalkSettings:
+    """DingTalk's settings, read apart from `Settings` so that a bad DingTalk value stops only DingTalk.
+
+    `robot_code` defaults to the client id: for an organisation's internal app the robot code is the
+    app's AppKey. `digest_groups` maps a deadlines-file channel name to the group chats it posts to."""
+
+    client_id: str
+    client_secret: str
+    openapi_endpoint: str = DEFAULT_DINGTALK_ENDPOINT
+    robot_code: str = ""
+    digest_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    admins: frozenset[str] = field(default_factory=frozenset)  # staff ids allowed `reload` and `stats`
+
+    @classmethod
+    def from_env(cls, env: dict[str, str]) -> DingTalkSettings | None:
+        """None when DingTalk is not configured at all; ConfigError (one line) when half or wrongly so."""
+        client_id = (env.get("DINGTALK_CLIENT_ID") or "").strip()
+        secret = (env.get("DINGTALK_CLIENT_SECRET") or "").strip()
+        if not client_id and not secret:
+            return None
+        if not client_id:
+            raise ConfigError("DINGTALK_CLIENT_ID is missing (the app's Client ID), but DINGTALK_CLIENT_SECRET is set")
+        if not secret:
+            raise ConfigError("DINGTALK_CLIENT_SECRET is missing (the Client Secret), but DINGTALK_CLIENT_ID is set")
+        endpoint = (env.get("DINGTALK_OPENAPI_ENDPOINT") or DEFAULT_DINGTALK_ENDPOINT).strip().rstrip("/")
+        if not endpoint.startswith(("http://", "https://")):
+            raise ConfigError(f"DINGTALK_OPENAPI_ENDPOINT must start with http:// or https://, got {endpoint!r}")
+        groups: dict[str, tuple[str, ...]] = {}
+        default = _split_list(env.get("DINGTALK_DIGEST_GROUPS") or "")
+        if default:
+            groups["default"] = default
+        for key, value in env.items():
+            if key.startswith(DINGTALK_GROUPS_PREFIX) and _split_list(value):
+                groups[key[len(DINGTALK_GROUPS_PREFIX) :].lower()] = _split_list(value)
+        for name, ids in groups.items():
+            for group in ids:
+                if not group.startswith("cid") or any(ch.isspace() for ch in group) or len(group) > 150:
+                    variable = "DINGTALK_DIGEST_GROUPS" if name == "default" else DINGTALK_GROUPS_PREFIX + name.upper()
+                    raise ConfigError(
+                        f"{variable} must list group openConversationIds (they start with cid), got {group!r}"
+                    )
+        return cls(
+            client_id=client_id,
+            client_secret=secret,
+            openapi_endpoint=endpoint,
+            robot_code=(env.get("DINGTALK_ROBOT_CODE") or "").strip() or client_id,
+            digest_groups=groups,
+            admins=_split_ids(env.get("DINGTALK_ADMINS", "")),
+        )
+
+    def groups_for(self, logical: str) -> tuple[str, ...]:
+        """The group chats a deadlines-file channel name posts to (unmapped names use the default)."""
+        return self.digest_groups.get(logical) or self.digest_groups.get("default", ())

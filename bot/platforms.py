@@ -41,6 +41,7 @@ class Options:
     work: WorkQueue | None = None
     slack_client: Any = None  # tests: a WebClient pointed at a fake
     token_verification: bool = True
+    digests: bool = True  # False: `serve --no-digests` (for platforms that schedule digests of their own)
 
 
 @dataclass
@@ -128,10 +129,44 @@ def _feishu_start(settings: Settings, core: ChatCore, options: Options) -> Start
     return Started("feishu", runtime.health, {runtime.path: runtime.wsgi}, FeishuDigestClient(runtime.api))
 
 
+# ---------------------------------------------------------------------------- DingTalk
+
+
+def _dingtalk_wanted(settings: Settings) -> bool:
+    from bot.dingtalk.settings import wanted
+
+    return wanted(settings)
+
+
+def _dingtalk_check(settings: Settings, options: Options) -> None:
+    from bot.dingtalk.settings import check_dingtalk_settings
+
+    check_dingtalk_settings(settings)
+
+
+def _dingtalk_start(settings: Settings, core: ChatCore, options: Options) -> Started:
+    """Stream mode: no HTTP route; the SDK's client connects (in its own thread) once everything is up."""
+    from bot.dingtalk.app import DingTalkStartupError, start
+    from bot.dingtalk.digest_client import DingTalkDigestClient
+    from bot.dingtalk.robot import RobotApi
+
+    logging.getLogger("dingtalk_stream").setLevel(logging.WARNING)
+    try:
+        runtime = start(settings, core, digests=options.digests)
+    except DingTalkStartupError as exc:
+        raise StartupError(str(exc)) from None
+
+    def connect() -> None:
+        runtime.start()
+
+    digests = DingTalkDigestClient(RobotApi(runtime.settings))
+    return Started("dingtalk", runtime.health, digest_client=digests, connect=connect, stop=runtime.stop)
+
+
 PLATFORMS: list[Platform] = [
     Platform("slack", _slack_wanted, _slack_check, _slack_start),
     Platform("feishu", _feishu_wanted, _feishu_check, _feishu_start),
-    # DingTalk: Platform("dingtalk", ...) here.
+    Platform("dingtalk", _dingtalk_wanted, _dingtalk_check, _dingtalk_start),
 ]
 
 

@@ -17,11 +17,13 @@ from bot.config import ConfigError
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "serve",
-        help="run every configured chat platform (Slack, Feishu)",
+        help="run every configured chat platform (Slack, Feishu, DingTalk)",
         description="Run the bot on every platform whose settings are present. Settings come from the "
         "environment. Slack: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode), "
         "SLACK_API_URL, BOT_ADMINS (docs/slack.md). Feishu: FEISHU_APP_ID, FEISHU_APP_SECRET, "
         "FEISHU_VERIFICATION_TOKEN, FEISHU_ENCRYPT_KEY, FEISHU_API_URL, FEISHU_ADMINS (docs/feishu.md). "
+        "DingTalk: DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET, DINGTALK_ROBOT_CODE, DINGTALK_DIGEST_GROUPS, "
+        "DINGTALK_ADMINS, DINGTALK_OPENAPI_ENDPOINT (docs/dingtalk.md). "
         "Shared: PORT, DATABASE_URL, BOT_THREAD_FOLLOWUPS.",
     )
     parser.add_argument("--host", default="0.0.0.0", help="HTTP: address to listen on (default 0.0.0.0)")
@@ -46,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         fail(f"--port must be between 0 and 65535, got {port}")
     from bot import platforms  # here, so that `python -m bot ask` never pays for bolt or lark-oapi
 
-    options = platforms.Options(socket_mode=socket_mode)
+    options = platforms.Options(socket_mode=socket_mode, digests=not args.no_digests)
     try:
         chosen = platforms.configured(settings, options)
         if not chosen:  # nothing configured: Slack's own message says what to set first
@@ -54,12 +56,13 @@ def run(args: argparse.Namespace) -> int:
                 platforms.PLATFORMS[0].check(settings, options)
             except ConfigError as exc:
                 raise ConfigError(
-                    f"{exc} (or set FEISHU_APP_ID and the other FEISHU_* settings: docs/feishu.md)"
+                    f"{exc} (or set FEISHU_APP_ID and the other FEISHU_* settings: docs/feishu.md; "
+                    "or DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET: docs/dingtalk.md)"
                 ) from None
     except ConfigError as exc:
         _fail_lines(str(exc))
     logging.getLogger().setLevel(logging.INFO)
-    for noisy in ("slack_bolt", "slack_sdk", "jieba", "waitress", "Lark"):
+    for noisy in ("slack_bolt", "slack_sdk", "jieba", "waitress", "Lark", "dingtalk_stream"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     store = open_store(settings)
     store.watch()
