@@ -165,6 +165,7 @@ class KnowledgeStore:
             raise KnowledgeError(issues)
         self._answerer = answerer
         self._checked_at = time.monotonic()
+        self._watching = False  # a watched store (a serving process) prepares each version fully
 
     def answerer(self) -> Answerer:
         """The current answerer, after a cheap check (at most once per interval) for edited files.
@@ -206,6 +207,8 @@ class KnowledgeStore:
                 "\n".join(map(str, issues)),
             )
         else:
+            if self._watching:
+                answerer.index.warm()
             self._answerer = answerer
             log.info("knowledge base reloaded: %d entries", len(answerer.kb.entries))
         if self.on_reload is not None:
@@ -217,6 +220,7 @@ class KnowledgeStore:
         the reload, and errors are logged even when nobody is asking."""
 
         def loop() -> None:
+            self._answerer.index.warm()
             while True:
                 time.sleep(interval)
                 try:
@@ -224,6 +228,7 @@ class KnowledgeStore:
                 except Exception:  # a watcher must never die
                     log.exception("knowledge base watcher failed")
 
+        self._watching = True
         thread = threading.Thread(target=loop, name="kb-watcher", daemon=True)
         thread.start()
         return thread

@@ -68,9 +68,14 @@ class MatchIndex:
         self.word_idf = {word: math.log(1 + total / count) for word, count in self._document_frequency.items()}
         term_counts = Counter(self._document_frequency)
         term_counts.update({term: 1 for term in tokenizer.synonym_terms if term not in term_counts})
-        sounds = previous.repairer.sounds if previous is not None else None
+        sounds = previous.repairer.sounds_read() if previous is not None else None
         self.repairer = HomophoneRepairer(term_counts, tokenizer.segment, sounds)
         self.bm25 = bm25.build(self._counts, self._vocabulary)
+
+    def warm(self) -> None:
+        """Read now what the first question would otherwise wait for (the terms' sounds): a serving
+        process calls this; a one-off `ask` does not pay for what its question does not need."""
+        self.repairer.warm()
 
     def canonical(self, text: str) -> str:
         return self.tokenizer.canonicalise(normalise(text))

@@ -4,9 +4,9 @@ jieba loads all 349,000 words (and every prefix of them: 498,000 keys) before it
 0.6 s of CPU and 90 MB in every process, although a question or a knowledge base uses a few thousand
 distinct characters. Segmenting a text only ever looks up its own substrings, and a substring is a word,
 or a prefix of one, only if some word starts with its first character. So the dictionary's lines are
-grouped by first character, and a group is read when a text first has that character: a tokenizer
-that merges the groups of a text's characters sees, for every substring of the text, what jieba's own
-table holds (a word's frequency, 0 for a prefix of a word, nothing else).
+grouped by first character, and a tokenizer reads a group when a text first has that character: its
+table then holds, for every substring of the texts it has seen, what jieba's own table holds (a word's
+frequency, 0 for a prefix of a word, nothing else). tests/text/test_tokenize.py checks that.
 """
 
 from __future__ import annotations
@@ -15,11 +15,9 @@ import bisect
 import hashlib
 import importlib.util
 import itertools
-import sys
-import threading
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from operator import itemgetter
 from pathlib import Path
 
@@ -38,74 +36,53 @@ def dictionary_path() -> Path:
 
 
 class Lexicon:
-    """The lines of a jieba dictionary file ("word frequency tag"), loaded by first character.
-
-    Loaded groups are kept as batches, in the order loaded: a tokenizer merges the batches it has not
-    merged yet (`batches_since`)."""
+    """The lines of a jieba dictionary file ("word frequency tag"), grouped by the word's first character
+    in file order (so where a word has two lines, the last still wins)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         data = path.read_bytes()
         text = data.decode("utf-8")
         self.total = _KNOWN_TOTALS.get(hashlib.sha256(data).hexdigest()) or _total(text)
-        lines = list(filter(None, text.splitlines()))
-        lines.sort(key=itemgetter(0))  # stable: a word's lines keep their order (the last one wins)
-        self._groups = {first: "\n".join(group) for first, group in itertools.groupby(lines, itemgetter(0))}
-        self._batches: list[Batch] = []
-        self._tags: dict[str, str] = {}
-        self._places: set[str] = set()
-        self._lock = threading.Lock()
+        groups: dict[str, list[str]] = {}
+        # The file is nearly grouped already (11,782 runs for 11,772 first characters): join runs.
+        for first, run in itertools.groupby(text.splitlines(), itemgetter(slice(0, 1))):
+            if first:
+                groups.setdefault(first, []).append("\n".join(run))
+        self._groups = {first: "\n".join(runs) for first, runs in groups.items()}
 
-    def ensure(self, chars: Iterable[str]) -> None:
-        """Load the words that start with any of these characters."""
+    def words(self, firsts: Iterable[str]) -> tuple[list[str], list[int]]:
+        """The words starting with these characters, and their frequencies, in file order."""
         groups = self._groups
-        if not any(char in groups for char in chars):
-            return
-        with self._lock:
-            pieces = [groups.pop(char) for char in set(chars) if char in groups]
-            if not pieces:
-                return
-            tokens = "\n".join(pieces).split()
-            if len(tokens) % 3:
-                raise ValueError(f"{self.path}: every line must read 'word frequency tag'")
-            words, tags = tokens[0::3], list(map(sys.intern, tokens[2::3]))
-            self._tags.update(zip(words, tags, strict=True))  # the last line of a word wins, as in jieba
-            self._places.update(word for word, tag in zip(words, tags, strict=True) if tag == _PLACE_TAG)
-            self._batches.append(Batch(dict(zip(words, map(int, tokens[1::3]), strict=True)), _prefixes(words)))
+        tokens = "\n".join(groups[first] for first in firsts if first in groups).split()
+        if len(tokens) % 3:
+            raise ValueError(f"{self.path}: every line must read 'word frequency tag'")
+        return tokens[0::3], list(map(int, tokens[1::3]))
 
-    def batches_since(self, start: int) -> list[Batch]:
-        """The batches loaded after the first `start`."""
-        with self._lock:
-            return self._batches[start:]
+    @lru_cache(maxsize=65536)  # noqa: B019 (one lexicon per process)
+    def tags(self, word: str) -> tuple[str, ...]:
+        """The part-of-speech tags of the word's lines, in file order (none if the dictionary lacks it)."""
+        group = self._groups.get(word[:1], "")
+        return tuple(re.findall(f"^{re.escape(word)} \\d+ (\\S+)$", group, re.MULTILINE)) if group else ()
 
     def tag(self, word: str) -> str | None:
-        """The word's part of speech (its last line's), or None if the dictionary lacks it."""
-        self.ensure(word[:1])
-        return self._tags.get(word)
+        """The word's part of speech (its last line's, as jieba keeps it), None if the dictionary lacks it."""
+        tags = self.tags(word)
+        return tags[-1] if tags else None
 
     def is_place(self, word: str) -> bool:
         """Whether some line of the dictionary tags the word as a place name."""
-        self.ensure(word[:1])
-        return word in self._places
+        return _PLACE_TAG in self.tags(word)
 
 
-@dataclass(frozen=True)
-class Batch:
-    """Words loaded together: word -> frequency (a word's last line), and every proper prefix of them
-    (a few whole words too: that changes nothing, a word is in the table anyway)."""
-
-    frequencies: dict[str, int]
-    prefixes: frozenset[str]
-
-
-def _prefixes(words: list[str]) -> frozenset[str]:
-    """The words' first k characters for every k shorter than some word, a pass (in C) per length."""
+def prefixes(words: list[str]) -> set[str]:
+    """Every proper prefix of the words: one pass in C per length."""
     by_length = sorted(words, key=len)
     lengths = list(map(len, by_length))
     found: set[str] = set()
     for size in range(1, lengths[-1] if lengths else 0):
         found.update(map(itemgetter(slice(0, size)), by_length[bisect.bisect_right(lengths, size) :]))
-    return frozenset(found)
+    return found
 
 
 def _total(text: str) -> int:

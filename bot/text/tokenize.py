@@ -21,7 +21,7 @@ from math import log
 from pathlib import Path
 from types import ModuleType
 
-from bot.text.lexicon import _prefixes, lexicon
+from bot.text.lexicon import lexicon, prefixes
 from bot.text.normalize import normalise
 from bot.text.stopwords import QUESTION_PHRASES, STOPWORDS
 
@@ -90,11 +90,10 @@ class Tokenizer:
         # frequency, every prefix of a word at 0 (so a lookup can stop early), the dictionary's words as
         # their characters come up (`_load`).
         self._frequencies: dict[str, int] = dict.fromkeys(self._added, _USER_WORD_FREQ)
-        self._frequencies.update(dict.fromkeys(_prefixes(self._added).difference(self._frequencies), 0))
+        self._frequencies.update(dict.fromkeys(prefixes(self._added).difference(self._frequencies), 0))
         self._users = frozenset(self._added)
         self._total = lexicon().total + _USER_WORD_FREQ * len(self._added)
-        self._loaded_chars: set[str] = set()
-        self._merged = 0  # how many of the lexicon's batches are in the table
+        self._loaded_chars: set[str] = set()  # first characters whose words are in the table
         self._load_lock = threading.Lock()
         # Canonical terms are in the pattern too, so 天津市 is kept whole rather than 天津 -> 天津市 + 市.
         terms_longest_first = sorted(self._canonical, key=len, reverse=True)
@@ -201,22 +200,20 @@ class Tokenizer:
         return math.log(self._total / frequency)
 
     def _load(self, text: str) -> None:
-        """Merge in the dictionary's words made of `text`'s characters (and any loaded meanwhile): every
-        substring of `text` then reads as it does in jieba's table. Words of the KB keep their frequency."""
+        """Add the dictionary's words that start with a character of `text`: every substring of `text`
+        then reads as in jieba's table. Words of the KB keep their frequency."""
         if self._loaded_chars.issuperset(text):
             return
         with self._load_lock:
-            if self._loaded_chars.issuperset(text):
+            new = set(text).difference(self._loaded_chars)
+            if not new:
                 return
-            shared = lexicon()
-            shared.ensure(text)
+            words, frequencies = lexicon().words(new)
             table = self._frequencies
-            for batch in shared.batches_since(self._merged):
-                table.update(batch.frequencies)
-                table.update(dict.fromkeys(self._users.intersection(batch.frequencies), _USER_WORD_FREQ))
-                table.update(dict.fromkeys(batch.prefixes.difference(table), 0))
-                self._merged += 1
-            self._loaded_chars.update(text)
+            table.update(zip(words, frequencies, strict=True))  # a word listed twice: the last line wins
+            table.update(dict.fromkeys(self._users.intersection(words), _USER_WORD_FREQ))
+            table.update(dict.fromkeys(prefixes(words).difference(table), 0))
+            self._loaded_chars.update(new)
 
     def segment(self, text: str) -> list[str]:
         """Dictionary-only segmentation (no HMM guessing), so unknown stretches fall apart."""

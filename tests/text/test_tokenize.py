@@ -106,17 +106,14 @@ def test_the_table_read_by_first_character_is_jiebas_for_every_substring(tokeniz
     assert fresh._total == reference.total
 
 
-def test_the_lexicon_reads_only_the_groups_of_the_characters_asked_for():
+def test_the_lexicon_reads_the_groups_of_the_characters_asked_for():
     reference = jieba.Tokenizer()
     reference.initialize()
     lexicon = Lexicon(dictionary_path())
-    lexicon.ensure("住房")
-    (batch,) = lexicon.batches_since(0)
-    assert batch.frequencies == {word: f for word, f in reference.FREQ.items() if f and word[0] in "住房"}
-    assert batch.prefixes >= {word for word, f in reference.FREQ.items() if not f and word[0] in "住房"}
-    assert len(batch.frequencies) < 2000  # of 349,000
-    lexicon.ensure("住")
-    assert lexicon.batches_since(1) == []
+    words, frequencies = lexicon.words("住房")
+    expected = {word: f for word, f in reference.FREQ.items() if f and word[0] in "住房"}
+    assert dict(zip(words, frequencies, strict=True)) == expected
+    assert len(words) < 2000  # of 349,000
     assert lexicon.tag("住房") == "n" and lexicon.tag("住房利率") is None
     assert lexicon.is_place("深圳") and not lexicon.is_place("住房")
     assert lexicon.total == reference.total
