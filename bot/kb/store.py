@@ -7,7 +7,6 @@ import hashlib
 import logging
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from bot.kb.loader import (
     SPECIAL_FILES,
     FaqFile,
     FaqReader,
-    KnowledgeBase,
     faq_paths,
     load_knowledge,
     read_faq_file,
@@ -27,7 +25,7 @@ from bot.kb.seeds import SeedLibrary
 from bot.match import cache
 from bot.match.index import tokenizer_for
 from bot.match.params import MatchParams
-from bot.text.tokenize import Tokenizer
+from bot.match.stored import cache_name
 
 log = logging.getLogger(__name__)
 
@@ -56,50 +54,32 @@ def build_answerer(
     """Load and index a knowledge folder; (None, issues) when it is invalid.
 
     With `previous` (the answerer of the last good version), entries that did not change keep their
-    index data; with `use_cache`, phrasings segmented by an earlier process come from the index cache
-    (signed JSON, see match/cache.py) and new ones are added to it (after returning, with
-    `cache_in_background`: a reload need not wait for the write). `read` reads one FAQ file."""
+    index data; with `use_cache`, a fresh build takes each unchanged entry's data from the index cache
+    (signed JSON, see match/cache.py) and writes the cache again when entries changed (after returning,
+    with `cache_in_background`: a reload need not wait for the write). `read` reads one FAQ file."""
     kb, issues = load_knowledge(kb_dir, SeedLibrary.load(seeds_dir), read)
     if kb is None:
         return None, issues
     if not use_cache:
         return Answerer(kb, params, previous=previous), []
-    _seed_tokenizer(kb)
-    answerer = Answerer(kb, params, previous=previous)
-    tokenizer = answerer.index.tokenizer
+    name = cache_name(tokenizer_for(kb).signature)
+    stored = cache.load_entries(name) if previous is None else None  # a reload reuses the running version
+    answerer = Answerer(kb, params, previous=previous, stored=stored)
+    if stored is not None and stored.keys() == set(answerer.index.derived_keys()):
+        return answerer, []  # the file holds exactly this version already
     if cache_in_background:
-        threading.Thread(target=_store_analyses, args=(tokenizer,), name="index-cache", daemon=True).start()
+        threading.Thread(target=_store_entries, args=(name, answerer), name="index-cache", daemon=True).start()
     else:
-        _store_analyses(tokenizer)
+        _store_entries(name, answerer)
     return answerer, []
 
 
-# Per tokenizer (one per vocabulary + synonyms, shared by successive versions): the cache folder and
-# the texts its file holds, so it is read once per process and rewritten only when there is something new.
-_cached_texts: weakref.WeakKeyDictionary[Tokenizer, tuple[Path, frozenset[str]]] = weakref.WeakKeyDictionary()
 _cache_lock = threading.Lock()
 
 
-def _seed_tokenizer(kb: KnowledgeBase) -> None:
-    """Before a build: the tokenizer the index will use knows what the cache file holds."""
-    tokenizer = tokenizer_for(kb)
+def _store_entries(name: str, answerer: Answerer) -> None:
     with _cache_lock:
-        folder = cache.cache_dir()
-        known = _cached_texts.get(tokenizer)
-        if known is None or known[0] != folder:
-            analyses = cache.load_analyses(tokenizer.signature) or {}
-            tokenizer.import_analyses(analyses)
-            _cached_texts[tokenizer] = (folder, frozenset(analyses))
-
-
-def _store_analyses(tokenizer: Tokenizer) -> None:
-    with _cache_lock:
-        folder = cache.cache_dir()
-        analyses = tokenizer.export_analyses()
-        known = _cached_texts.get(tokenizer)
-        if known is None or known[0] != folder or known[1] != analyses.keys():
-            cache.store_analyses(tokenizer.signature, analyses)
-            _cached_texts[tokenizer] = (folder, frozenset(analyses))
+        cache.store_entries(name, answerer.index.derived())
 
 
 class FaqFiles:

@@ -48,6 +48,12 @@ class Vocabulary:
         column = [ids.setdefault(term, len(ids)) for term in counter]
         return Counts(np.array(column, dtype=_ID), np.array(list(counter.values()), dtype=_ID), len(terms))
 
+    def counts_of(self, terms: Sequence[str], tf: Sequence[int]) -> Counts:
+        """`counts` of a document given as its distinct terms (in order of first occurrence) and their counts."""
+        ids = self.ids
+        column = [ids.setdefault(term, len(ids)) for term in terms]
+        return Counts(np.array(column, dtype=_ID), np.array(tf, dtype=_ID), sum(tf))
+
 
 @dataclass(frozen=True)
 class Bm25:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,7 @@ from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import FaqEntry
 from bot.match import bm25
 from bot.match.answer_type import compile_types
+from bot.match.stored import Derived, entry_key
 from bot.match.typos import HomophoneRepairer
 from bot.text.normalize import normalise, to_simplified
 from bot.text.numbers import arabic_numbers
@@ -43,7 +45,11 @@ class IndexedEntry:
 class MatchIndex:
     """Everything a query is matched against, derived from one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, previous: MatchIndex | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, previous: MatchIndex | None = None, stored: Mapping[str, Derived] | None = None
+    ) -> None:
+        """`previous`: the index of the version before an edit (its unchanged entries are reused);
+        `stored`: entries' data from the index cache, by `entry_key` (made by this same tokenizer)."""
         self.kb = kb
         vocabulary = _vocabulary(kb)
         if previous is not None and previous.tokenizer.recipe != Tokenizer.recipe_of(vocabulary, kb.synonym_groups):
@@ -55,11 +61,17 @@ class MatchIndex:
         reusable = previous._reusable(self._contexts) if previous is not None else {}
         self._vocabulary = previous._vocabulary.copy() if previous is not None else bm25.Vocabulary()
         built = []
-        # After an edit (entries reused), the analyses of the others' texts are kept too.
-        with tokenizer.bulk(keep=None if reusable else lambda: texts.seen):
-            for entry in kb.entries:
+        stored = stored or {}
+        self._keys = tuple(entry_key(entry, self._contexts.get(entry.source.seed, "")) for entry in kb.entries)
+        with tokenizer.bulk(keep=lambda: ()):  # the entries' data is what is kept (and cached), not each text's
+            for entry, key in zip(kb.entries, self._keys, strict=True):
                 old = reusable.get(entry.id)
-                built.append(old if old is not None and old[0].entry == entry else self._index_entry(entry, texts))
+                if old is not None and old[0].entry == entry:
+                    built.append(old)
+                elif key in stored:
+                    built.append(self._restore(entry, stored[key]))
+                else:
+                    built.append(self._index_entry(entry, texts))
         self.entries = tuple(indexed for indexed, _ in built)
         self._counts = tuple(counts for _, counts in built)  # each entry's BM25 term counts, kept for the next build
         self.question_types = compile_types(kb.question_types)
@@ -87,6 +99,32 @@ class MatchIndex:
             for indexed, counts in zip(self.entries, self._counts, strict=True)
             if self._contexts.get(indexed.entry.source.seed, "") == contexts.get(indexed.entry.source.seed, "")
         }
+
+    def derived_keys(self) -> tuple[str, ...]:
+        return self._keys
+
+    def derived(self) -> dict[str, Derived]:
+        """Every entry's data by `entry_key`, for the index cache."""
+        terms = list(self._vocabulary.ids)  # ids are positions: terms in the order they were numbered
+        return {
+            key: Derived(
+                indexed.phrasings,
+                indexed.phrasing_words,
+                indexed.vocabulary,
+                indexed.full_text,
+                indexed.answer_plain,
+                tuple(terms[i] for i in counts.ids.tolist()),
+                tuple(counts.tf.tolist()),
+            )
+            for key, indexed, counts in zip(self._keys, self.entries, self._counts, strict=True)
+        }
+
+    def _restore(self, entry: FaqEntry, stored: Derived) -> tuple[IndexedEntry, bm25.Counts]:
+        """An entry indexed from its cached data: what `_index_entry` would compute, without computing it."""
+        indexed = IndexedEntry(
+            entry, stored.phrasings, stored.phrasing_words, stored.vocabulary, stored.full_text, stored.answer_plain
+        )
+        return indexed, self._vocabulary.counts_of(stored.terms, stored.tf)
 
     def _index_entry(self, entry: FaqEntry, texts: _Texts) -> tuple[IndexedEntry, bm25.Counts]:
         """The entry's indexed form and its BM25 term counts."""
