@@ -9,8 +9,10 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bot.engine import Answerer
+from bot.kb import parsed_cache
 from bot.kb.fingerprint import Fingerprint, file_fingerprint
 from bot.kb.issues import Issue, KnowledgeError
 from bot.kb.loader import (
@@ -87,10 +89,13 @@ class FaqFiles:
     (or the seeds its quotes are checked against) changed: at 10,000 entries parsing is most of a
     reload."""
 
-    def __init__(self, seeds_dir: Path) -> None:
+    def __init__(self, seeds_dir: Path, use_cache: bool = False) -> None:
+        """`use_cache`: files parsed by an earlier process come from the index cache (parsed_cache.py)."""
         self.seeds_dir = seeds_dir
         self._seeds_digest = b""
         self._read: dict[Path, tuple[bytes, bytes, FaqFile]] = {}
+        self._stored: dict[str, Any] | None = None if use_cache else {}
+        self._unsaved = False
 
     def start(self, paths: list[Path]) -> None:
         """Before each load: note the seeds' version and forget files that are gone."""
@@ -106,10 +111,25 @@ class FaqFiles:
         remembered = self._read.get(path)
         if remembered is not None and remembered[:2] == (before, self._seeds_digest):
             return remembered[2]
-        faq = read_faq_file(path, seeds)
+        if self._stored is None:
+            self._stored = parsed_cache.load()
+        stored = self._stored.get(parsed_cache.file_key(before, self._seeds_digest)) if before else None
+        faq = parsed_cache.restore(path, stored) if stored is not None else None
+        if faq is None:
+            faq = read_faq_file(path, seeds)
+            self._unsaved = True
         if before and _digest(path) == before:  # not rewritten while we read it
             self._read[path] = (before, self._seeds_digest, faq)
         return faq
+
+    def save(self) -> None:
+        """Write the files read so far to the index cache, if some were parsed (not restored)."""
+        if self._stored is None or not self._unsaved:
+            return
+        self._unsaved = False
+        read = list(self._read.values())  # a snapshot: a reload may read files meanwhile
+        files = {parsed_cache.file_key(digest, seeds): faq for digest, seeds, faq in read}
+        parsed_cache.store(files)
 
 
 def _digest(path: Path) -> bytes:
@@ -138,11 +158,12 @@ class KnowledgeStore:
         self.errors: list[Issue] = []
         self._lock = threading.Lock()
         self._fingerprint = _fingerprint(kb_dir, seeds_dir)
-        self._faq_files = FaqFiles(seeds_dir)
+        self._faq_files = FaqFiles(seeds_dir, use_cache=True)
         self._faq_files.start(faq_paths(kb_dir))
         answerer, issues = build_answerer(kb_dir, seeds_dir, params, read=self._faq_files.read)
         if answerer is None:
             raise KnowledgeError(issues)
+        self._faq_files.save()
         self._answerer = answerer
         self._checked_at = time.monotonic()
         self._watching = False  # a watched store (a serving process) prepares each version fully
@@ -181,6 +202,7 @@ class KnowledgeStore:
             cache_in_background=True,
         )
         self.errors = issues
+        threading.Thread(target=self._faq_files.save, name="faq-cache", daemon=True).start()
         if answerer is None:
             log.error(
                 "knowledge base edit is invalid; keeping the last good version:\n%s",
