@@ -12,6 +12,7 @@ are the same.
 from __future__ import annotations
 
 import math
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
@@ -42,6 +43,9 @@ class IndexedEntry:
     answer_plain: str  # the answer in simplified, half-width form, punctuation kept (for fact kinds)
 
 
+_RENEW_AFTER_TEXTS = 5_000  # a build that segmented this many texts leaves a tokenizer worth renewing
+
+
 class MatchIndex:
     """Everything a query is matched against, derived from one knowledge base."""
 
@@ -63,7 +67,7 @@ class MatchIndex:
         built = []
         stored = stored or {}
         self._keys = tuple(entry_key(entry, self._contexts.get(entry.source.seed, "")) for entry in kb.entries)
-        with tokenizer.bulk(keep=lambda: ()):  # the entries' data is what is kept (and cached), not each text's
+        with tokenizer.bulk():
             for entry, key in zip(kb.entries, self._keys, strict=True):
                 old = reusable.get(entry.id)
                 if old is not None and old[0].entry == entry:
@@ -80,6 +84,8 @@ class MatchIndex:
         self.word_idf = {word: math.log(1 + total / count) for word, count in self._document_frequency.items()}
         term_counts = Counter(self._document_frequency)
         term_counts.update({term: 1 for term in tokenizer.synonym_terms if term not in term_counts})
+        if previous is None and texts.seen > _RENEW_AFTER_TEXTS:  # see Tokenizer.renewed
+            self.tokenizer = tokenizer = tokenizer.renewed()
         sounds = previous.repairer.sounds_read() if previous is not None else None
         self.repairer = HomophoneRepairer(term_counts, tokenizer.segment, sounds)
         self.bm25 = bm25.build(self._counts, self._vocabulary)
@@ -199,13 +205,20 @@ def tokenizer_for(kb: KnowledgeBase) -> Tokenizer:
 
 
 class _Texts:
-    """One build's view of the tokenizer: canonical forms remembered (an answer or a document's title
-    recurs across entries), words through the tokenizer's memo of analyses."""
+    """One build's view of the tokenizer: canonical forms, words and search words remembered per text
+    (an answer or a document's title recurs across entries). Words and search words are made apart:
+    most texts (answers, titles, compact phrasings) need only search words."""
 
     def __init__(self, tokenizer: Tokenizer) -> None:
         self.tokenizer = tokenizer
         self._canonical: dict[str, str] = {}
-        self.seen: set[str] = set()  # texts analysed, to keep in the tokenizer's memo
+        self._words: dict[str, tuple[str, ...]] = {}
+        self._search_words: dict[str, tuple[str, ...]] = {}
+
+    @property
+    def seen(self) -> int:
+        """How many texts were segmented."""
+        return len(self._words) + len(self._search_words)
 
     def canonical(self, text: str) -> str:
         found = self._canonical.get(text)
@@ -214,12 +227,16 @@ class _Texts:
         return found
 
     def words(self, text: str) -> tuple[str, ...]:
-        self.seen.add(text)
-        return self.tokenizer.analyse(text)[0]
+        found = self._words.get(text)
+        if found is None:
+            found = self._words[text] = tuple(map(sys.intern, self.tokenizer.words(text)))
+        return found
 
     def search_words(self, text: str) -> tuple[str, ...]:
-        self.seen.add(text)
-        return self.tokenizer.analyse(text)[1]
+        found = self._search_words.get(text)
+        if found is None:
+            found = self._search_words[text] = tuple(map(sys.intern, self.tokenizer.search_words(text)))
+        return found
 
     def terms(self, text: str) -> list[str]:
         """As Tokenizer.terms."""

@@ -16,7 +16,7 @@ import math
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from math import log
 from pathlib import Path
 from types import ModuleType
@@ -62,9 +62,6 @@ _RECENT_LOCK = threading.Lock()
 _SOURCES = (Path(__file__), Path(__file__).with_name("stopwords.py"), Path(__file__).with_name("lexicon.py"))
 
 
-Analysis = tuple[tuple[str, ...], tuple[str, ...]]  # (words, search_words) of one text
-
-
 # jieba's part-of-speech tags for nouns, names, abbreviations and nominal verbs: the kinds of word that
 # name a topic (住房贷款 n, 公积金 n, 医保 j) rather than wrap a question (俺们 r, 急用 v, 早上好 l).
 _TOPIC_TAGS = frozenset({"n", "nz", "nt", "ns", "nr", "nrt", "nrfg", "ng", "j", "vn", "an"})
@@ -107,7 +104,6 @@ class Tokenizer:
         self._block_limit = _MAX_REMEMBERED_BLOCKS
         self._log_total = log(self._total)
         self._log_probabilities: dict[str, float] = {}
-        self._analyses: dict[str, Analysis] = {}
         self._lock = threading.Lock()
 
     @staticmethod
@@ -134,26 +130,26 @@ class Tokenizer:
             _RECENT[:] = [tokenizer]
             return tokenizer
 
+    def renewed(self) -> Tokenizer:
+        """A tokenizer of the same recipe with nothing loaded or remembered, made the one `for_kb` returns.
+
+        A build from nothing fills this one's table with the dictionary's words for every character of
+        the knowledge base (tens of MB); questions need a small part of it, which the new one loads as
+        they come. Whoever still holds this one keeps using it safely."""
+        fresh = Tokenizer(*self.recipe)
+        with _RECENT_LOCK:
+            _RECENT[:] = [fresh]
+        _is_content.cache_clear()  # filled with the build's words
+        return fresh
+
     def __reduce__(self) -> tuple:
         """Pickle the recipe, not jieba's 350,000-word dictionary (jieba caches that itself)."""
         return (Tokenizer, self._init_args)
 
-    def analyse(self, text: str) -> Analysis:
-        """`(words(text), search_words(text))`, remembered: each distinct text is segmented once."""
-        analysis = self._analyses.get(text)
-        if analysis is None:
-            analysis = (
-                tuple(map(sys.intern, self.words(text))),
-                tuple(map(sys.intern, self.search_words(text))),
-            )
-            with self._lock:
-                self._analyses[text] = analysis
-        return analysis
-
     @contextlib.contextmanager
-    def bulk(self, keep: Callable[[], Iterable[str]] | None = None) -> Iterator[None]:
-        """Analyse many texts (an index build): every block segmented is remembered while it lasts, and
-        forgotten after; then analyses of texts not in `keep()` are forgotten too (None keeps them all)."""
+    def bulk(self) -> Iterator[None]:
+        """Segment many texts (an index build): every block segmented is remembered while it lasts, and
+        forgotten after."""
         self._block_limit = sys.maxsize
         try:
             yield
@@ -161,19 +157,6 @@ class Tokenizer:
             with self._lock:
                 self._block_limit = _MAX_REMEMBERED_BLOCKS
                 self._blocks, self._suffix_scores = {}, {}
-                if keep is not None:
-                    texts = set(keep())
-                    self._analyses = {text: found for text, found in self._analyses.items() if text in texts}
-
-    def export_analyses(self) -> dict[str, Analysis]:
-        with self._lock:
-            return dict(self._analyses)
-
-    def import_analyses(self, analyses: dict[str, Analysis]) -> None:
-        """Analyses read back from a cache, made by a tokenizer with this same `signature`."""
-        with self._lock:
-            for text, analysis in analyses.items():
-                self._analyses.setdefault(text, analysis)
 
     def canonicalise(self, text: str) -> str:
         """Rewrite every synonym to its group's canonical term (longest match wins, one pass)."""

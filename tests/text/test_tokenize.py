@@ -62,29 +62,21 @@ def test_a_fresh_tokenizer_segments_as_one_that_has_seen_other_texts(tokenizer):
         assert fresh.search_words(text) == tokenizer.search_words(text), text
 
 
-def test_an_analysis_is_made_once_and_matches_words_and_search_words():
-    tokenizer = Tokenizer(["技改"], [("技改", "技术改造")])
-    text = "技术改造 贷款利率是多少"
-    with tokenizer.bulk():
-        first = tokenizer.analyse(text)
-        assert first == (tuple(tokenizer.words(text)), tuple(tokenizer.search_words(text)))
-        assert tokenizer.analyse(text) is first
-    assert tokenizer.export_analyses() == {text: first}
-
-
-def test_bulk_keeps_only_the_texts_asked_for():
+def test_bulk_remembers_blocks_only_for_the_build():
     tokenizer = Tokenizer([], [])
-    with tokenizer.bulk(keep=lambda: ["保留这句"]):
-        tokenizer.analyse("保留这句")
-        tokenizer.analyse("忘掉这句")
-    assert set(tokenizer.export_analyses()) == {"保留这句"}
+    with tokenizer.bulk():
+        tokenizer.search_words("保留这句")
+        assert tokenizer._blocks
     assert not tokenizer._blocks  # the block memo is for the build only
 
 
-def test_imported_analyses_are_used_as_they_are():
-    tokenizer = Tokenizer([], [])
-    tokenizer.import_analyses({"某句": (("某",), ("某句",))})
-    assert tokenizer.analyse("某句") == (("某",), ("某句",))
+def test_a_renewed_tokenizer_has_nothing_loaded_and_segments_alike():
+    tokenizer = Tokenizer(["技改"], [("技改", "技术改造")])
+    text = "技术改造 贷款利率是多少"
+    words = tokenizer.words(text)
+    renewed = tokenizer.renewed()
+    assert not renewed._loaded_chars and renewed.words(text) == words
+    assert Tokenizer.for_kb(["技改"], [("技改", "技术改造")]) is renewed
 
 
 def test_tokenizers_of_the_same_words_are_one():
