@@ -91,9 +91,12 @@ class MatchIndex:
         self.bm25 = bm25.build(self._counts, self._vocabulary)
 
     def warm(self) -> None:
-        """Read now what the first question would otherwise wait for (the terms' sounds): a serving
-        process calls this; a one-off `ask` does not pay for what its question does not need."""
+        """Read now what early questions would otherwise wait for: the terms' sounds, and jieba's words
+        for the characters of the entries' phrasings (what questions are written in; a common character's
+        group takes milliseconds to load). A serving process calls this; a one-off `ask` does not pay for
+        what its question does not need."""
         self.repairer.warm()
+        self.tokenizer.preload("".join(text for indexed in self.entries for text in indexed.phrasings))
 
     def canonical(self, text: str) -> str:
         return self.tokenizer.canonicalise(normalise(text))

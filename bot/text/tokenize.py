@@ -182,6 +182,10 @@ class Tokenizer:
             return math.log(self._total)
         return math.log(self._total / frequency)
 
+    def preload(self, text: str) -> None:
+        """Load the dictionary's words for these characters now rather than when a text needs them."""
+        self._load(text)
+
     def _load(self, text: str) -> None:
         """Add the dictionary's words that start with a character of `text`: every substring of `text`
         then reads as in jieba's table. Words of the KB keep their frequency."""
