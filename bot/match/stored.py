@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 FORMAT = 1
 # The code an entry's data depends on besides the tokenizer (which has its own signature).
-_SOURCES = [Path(__file__).parent / "index.py", Path(__file__)] + [
+_SOURCES = [Path(__file__).parent / name for name in ("index.py", "stored.py", "bm25.py")] + [
     Path(__file__).parent.parent / "text" / name for name in ("normalize.py", "numbers.py")
 ]
 
@@ -46,10 +46,13 @@ def entry_key(entry: FaqEntry, context: str) -> str:
 
 
 def cache_name(tokenizer_signature: str) -> str:
-    """The cache file for data made by this tokenizer and this code (opencc's tables included)."""
+    """The cache file for data made by this tokenizer and this code (OpenCC's and Unicode's tables too)."""
+    import unicodedata
+
     import opencc
 
-    digest = hashlib.sha256(f"{tokenizer_signature}\nopencc {getattr(opencc, '__version__', '?')}\n".encode())
+    versions = f"opencc {getattr(opencc, '__version__', '?')} unicode {unicodedata.unidata_version}"
+    digest = hashlib.sha256(f"{tokenizer_signature}\n{versions}\n".encode())
     for source in _SOURCES:
         digest.update(source.read_bytes())
     return f"index-{digest.hexdigest()[:40]}"
