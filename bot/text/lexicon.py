@@ -65,8 +65,15 @@ class Lexicon:
     @lru_cache(maxsize=65536)  # noqa: B019 (one lexicon per process)
     def tags(self, word: str) -> tuple[str, ...]:
         """The part-of-speech tags of the word's lines, in file order (none if the dictionary lacks it)."""
-        group = self._group(word[:1])
-        return tuple(re.findall(f"^{re.escape(word)} \\d+ (\\S+)$", group, re.MULTILINE)) if group else ()
+        group = "\n" + self._group(word[:1])
+        needle = f"\n{word} "
+        tags = []
+        at = group.find(needle)
+        while at >= 0:  # a plain search: a question's first unknown word should not cost a millisecond
+            end = group.find("\n", at + 1)
+            tags.append(group[at + 1 : end if end >= 0 else len(group)].split()[-1])
+            at = group.find(needle, at + 1)
+        return tuple(tags)
 
     def tag(self, word: str) -> str | None:
         """The word's part of speech (its last line's, as jieba keeps it), None if the dictionary lacks it."""

@@ -109,3 +109,14 @@ def test_the_lexicon_reads_the_groups_of_the_characters_asked_for():
     assert lexicon.tag("住房") == "n" and lexicon.tag("住房利率") is None
     assert lexicon.is_place("深圳") and not lexicon.is_place("住房")
     assert lexicon.total == reference.total
+
+
+def test_tags_are_the_files_for_every_word_of_a_group():
+    lexicon = Lexicon(dictionary_path())
+    expected: dict[str, list[str]] = {}
+    for line in dictionary_path().read_text(encoding="utf-8").splitlines():
+        word, _, tag = line.split()
+        if word[0] in "住深不的B":
+            expected.setdefault(word, []).append(tag)
+    assert len(expected) > 1000 and any(len(tags) > 1 for tags in expected.values())  # B超 is listed twice
+    assert {word: list(lexicon.tags(word)) for word in expected} == expected
