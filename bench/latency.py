@@ -5,9 +5,10 @@
 Each size runs in its own process, as a serving bot would: the real KB scaled up with synthetic
 variants is written to a temporary knowledge folder and loaded from there. Per size it prints: KB
 load (parse + validate + quote checks), index build from nothing, a one-entry edit reloaded by the
-running store (`KnowledgeStore.refresh`, what the file watcher calls), a restart that finds the index
-cache, ask p50/p99 beside rapidfuzz `extractOne` over the entry questions, and the RSS of that
-serving process (after answering; and its peak, which includes the build). Then the cold start of
+running store (`KnowledgeStore.refresh`, what the file watcher calls), a restart (a new process that
+finds the index cache, up to ready: KB load included, as the parsed files are cached too) and that
+process's RSS after answering, ask p50/p99 beside rapidfuzz `extractOne` over the entry questions,
+and the RSS of the process that built the index from nothing (after answering; and its peak). Then the cold start of
 `python -m bot ask` (first run without the index cache, then with it; wall and CPU time).
 """
 
@@ -159,7 +160,8 @@ def measure(size: int, queries: int) -> dict:
         answerer = store.answerer()
         entry = answerer.kb.by_id(edited)
         assert entry is not None and entry.question.startswith("修订："), "the edit is not visible"
-        for question in pool[:20]:  # warm lazy tables (pinyin, proper nouns) before timing
+        answerer.index.warm()  # as a serving process does (KnowledgeStore.watch)
+        for question in pool[:20]:
             answerer.ask(question)
         ours, ours_cpu = timed(answerer.ask, questions)
         gc.collect()
@@ -169,14 +171,15 @@ def measure(size: int, queries: int) -> dict:
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         del store, answerer
         gc.collect()
-        restart = restarted(kb_dir)  # a new process: the index cache is there, nothing in memory
+        restart = restarted(kb_dir, questions)  # a new process: the index cache is there, nothing in memory
     return {
         "size": size,
         # load is part of every build, reload and restart below; build etc. exclude it
         "load": [load_clock.wall, load_clock.cpu],
         "build": [build.wall - load_clock.wall, build.cpu - load_clock.cpu],
         "reload": [reload.wall, reload.cpu],
-        "restart": [restart[0] - load_clock.wall, restart[1] - load_clock.cpu],
+        "restart": [restart[0], restart[1]],
+        "restart_mb": restart[2],
         "ours_p50": [percentile(ours, 0.5), percentile(ours_cpu, 0.5)],
         "ours_p99": [percentile(ours, 0.99), percentile(ours_cpu, 0.99)],
         "naive_p50": [percentile(naive, 0.5), percentile(naive_cpu, 0.5)],
@@ -191,17 +194,23 @@ import json, sys, time
 from pathlib import Path
 from bot.kb.store import KnowledgeStore
 started, started_cpu = time.perf_counter(), time.process_time()
-KnowledgeStore(Path(sys.argv[1]), Path(sys.argv[2]), check_interval=3600)
-print(json.dumps([time.perf_counter() - started, time.process_time() - started_cpu]))
+store = KnowledgeStore(Path(sys.argv[1]), Path(sys.argv[2]), check_interval=3600)
+wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+store.answerer().index.warm()  # as a serving process does (KnowledgeStore.watch)
+for question in json.loads(sys.argv[3]):
+    store.answerer().ask(question)
+rss = next(int(line.split()[1]) / 1024 for line in open("/proc/self/status") if line.startswith("VmRSS:"))
+print(json.dumps([wall, cpu, rss]))
 """
 
 
-def restarted(kb_dir: Path) -> tuple[float, float]:
-    """Wall and CPU seconds for a new process to load and index `kb_dir` (imports excluded)."""
-    command = [sys.executable, "-c", RESTART, str(kb_dir), str(kb_dir.parent / "seeds")]
+def restarted(kb_dir: Path, questions: list[str]) -> tuple[float, float, float]:
+    """Wall and CPU seconds for a new process to load and index `kb_dir` (imports excluded), and its RSS
+    in MB after answering `questions`."""
+    command = [sys.executable, "-c", RESTART, str(kb_dir), str(kb_dir.parent / "seeds"), json.dumps(questions)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
-    wall, cpu = json.loads(done.stdout.strip().splitlines()[-1])
-    return wall, cpu
+    wall, cpu, rss = json.loads(done.stdout.strip().splitlines()[-1])
+    return wall, cpu, rss
 
 
 def cold_start(runs: int) -> dict:
@@ -244,13 +253,13 @@ def main() -> int:
         return 0
 
     cold = cold_start(args.cold_runs)  # first, before anything else runs
-    print("wall / CPU seconds or ms; build and restart (a new process finding the index cache) exclude")
-    print("the KB load, reload (one entry edited, the running store refreshed) includes it")
+    print("wall / CPU seconds or ms; build excludes the KB load; reload (one entry edited, the running store")
+    print("refreshed) and restart (a new process finding the index cache, up to ready) include it")
     columns = ["load s", "build s", "reload s", "restart s", "ours p50 ms", "ours p99 ms", "naive p50", "naive p99"]
     print(
         f"{'entries':>8} "
         + " ".join(f"{c:>13}" for c in columns)
-        + f" {'p50 x':>6} {'p99 x':>6} {'RSS MB':>7} {'peak':>6}"
+        + f" {'p50 x':>6} {'p99 x':>6} {'RSS MB':>7} {'peak':>6} {'restarted RSS':>13}"
     )
     for size in args.sizes:
         child = [sys.executable, __file__, "--child", str(size), "--queries", str(args.queries)]
@@ -260,7 +269,8 @@ def main() -> int:
         cells = [f"{r[key][0]:>6.2f}/{r[key][1]:<6.2f}" for key in keys]
         print(
             f"{r['size']:>8} " + " ".join(cells) + f" {r['naive_p50'][1] / r['ours_p50'][1]:>5.0f}x "
-            f"{r['naive_p99'][1] / r['ours_p99'][1]:>5.0f}x {r['serving_mb']:>7.0f} {r['peak_mb']:>6.0f}",
+            f"{r['naive_p99'][1] / r['ours_p99'][1]:>5.0f}x {r['serving_mb']:>7.0f} {r['peak_mb']:>6.0f}"
+            f" {r['restart_mb']:>13.0f}",
             flush=True,
         )
     print(

@@ -6,7 +6,7 @@ English terms (text/glossary.py) -> repair typos, synonyms -> retrieve -> rank -
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from bot.answer import Answer, Outcome, SourceQuote, Suggestion
@@ -16,6 +16,7 @@ from bot.match.decide import Decision, Verdict, decide, suggestions
 from bot.match.index import MatchIndex
 from bot.match.params import MatchParams
 from bot.match.rank import Candidate, Query, modified_heads, prepare, rank, unknown_share, word_weights
+from bot.match.stored import Derived
 from bot.text.glossary import Glossary
 from bot.text.normalize import is_traditional, normalise_query, to_traditional
 from bot.text.numbers import arabic_numbers
@@ -25,11 +26,18 @@ from bot.text.wrapping import MessageCleaner, has_control_characters, without_su
 class Answerer:
     """Answers questions from one knowledge-base version (build a new one when the KB changes)."""
 
-    def __init__(self, kb: KnowledgeBase, params: MatchParams | None = None, previous: Answerer | None = None) -> None:
-        """`previous`: the answerer of the version before an edit, whose unchanged entries are reused."""
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        params: MatchParams | None = None,
+        previous: Answerer | None = None,
+        stored: Mapping[str, Derived] | None = None,
+    ) -> None:
+        """`previous`: the answerer of the version before an edit, whose unchanged entries are reused;
+        `stored`: entries' index data from the index cache (see MatchIndex)."""
         self.kb = kb
         self.params = params or MatchParams()
-        self.index = MatchIndex(kb, previous.index if previous is not None else None)
+        self.index = MatchIndex(kb, previous.index if previous is not None else None, stored)
         self.cleaner = MessageCleaner(kb.chat_wrapping)
         self.glossary = Glossary(kb.glossary)
         self._fact_labels = {kind.name: kind.label or kind.name for kind in kb.question_types}

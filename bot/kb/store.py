@@ -3,22 +3,25 @@ when an edit is invalid."""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import hashlib
 import logging
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bot.engine import Answerer
+from bot.kb import parsed_cache
 from bot.kb.fingerprint import Fingerprint, file_fingerprint
 from bot.kb.issues import Issue, KnowledgeError
 from bot.kb.loader import (
     SPECIAL_FILES,
     FaqFile,
     FaqReader,
-    KnowledgeBase,
     faq_paths,
     load_knowledge,
     read_faq_file,
@@ -27,7 +30,7 @@ from bot.kb.seeds import SeedLibrary
 from bot.match import cache
 from bot.match.index import tokenizer_for
 from bot.match.params import MatchParams
-from bot.text.tokenize import Tokenizer
+from bot.match.stored import cache_name
 
 log = logging.getLogger(__name__)
 
@@ -56,50 +59,32 @@ def build_answerer(
     """Load and index a knowledge folder; (None, issues) when it is invalid.
 
     With `previous` (the answerer of the last good version), entries that did not change keep their
-    index data; with `use_cache`, phrasings segmented by an earlier process come from the index cache
-    (signed JSON, see match/cache.py) and new ones are added to it (after returning, with
-    `cache_in_background`: a reload need not wait for the write). `read` reads one FAQ file."""
+    index data; with `use_cache`, a fresh build takes each unchanged entry's data from the index cache
+    (signed JSON, see match/cache.py) and writes the cache again when entries changed (after returning,
+    with `cache_in_background`: a reload need not wait for the write). `read` reads one FAQ file."""
     kb, issues = load_knowledge(kb_dir, SeedLibrary.load(seeds_dir), read)
     if kb is None:
         return None, issues
     if not use_cache:
         return Answerer(kb, params, previous=previous), []
-    _seed_tokenizer(kb)
-    answerer = Answerer(kb, params, previous=previous)
-    tokenizer = answerer.index.tokenizer
+    name = cache_name(tokenizer_for(kb).signature)
+    stored = cache.load_entries(name) if previous is None else None  # a reload reuses the running version
+    answerer = Answerer(kb, params, previous=previous, stored=stored)
+    if stored is not None and stored.keys() == set(answerer.index.derived_keys()):
+        return answerer, []  # the file holds exactly this version already
     if cache_in_background:
-        threading.Thread(target=_store_analyses, args=(tokenizer,), name="index-cache", daemon=True).start()
+        threading.Thread(target=_store_entries, args=(name, answerer), name="index-cache", daemon=True).start()
     else:
-        _store_analyses(tokenizer)
+        _store_entries(name, answerer)
     return answerer, []
 
 
-# Per tokenizer (one per vocabulary + synonyms, shared by successive versions): the cache folder and
-# the texts its file holds, so it is read once per process and rewritten only when there is something new.
-_cached_texts: weakref.WeakKeyDictionary[Tokenizer, tuple[Path, frozenset[str]]] = weakref.WeakKeyDictionary()
 _cache_lock = threading.Lock()
 
 
-def _seed_tokenizer(kb: KnowledgeBase) -> None:
-    """Before a build: the tokenizer the index will use knows what the cache file holds."""
-    tokenizer = tokenizer_for(kb)
+def _store_entries(name: str, answerer: Answerer) -> None:
     with _cache_lock:
-        folder = cache.cache_dir()
-        known = _cached_texts.get(tokenizer)
-        if known is None or known[0] != folder:
-            analyses = cache.load_analyses(tokenizer.signature) or {}
-            tokenizer.import_analyses(analyses)
-            _cached_texts[tokenizer] = (folder, frozenset(analyses))
-
-
-def _store_analyses(tokenizer: Tokenizer) -> None:
-    with _cache_lock:
-        folder = cache.cache_dir()
-        analyses = tokenizer.export_analyses()
-        known = _cached_texts.get(tokenizer)
-        if known is None or known[0] != folder or known[1] != analyses.keys():
-            cache.store_analyses(tokenizer.signature, analyses)
-            _cached_texts[tokenizer] = (folder, frozenset(analyses))
+        cache.store_entries(name, answerer.index.derived())
 
 
 class FaqFiles:
@@ -107,10 +92,13 @@ class FaqFiles:
     (or the seeds its quotes are checked against) changed: at 10,000 entries parsing is most of a
     reload."""
 
-    def __init__(self, seeds_dir: Path) -> None:
+    def __init__(self, seeds_dir: Path, use_cache: bool = False) -> None:
+        """`use_cache`: files parsed by an earlier process come from the index cache (parsed_cache.py)."""
         self.seeds_dir = seeds_dir
         self._seeds_digest = b""
         self._read: dict[Path, tuple[bytes, bytes, FaqFile]] = {}
+        self._stored: dict[str, Any] | None = None if use_cache else {}
+        self._unsaved = False
 
     def start(self, paths: list[Path]) -> None:
         """Before each load: note the seeds' version and forget files that are gone."""
@@ -126,10 +114,25 @@ class FaqFiles:
         remembered = self._read.get(path)
         if remembered is not None and remembered[:2] == (before, self._seeds_digest):
             return remembered[2]
-        faq = read_faq_file(path, seeds)
+        if self._stored is None:
+            self._stored = parsed_cache.load()
+        stored = self._stored.get(parsed_cache.file_key(before, self._seeds_digest)) if before else None
+        faq = parsed_cache.restore(path, stored) if stored is not None else None
+        if faq is None:
+            faq = read_faq_file(path, seeds)
+            self._unsaved = True
         if before and _digest(path) == before:  # not rewritten while we read it
             self._read[path] = (before, self._seeds_digest, faq)
         return faq
+
+    def save(self) -> None:
+        """Write the files read so far to the index cache, if some were parsed (not restored)."""
+        if self._stored is None or not self._unsaved:
+            return
+        self._unsaved = False
+        read = list(self._read.values())  # a snapshot: a reload may read files meanwhile
+        files = {parsed_cache.file_key(digest, seeds): faq for digest, seeds, faq in read}
+        parsed_cache.store(files)
 
 
 def _digest(path: Path) -> bytes:
@@ -137,6 +140,14 @@ def _digest(path: Path) -> bytes:
         return hashlib.sha256(path.read_bytes()).digest()
     except OSError:
         return b""
+
+
+def release_memory() -> None:
+    """Hand the memory a build freed back to the system: CPython's allocator keeps freed blocks for
+    reuse, and glibc's malloc_trim returns what it can (tens of MB after a large build)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class KnowledgeStore:
@@ -158,13 +169,16 @@ class KnowledgeStore:
         self.errors: list[Issue] = []
         self._lock = threading.Lock()
         self._fingerprint = _fingerprint(kb_dir, seeds_dir)
-        self._faq_files = FaqFiles(seeds_dir)
+        self._faq_files = FaqFiles(seeds_dir, use_cache=True)
         self._faq_files.start(faq_paths(kb_dir))
         answerer, issues = build_answerer(kb_dir, seeds_dir, params, read=self._faq_files.read)
         if answerer is None:
             raise KnowledgeError(issues)
+        self._faq_files.save()
+        release_memory()
         self._answerer = answerer
         self._checked_at = time.monotonic()
+        self._watching = False  # a watched store (a serving process) prepares each version fully
 
     def answerer(self) -> Answerer:
         """The current answerer, after a cheap check (at most once per interval) for edited files.
@@ -200,12 +214,15 @@ class KnowledgeStore:
             cache_in_background=True,
         )
         self.errors = issues
+        threading.Thread(target=self._faq_files.save, name="faq-cache", daemon=True).start()
         if answerer is None:
             log.error(
                 "knowledge base edit is invalid; keeping the last good version:\n%s",
                 "\n".join(map(str, issues)),
             )
         else:
+            if self._watching:
+                answerer.index.warm()
             self._answerer = answerer
             log.info("knowledge base reloaded: %d entries", len(answerer.kb.entries))
         if self.on_reload is not None:
@@ -217,6 +234,7 @@ class KnowledgeStore:
         the reload, and errors are logged even when nobody is asking."""
 
         def loop() -> None:
+            self._answerer.index.warm()
             while True:
                 time.sleep(interval)
                 try:
@@ -224,6 +242,7 @@ class KnowledgeStore:
                 except Exception:  # a watcher must never die
                     log.exception("knowledge base watcher failed")
 
+        self._watching = True
         thread = threading.Thread(target=loop, name="kb-watcher", daemon=True)
         thread.start()
         return thread

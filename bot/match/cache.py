@@ -1,16 +1,17 @@
-"""A disk cache of what indexing computes, so a restart does not segment every phrasing again.
+"""A disk cache of what indexing computes, so a restart neither segments nor normalises any entry.
 
-What is cached is data, never code: JSON (lists and strings), read with `json.loads` and checked
-field by field. It is content-addressed: a file is named by the tokenizer's signature (jieba's
-version, the words the knowledge base adds to its dictionary, the synonym map, the tokenizer's
-source) and maps each distinct text to its segmentation, so a reload or restart re-segments only
-texts it has not seen with this tokenizer.
+What is cached is data, never code: JSON (lists, strings, integers), read with `json.loads` and checked
+field by field (match/stored.py). It is content-addressed: a file (`index-<hash>.json`) is named by
+the tokenizer's signature (jieba's version, the words the knowledge base adds to its dictionary, the
+synonym map, the tokenizer's source) and the indexing code, and holds each entry's index data under a
+digest of the entry's texts, so a restart re-indexes only entries it has not seen with this code.
 
 Files are also signed (HMAC-SHA256) with a secret that is not derived from anything public
 (`BOT_CACHE_KEY`, or a random key created once in a private file outside the cache folder): a file
 someone altered, or one that is truncated or corrupt, fails the check and is ignored, and the data
-is rebuilt. Without a usable secret nothing is cached. Files of the old pickle format
-(`answerer-*.pickle`, `answerer-*.signed`) are never read; storing deletes them.
+is rebuilt. Without a usable secret nothing is cached. Files of older formats (the pickles
+`answerer-*.pickle` and `answerer-*.signed`, the segmentations `tokens-*.json`) are never read;
+storing deletes them.
 """
 
 from __future__ import annotations
@@ -24,14 +25,18 @@ import re
 import secrets
 import stat
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from bot.match.stored import Derived, from_json, to_json
+
 log = logging.getLogger(__name__)
 
-_MAGIC = b"policy-bot-cache-v3 json\n"
+_MAGIC = b"policy-bot-cache-v4 json\n"
 _NAME = re.compile(r"[0-9a-z-]{1,80}")
-_LEGACY = ("answerer-*.pickle", "answerer-*.signed")  # pickles of older versions: deleted, never read
+# Files of older versions, deleted and never read: pickles, and the segmentations-only JSON of v3.
+_LEGACY = ("answerer-*.pickle", "answerer-*.signed", "tokens-*.json")
 _SIGNATURE_BYTES = 32
 
 
@@ -134,31 +139,11 @@ def store(name: str, value: Any, prefix: str | None = None) -> None:
         log.debug("could not write cache in %s: %s", directory, exc)
 
 
-Analyses = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
-_ANALYSES_FORMAT = 1
+def load_entries(name: str) -> dict[str, Derived] | None:
+    """Entries' index data stored under `name` (see match/stored.py); anything not of exactly the
+    expected shape makes the whole file a miss."""
+    return from_json(load(name))
 
 
-def load_analyses(signature: str) -> Analyses | None:
-    """Segmentations made by a tokenizer with this signature: text -> (words, search words).
-    Anything not of exactly that shape makes the whole file a miss."""
-    value = load(f"tokens-{signature}")
-    if not isinstance(value, dict) or value.get("format") != _ANALYSES_FORMAT:
-        return None
-    texts = value.get("texts")
-    if not isinstance(texts, dict):
-        return None
-    analyses: Analyses = {}
-    for text, pair in texts.items():
-        if not (isinstance(pair, list) and len(pair) == 2 and all(_strings(part) for part in pair)):
-            return None
-        analyses[text] = (tuple(pair[0]), tuple(pair[1]))
-    return analyses
-
-
-def store_analyses(signature: str, analyses: Analyses) -> None:
-    texts = {text: [list(words), list(search)] for text, (words, search) in analyses.items()}
-    store(f"tokens-{signature}", {"format": _ANALYSES_FORMAT, "texts": texts}, prefix="tokens-")
-
-
-def _strings(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+def store_entries(name: str, entries: Mapping[str, Derived]) -> None:
+    store(name, to_json(entries), prefix="index-")

@@ -12,8 +12,10 @@ are the same.
 from __future__ import annotations
 
 import math
+import sys
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +24,7 @@ from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import FaqEntry
 from bot.match import bm25
 from bot.match.answer_type import compile_types
+from bot.match.stored import Derived, entry_key
 from bot.match.typos import HomophoneRepairer
 from bot.text.normalize import normalise, to_simplified
 from bot.text.numbers import arabic_numbers
@@ -40,10 +43,17 @@ class IndexedEntry:
     answer_plain: str  # the answer in simplified, half-width form, punctuation kept (for fact kinds)
 
 
+_RENEW_AFTER_TEXTS = 5_000  # a build that segmented this many texts leaves a tokenizer worth renewing
+
+
 class MatchIndex:
     """Everything a query is matched against, derived from one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, previous: MatchIndex | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, previous: MatchIndex | None = None, stored: Mapping[str, Derived] | None = None
+    ) -> None:
+        """`previous`: the index of the version before an edit (its unchanged entries are reused);
+        `stored`: entries' data from the index cache, by `entry_key` (made by this same tokenizer)."""
         self.kb = kb
         vocabulary = _vocabulary(kb)
         if previous is not None and previous.tokenizer.recipe != Tokenizer.recipe_of(vocabulary, kb.synonym_groups):
@@ -55,11 +65,17 @@ class MatchIndex:
         reusable = previous._reusable(self._contexts) if previous is not None else {}
         self._vocabulary = previous._vocabulary.copy() if previous is not None else bm25.Vocabulary()
         built = []
-        # After an edit (entries reused), the analyses of the others' texts are kept too.
-        with tokenizer.bulk(keep=None if reusable else lambda: texts.seen):
-            for entry in kb.entries:
+        stored = stored or {}
+        self._keys = tuple(entry_key(entry, self._contexts.get(entry.source.seed, "")) for entry in kb.entries)
+        with tokenizer.bulk():
+            for entry, key in zip(kb.entries, self._keys, strict=True):
                 old = reusable.get(entry.id)
-                built.append(old if old is not None and old[0].entry == entry else self._index_entry(entry, texts))
+                if old is not None and old[0].entry == entry:
+                    built.append(old)
+                elif key in stored:
+                    built.append(self._restore(entry, stored[key]))
+                else:
+                    built.append(self._index_entry(entry, texts))
         self.entries = tuple(indexed for indexed, _ in built)
         self._counts = tuple(counts for _, counts in built)  # each entry's BM25 term counts, kept for the next build
         self.question_types = compile_types(kb.question_types)
@@ -68,9 +84,19 @@ class MatchIndex:
         self.word_idf = {word: math.log(1 + total / count) for word, count in self._document_frequency.items()}
         term_counts = Counter(self._document_frequency)
         term_counts.update({term: 1 for term in tokenizer.synonym_terms if term not in term_counts})
-        sounds = previous.repairer.sounds if previous is not None else None
+        if previous is None and texts.seen > _RENEW_AFTER_TEXTS:  # see Tokenizer.renewed
+            self.tokenizer = tokenizer = tokenizer.renewed()
+        sounds = previous.repairer.sounds_read() if previous is not None else None
         self.repairer = HomophoneRepairer(term_counts, tokenizer.segment, sounds)
         self.bm25 = bm25.build(self._counts, self._vocabulary)
+
+    def warm(self) -> None:
+        """Read now what early questions would otherwise wait for: the terms' sounds, and jieba's words
+        for the characters of the entries' phrasings (what questions are written in; a common character's
+        group takes milliseconds to load). A serving process calls this; a one-off `ask` does not pay for
+        what its question does not need."""
+        self.repairer.warm()
+        self.tokenizer.preload("".join(text for indexed in self.entries for text in indexed.phrasings))
 
     def canonical(self, text: str) -> str:
         return self.tokenizer.canonicalise(normalise(text))
@@ -82,6 +108,32 @@ class MatchIndex:
             for indexed, counts in zip(self.entries, self._counts, strict=True)
             if self._contexts.get(indexed.entry.source.seed, "") == contexts.get(indexed.entry.source.seed, "")
         }
+
+    def derived_keys(self) -> tuple[str, ...]:
+        return self._keys
+
+    def derived(self) -> dict[str, Derived]:
+        """Every entry's data by `entry_key`, for the index cache."""
+        terms = list(self._vocabulary.ids)  # ids are positions: terms in the order they were numbered
+        return {
+            key: Derived(
+                indexed.phrasings,
+                indexed.phrasing_words,
+                indexed.vocabulary,
+                indexed.full_text,
+                indexed.answer_plain,
+                tuple(terms[i] for i in counts.ids.tolist()),
+                tuple(counts.tf.tolist()),
+            )
+            for key, indexed, counts in zip(self._keys, self.entries, self._counts, strict=True)
+        }
+
+    def _restore(self, entry: FaqEntry, stored: Derived) -> tuple[IndexedEntry, bm25.Counts]:
+        """An entry indexed from its cached data: what `_index_entry` would compute, without computing it."""
+        indexed = IndexedEntry(
+            entry, stored.phrasings, stored.phrasing_words, stored.vocabulary, stored.full_text, stored.answer_plain
+        )
+        return indexed, self._vocabulary.counts_of(stored.terms, stored.tf)
 
     def _index_entry(self, entry: FaqEntry, texts: _Texts) -> tuple[IndexedEntry, bm25.Counts]:
         """The entry's indexed form and its BM25 term counts."""
@@ -156,13 +208,20 @@ def tokenizer_for(kb: KnowledgeBase) -> Tokenizer:
 
 
 class _Texts:
-    """One build's view of the tokenizer: canonical forms remembered (an answer or a document's title
-    recurs across entries), words through the tokenizer's memo of analyses."""
+    """One build's view of the tokenizer: canonical forms, words and search words remembered per text
+    (an answer or a document's title recurs across entries). Words and search words are made apart:
+    most texts (answers, titles, compact phrasings) need only search words."""
 
     def __init__(self, tokenizer: Tokenizer) -> None:
         self.tokenizer = tokenizer
         self._canonical: dict[str, str] = {}
-        self.seen: set[str] = set()  # texts analysed, to keep in the tokenizer's memo
+        self._words: dict[str, tuple[str, ...]] = {}
+        self._search_words: dict[str, tuple[str, ...]] = {}
+
+    @property
+    def seen(self) -> int:
+        """How many texts were segmented."""
+        return len(self._words) + len(self._search_words)
 
     def canonical(self, text: str) -> str:
         found = self._canonical.get(text)
@@ -171,12 +230,16 @@ class _Texts:
         return found
 
     def words(self, text: str) -> tuple[str, ...]:
-        self.seen.add(text)
-        return self.tokenizer.analyse(text)[0]
+        found = self._words.get(text)
+        if found is None:
+            found = self._words[text] = tuple(map(sys.intern, self.tokenizer.words(text)))
+        return found
 
     def search_words(self, text: str) -> tuple[str, ...]:
-        self.seen.add(text)
-        return self.tokenizer.analyse(text)[1]
+        found = self._search_words.get(text)
+        if found is None:
+            found = self._search_words[text] = tuple(map(sys.intern, self.tokenizer.search_words(text)))
+        return found
 
     def terms(self, text: str) -> list[str]:
         """As Tokenizer.terms."""

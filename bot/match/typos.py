@@ -9,9 +9,8 @@ sound alike, the one the knowledge base uses more often wins.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
-
-from pypinyin import Style, lazy_pinyin
 
 from bot.text.stopwords import STOPWORDS
 
@@ -37,6 +36,10 @@ def _fuzzy(syllable: str) -> str:
 
 
 def _pinyin(text: str) -> list[str]:
+    # Imported when first needed: pypinyin's tables take 0.2 s of CPU to import, and a question whose
+    # words are all whole (most of them) is never read by sound.
+    from pypinyin import Style, lazy_pinyin
+
     return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
 
 
@@ -61,7 +64,10 @@ def _is_cjk(text: str) -> bool:
 
 
 class HomophoneRepairer:
-    """Knows the KB's terms by sound; rewrites same-sounding broken stretches of a question."""
+    """Knows the KB's terms by sound; rewrites same-sounding broken stretches of a question.
+
+    The terms' sounds are read when a question first needs them (`warm` reads them beforehand): only a
+    question that the segmentation breaks apart somewhere can hold a typo."""
 
     def __init__(
         self,
@@ -75,22 +81,50 @@ class HomophoneRepairer:
             for term, count in term_counts.items()
             if MIN_TERM_CHARS <= len(term) <= MAX_TERM_CHARS and _is_cjk(term)
         }
-        known_sounds = known_sounds or {}
-        self.sounds = {term: known_sounds.get(term) or tuple(_pinyin(term)) for term in terms}
-        fuzzy = {term: tuple(_fuzzy(syllable) for syllable in sound) for term, sound in self.sounds.items()}
-        # Exact sounds are tried before fuzzy ones: 数子 is 数字 (shu zi), not 数智 (shu zhi).
-        self._tables = (_sound_table(terms, self.sounds.__getitem__), _sound_table(terms, fuzzy.__getitem__))
+        self._terms = terms
+        self._known_sounds = known_sounds or {}
+        self._sounds: dict[str, tuple[str, ...]] | None = None
+        self._tables: tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str]] = ({}, {})
+        self._lock = threading.Lock()
         self._lengths = sorted({len(term) for term in terms}, reverse=True)
         self._segment = segment
+
+    @property
+    def sounds(self) -> dict[str, tuple[str, ...]]:
+        """Each term's pinyin, read now if not yet (a next version's repairer reuses them)."""
+        self.warm()
+        assert self._sounds is not None
+        return self._sounds
+
+    def sounds_read(self) -> dict[str, tuple[str, ...]] | None:
+        """The terms' pinyin if already read, else None (without reading them)."""
+        return self._sounds
+
+    def warm(self) -> None:
+        """Read the terms' sounds now rather than on the first question that needs them."""
+        if self._sounds is not None:
+            return
+        with self._lock:
+            if self._sounds is not None:
+                return
+            terms, known = self._terms, self._known_sounds
+            sounds = {term: known.get(term) or tuple(_pinyin(term)) for term in terms}
+            fuzzy = {term: tuple(_fuzzy(syllable) for syllable in sound) for term, sound in sounds.items()}
+            # Exact sounds are tried before fuzzy ones: 数子 is 数字 (shu zi), not 数智 (shu zhi).
+            self._tables = (_sound_table(terms, sounds.__getitem__), _sound_table(terms, fuzzy.__getitem__))
+            self._sounds, self._known_sounds = sounds, {}
 
     def repair(self, text: str) -> str:
         if not self._lengths:
             return text
+        starts, ends, alone = self._layout(text)
+        if not alone:  # every stretch replaced must hold a character standing alone: nothing to repair
+            return text
         exact = _pinyin(text)
         if len(exact) != len(text):  # pypinyin merged something; do not guess
             return text
+        self.warm()
         sounds = (tuple(exact), tuple(_fuzzy(syllable) for syllable in exact))
-        starts, ends, alone = self._layout(text)
         out: list[str] = []
         i = 0
         while i < len(text):

@@ -7,26 +7,13 @@ however similar the rest of the wording (深圳 vs 天津, 2030 vs 2027).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-import jieba
+from bot.text.lexicon import lexicon
 
-# jieba's tag for place names. Its other proper-noun tags (nz, nt, nr) also cover ordinary words
-# such as 申报 or 智能化, which must not be hard requirements; places.yaml lists what ns misses.
-PROPER_NOUN_TAGS = frozenset({"ns"})
+# Proper nouns are jieba's place names (tag ns, bot/text/lexicon.py). Its other proper-noun tags (nz, nt,
+# nr) also cover ordinary words such as 申报 or 智能化, which must not be hard requirements; places.yaml
+# lists what ns misses.
 _NUMBER = re.compile(r"\d")
-
-
-@lru_cache(maxsize=1)
-def _proper_nouns() -> frozenset[str]:
-    """Read once, lazily: only questions with a word the candidate lacks ever need it."""
-    words = set()
-    with open(jieba.get_dict_file().name, encoding="utf-8") as handle:  # type: ignore[union-attr]
-        for line in handle:
-            parts = line.split()
-            if len(parts) == 3 and parts[2] in PROPER_NOUN_TAGS:
-                words.add(parts[0])
-    return frozenset(words)
 
 
 def is_anchor(word: str, places: frozenset[str] = frozenset()) -> bool:
@@ -36,5 +23,5 @@ def is_anchor(word: str, places: frozenset[str] = frozenset()) -> bool:
     bare = word[:-1] if len(word) > 2 and word[-1] in "市省县区" else word
     if word in places or bare in places:
         return True
-    nouns = _proper_nouns()
-    return word in nouns or bare in nouns
+    names = lexicon()
+    return names.is_place(word) or names.is_place(bare)

@@ -10,23 +10,41 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib
 import logging
 import math
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
+from collections.abc import Iterable, Iterator
 from math import log
 from pathlib import Path
+from types import ModuleType
 
-import jieba
-from jieba import finalseg
-
+from bot.text.lexicon import lexicon, prefixes
 from bot.text.normalize import normalise
 from bot.text.stopwords import QUESTION_PHRASES, STOPWORDS
 
+
+def _import_jieba() -> ModuleType:
+    """jieba 0.42 imports pkg_resources (0.13 s of CPU, a sixth of a cold `ask`) only to open its own
+    data files, and opens them by path when that import fails: so it is made to fail, for this import
+    only (nothing else is imported meanwhile; a module that imported pkg_resources before is unaffected)."""
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    absent = "pkg_resources" not in sys.modules
+    if absent:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        return importlib.import_module("jieba")
+    finally:
+        if absent:
+            del sys.modules["pkg_resources"]
+
+
+jieba = _import_jieba()
 jieba.setLogLevel(logging.WARNING)
+finalseg = jieba.finalseg
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
@@ -41,31 +59,12 @@ _ENGLISH = jieba.re_eng
 _MAX_REMEMBERED_BLOCKS = 20_000  # bounds the block memo of a long-running process
 _RECENT: list[Tokenizer] = []  # the last tokenizer built, for the next version of the same KB
 _RECENT_LOCK = threading.Lock()
-_SOURCES = (Path(__file__), Path(__file__).with_name("stopwords.py"))
-
-
-@functools.cache
-def _general_dictionary() -> tuple[dict[str, int], int]:
-    """jieba's bundled dictionary (word -> frequency, total), read once per process."""
-    general = jieba.Tokenizer()
-    general.initialize()
-    return general.FREQ, general.total
-
-
-Analysis = tuple[tuple[str, ...], tuple[str, ...]]  # (words, search_words) of one text
+_SOURCES = (Path(__file__), Path(__file__).with_name("stopwords.py"), Path(__file__).with_name("lexicon.py"))
 
 
 # jieba's part-of-speech tags for nouns, names, abbreviations and nominal verbs: the kinds of word that
 # name a topic (住房贷款 n, 公积金 n, 医保 j) rather than wrap a question (俺们 r, 急用 v, 早上好 l).
 _TOPIC_TAGS = frozenset({"n", "nz", "nt", "ns", "nr", "nrt", "nrfg", "ng", "j", "vn", "an"})
-
-
-@lru_cache(maxsize=1)
-def _dictionary_tags() -> dict[str, str]:
-    """word -> part-of-speech tag from jieba's bundled dictionary, read once when first needed."""
-    path = Path(jieba.__file__).resolve().parent / "dict.txt"
-    tokens = path.read_text(encoding="utf-8").split()
-    return dict(zip(tokens[0::3], tokens[2::3], strict=False))
 
 
 class Tokenizer:
@@ -77,10 +76,6 @@ class Tokenizer:
     def __init__(self, vocabulary: Iterable[str], synonym_groups: Iterable[Iterable[str]]) -> None:
         self._init_args = self.recipe_of(vocabulary, synonym_groups)
         vocabulary, synonym_groups = self._init_args
-        self._jieba = jieba.Tokenizer()
-        frequencies, total = _general_dictionary()
-        # A private copy of the dictionary as initialize() would load it, without reading the file again.
-        self._jieba.FREQ, self._jieba.total, self._jieba.initialized = dict(frequencies), total, True
         self._canonical: dict[str, str] = {}
         for group in synonym_groups:
             terms = [normalise(term) for term in group]
@@ -88,8 +83,15 @@ class Tokenizer:
                 self._canonical[term] = terms[0]
         words = {normalise(word) for word in vocabulary} | set(self._canonical)
         self._added = sorted(word for word in words if word and " " not in word)
-        for word in self._added:
-            self._jieba.add_word(word, freq=_USER_WORD_FREQ)
+        # jieba's table as its add_word() leaves it after loading the dictionary: the KB's words at a high
+        # frequency, every prefix of a word at 0 (so a lookup can stop early), the dictionary's words as
+        # their characters come up (`_load`).
+        self._frequencies: dict[str, int] = dict.fromkeys(self._added, _USER_WORD_FREQ)
+        self._frequencies.update(dict.fromkeys(prefixes(self._added).difference(self._frequencies), 0))
+        self._users = frozenset(self._added)
+        self._total = lexicon().total + _USER_WORD_FREQ * len(self._added)
+        self._loaded_chars: set[str] = set()  # first characters whose words are in the table
+        self._load_lock = threading.Lock()
         # Canonical terms are in the pattern too, so 天津市 is kept whole rather than 天津 -> 天津市 + 市.
         terms_longest_first = sorted(self._canonical, key=len, reverse=True)
         self._synonym_pattern = (
@@ -100,9 +102,8 @@ class Tokenizer:
         self._blocks: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
         self._suffix_scores: dict[str, tuple[list[float], list[int]]] = {}  # block -> calc()'s (scores, ends)
         self._block_limit = _MAX_REMEMBERED_BLOCKS
-        self._log_total = log(self._jieba.total)
+        self._log_total = log(self._total)
         self._log_probabilities: dict[str, float] = {}
-        self._analyses: dict[str, Analysis] = {}
         self._lock = threading.Lock()
 
     @staticmethod
@@ -129,26 +130,26 @@ class Tokenizer:
             _RECENT[:] = [tokenizer]
             return tokenizer
 
+    def renewed(self) -> Tokenizer:
+        """A tokenizer of the same recipe with nothing loaded or remembered, made the one `for_kb` returns.
+
+        A build from nothing fills this one's table with the dictionary's words for every character of
+        the knowledge base (tens of MB); questions need a small part of it, which the new one loads as
+        they come. Whoever still holds this one keeps using it safely."""
+        fresh = Tokenizer(*self.recipe)
+        with _RECENT_LOCK:
+            _RECENT[:] = [fresh]
+        _is_content.cache_clear()  # filled with the build's words
+        return fresh
+
     def __reduce__(self) -> tuple:
         """Pickle the recipe, not jieba's 350,000-word dictionary (jieba caches that itself)."""
         return (Tokenizer, self._init_args)
 
-    def analyse(self, text: str) -> Analysis:
-        """`(words(text), search_words(text))`, remembered: each distinct text is segmented once."""
-        analysis = self._analyses.get(text)
-        if analysis is None:
-            analysis = (
-                tuple(map(sys.intern, self.words(text))),
-                tuple(map(sys.intern, self.search_words(text))),
-            )
-            with self._lock:
-                self._analyses[text] = analysis
-        return analysis
-
     @contextlib.contextmanager
-    def bulk(self, keep: Callable[[], Iterable[str]] | None = None) -> Iterator[None]:
-        """Analyse many texts (an index build): every block segmented is remembered while it lasts, and
-        forgotten after; then analyses of texts not in `keep()` are forgotten too (None keeps them all)."""
+    def bulk(self) -> Iterator[None]:
+        """Segment many texts (an index build): every block segmented is remembered while it lasts, and
+        forgotten after."""
         self._block_limit = sys.maxsize
         try:
             yield
@@ -156,19 +157,6 @@ class Tokenizer:
             with self._lock:
                 self._block_limit = _MAX_REMEMBERED_BLOCKS
                 self._blocks, self._suffix_scores = {}, {}
-                if keep is not None:
-                    texts = set(keep())
-                    self._analyses = {text: found for text, found in self._analyses.items() if text in texts}
-
-    def export_analyses(self) -> dict[str, Analysis]:
-        with self._lock:
-            return dict(self._analyses)
-
-    def import_analyses(self, analyses: dict[str, Analysis]) -> None:
-        """Analyses read back from a cache, made by a tokenizer with this same `signature`."""
-        with self._lock:
-            for text, analysis in analyses.items():
-                self._analyses.setdefault(text, analysis)
 
     def canonicalise(self, text: str) -> str:
         """Rewrite every synonym to its group's canonical term (longest match wins, one pass)."""
@@ -182,16 +170,37 @@ class Tokenizer:
 
     def names_a_topic(self, word: str) -> bool:
         """Whether general Chinese uses the word as a noun or name; words jieba does not know count too."""
-        tag = _dictionary_tags().get(word)
+        tag = lexicon().tag(word)
         return tag is None or tag in _TOPIC_TAGS
 
     def information_content(self, word: str) -> float:
         """-log of the word's frequency in jieba's bundled general-Chinese dictionary: how much a word
         the KB never uses says about the topic (住房 says more than 一下). Unseen words get the maximum."""
-        frequency = self._jieba.FREQ.get(word, 0)
+        self._load(word)
+        frequency = self._frequencies.get(word, 0)
         if not frequency:
-            return math.log(self._jieba.total)
-        return math.log(self._jieba.total / frequency)
+            return math.log(self._total)
+        return math.log(self._total / frequency)
+
+    def preload(self, text: str) -> None:
+        """Load the dictionary's words for these characters now rather than when a text needs them."""
+        self._load(text)
+
+    def _load(self, text: str) -> None:
+        """Add the dictionary's words that start with a character of `text`: every substring of `text`
+        then reads as in jieba's table. Words of the KB keep their frequency."""
+        if self._loaded_chars.issuperset(text):
+            return
+        with self._load_lock:
+            new = set(text).difference(self._loaded_chars)
+            if not new:
+                return
+            words, frequencies = lexicon().words(new)
+            table = self._frequencies
+            table.update(zip(words, frequencies, strict=True))  # a word listed twice: the last line wins
+            table.update(dict.fromkeys(self._users.intersection(words), _USER_WORD_FREQ))
+            table.update(dict.fromkeys(prefixes(words).difference(table), 0))
+            self._loaded_chars.update(new)
 
     def segment(self, text: str) -> list[str]:
         """Dictionary-only segmentation (no HMM guessing), so unknown stretches fall apart."""
@@ -203,6 +212,7 @@ class Tokenizer:
         content words only). Memoised: a block that recurs across texts is segmented once."""
         found = self._blocks.get(block)
         if found is None:
+            self._load(block)
             route, split = self._best_path(block)
             tail = self._blocks.get(block[split:]) if split else None
             head = route[: len(route) - len(tail[2])] if tail else route
@@ -230,7 +240,7 @@ class Tokenizer:
         it, the scores of the longest already-scored suffix of the block are reused as they are.
 
         Returns the words, and where that suffix starts if the words do not run across its start (else 0)."""
-        frequencies = self._jieba.FREQ
+        frequencies = self._frequencies
         log_probability = self._log_probability
         size = len(block)
         score: list[float] = [0.0] * (size + 1)
@@ -270,7 +280,7 @@ class Tokenizer:
     def _log_probability(self, word: str) -> float:
         found = self._log_probabilities.get(word)
         if found is None:
-            found = log(self._jieba.FREQ.get(word) or 1) - self._log_total
+            found = log(self._frequencies.get(word) or 1) - self._log_total
             self._log_probabilities[word] = found
         return found
 
@@ -301,14 +311,14 @@ class Tokenizer:
     def _guess(self, buffer: str) -> Iterator[str]:
         if len(buffer) == 1:
             yield buffer
-        elif not self._jieba.FREQ.get(buffer):
+        elif not self._frequencies.get(buffer):
             yield from finalseg.cut(buffer)
         else:
             yield from buffer
 
     def _for_search(self, cut: Iterable[str]) -> Iterator[str]:
         """jieba.Tokenizer.cut_for_search over a cut: the dictionary's 2- and 3-grams of long words, then the word."""
-        frequencies = self._jieba.FREQ
+        frequencies = self._frequencies
         for word in cut:
             if len(word) > 2:
                 for i in range(len(word) - 1):

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -120,14 +121,17 @@ def restart(kb_dir, tmp_path) -> list[dict]:
 def test_a_restart_reads_the_index_cache_and_only_a_signed_one(tmp_path, no_cache):
     kb_dir = copy_knowledge(tmp_path)
     build_answerer(kb_dir, tmp_path / "seeds")
-    (path,) = (tmp_path / "cache").glob("tokens-*.json")
+    (path,) = (tmp_path / "cache").glob("index-*.json")
     name = path.stem
     expected = answers(fresh(kb_dir))
     assert restart(kb_dir, tmp_path) == expected
-    # Rewrite the cached segmentations (every text: no words) and sign them with the real key: the
-    # restart now answers differently, so it did read the file...
-    emptied = {text: ((), ()) for text in cache.load_analyses(name.removeprefix("tokens-"))}
-    cache.store_analyses(name.removeprefix("tokens-"), emptied)
+    # Rewrite the cached entries (no words, no terms) and sign them with the real key: the restart now
+    # answers differently, so it did read the file...
+    emptied = {
+        key: replace(derived, vocabulary=frozenset(), terms=(), tf=())
+        for key, derived in cache.load_entries(name).items()
+    }
+    cache.store_entries(name, emptied)
     assert restart(kb_dir, tmp_path) != expected
     # ...and the same change without the key is ignored: the restart answers as a fresh build.
     data = path.read_bytes()
@@ -135,3 +139,16 @@ def test_a_restart_reads_the_index_cache_and_only_a_signed_one(tmp_path, no_cach
     assert altered != data
     path.write_bytes(altered)
     assert restart(kb_dir, tmp_path) == expected
+
+
+def test_a_start_after_an_edit_takes_the_other_entries_from_the_cache(tmp_path, no_cache):
+    """The cache holds entries by content: after an edit between two runs, the unchanged entries come
+    from the file, the edited one is indexed anew, and the answers are a fresh build's."""
+    kb_dir = copy_knowledge(tmp_path)
+    build_answerer(kb_dir, tmp_path / "seeds")
+    edit(kb_dir / "faq" / "tianjin.yaml", "question:", "question: 天津市政府：")
+    answerer, _ = build_answerer(kb_dir, tmp_path / "seeds")
+    (path,) = (tmp_path / "cache").glob("index-*.json")
+    stored = cache.load_entries(path.stem)
+    assert stored is not None and set(stored) == set(answerer.index.derived_keys())  # rewritten with the edit
+    assert answers(answerer) == answers(fresh(kb_dir))

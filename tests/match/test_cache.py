@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.match import cache
+from bot.match.stored import Derived, cache_name, to_json
 
 
 class Planted:
@@ -32,7 +33,18 @@ def folders(tmp_path, monkeypatch):
     return tmp_path
 
 
-ANALYSES = {"技改 补贴 多少": (("技改", "补贴"), ("技改", "补贴")), "": ((), ())}
+ENTRIES = {
+    "k1": Derived(
+        ("技改补贴多少",),
+        ("技改 补贴",),
+        frozenset({"技改", "补贴"}),
+        "技改补贴多少",
+        "补贴10%",
+        ("技改", "补贴"),
+        (1, 2),
+    ),
+    "k2": Derived((), (), frozenset(), "", "", (), ()),
+}
 
 
 def only_file(folders: Path) -> Path:
@@ -55,18 +67,27 @@ def plant_old_caches(folders: Path) -> tuple[Path, bytes]:
     return marker, payload
 
 
-def test_stored_analyses_come_back(folders):
-    cache.store_analyses("sig1", ANALYSES)
-    assert cache.load_analyses("sig1") == ANALYSES
-    assert cache.load_analyses("sig2") is None
+def test_stored_entries_come_back(folders):
+    cache.store_entries("index-sig1", ENTRIES)
+    assert cache.load_entries("index-sig1") == ENTRIES
+    assert cache.load_entries("index-sig2") is None
     assert (folders / "config" / "key").stat().st_mode & 0o077 == 0
 
 
 def test_the_file_is_json_data(folders):
-    cache.store_analyses("sig1", ANALYSES)
+    cache.store_entries("index-sig1", ENTRIES)
     data = only_file(folders).read_bytes()
     payload = json.loads(data[len(cache._MAGIC) + cache._SIGNATURE_BYTES :])
-    assert payload["texts"]["技改 补贴 多少"] == [["技改", "补贴"], ["技改", "补贴"]]
+    words = payload["words"]
+    phrasings, phrasing_words, vocabulary, full_text, answer, terms, tf = payload["entries"]["k1"]
+    assert (phrasings, phrasing_words, full_text, answer) == (
+        ["技改补贴多少"],
+        ["技改 补贴"],
+        "技改补贴多少",
+        "补贴10%",
+    )
+    assert [words[i] for i in terms] == ["技改", "补贴"] and tf == [1, 2]
+    assert {words[i] for i in vocabulary} == {"技改", "补贴"}
 
 
 def test_the_module_cannot_unpickle():
@@ -75,55 +96,87 @@ def test_the_module_cannot_unpickle():
 
 
 def test_a_planted_pickle_is_never_unpickled(folders):
-    cache.store_analyses("sig1", ANALYSES)
+    cache.store_entries("index-sig1", ENTRIES)
     marker = folders / "code-ran"
     planted = pickle.dumps(Planted(marker))
     path = only_file(folders)
     header = path.read_bytes()[: len(cache._MAGIC) + cache._SIGNATURE_BYTES]
     path.write_bytes(header + planted)  # our header, a pickle for payload
-    (folders / "cache" / "tokens-sig2.json").write_bytes(planted)  # no header at all
-    assert cache.load_analyses("sig1") is None
-    assert cache.load_analyses("sig2") is None
+    (folders / "cache" / "index-sig2.json").write_bytes(planted)  # no header at all
+    assert cache.load_entries("index-sig1") is None
+    assert cache.load_entries("index-sig2") is None
     assert not marker.exists()
 
 
 def test_an_old_signed_pickle_cache_is_not_read_and_is_deleted(folders):
     """What the previous version wrote (and would have loaded): a pickle signed with the real key."""
-    cache.store_analyses("sig0", {})  # creates the key
+    cache.store_entries("index-sig0", {})  # creates the key
     marker, _ = plant_old_caches(folders)
     assert cache.load(f"answerer-{OLD_KEY}") is None
-    cache.store_analyses("sig1", ANALYSES)
-    assert sorted(path.name for path in (folders / "cache").iterdir()) == ["tokens-sig1.json"]
+    cache.store_entries("index-sig1", ENTRIES)
+    assert sorted(path.name for path in (folders / "cache").iterdir()) == ["index-sig1.json"]
     assert not marker.exists()
 
 
+def test_a_file_of_the_previous_format_is_not_read_and_is_deleted(folders):
+    """A v3 file (segmentations only, another header) signed with the real key, even under the current name."""
+    cache.store_entries("index-sig0", {})  # creates the key
+    secret = (folders / "config" / "key").read_bytes()
+    payload = json.dumps({"format": 1, "texts": {}}).encode()
+    signature = hmac.new(secret, b"index-sig1\0" + payload, hashlib.sha256).digest()
+    old = b"policy-bot-cache-v3 json\n" + signature + payload
+    for name in ("index-sig1.json", "tokens-sig1.json"):
+        (folders / "cache" / name).write_bytes(old)
+    assert cache.load_entries("index-sig1") is None
+    cache.store_entries("index-sig2", ENTRIES)
+    assert sorted(path.name for path in (folders / "cache").iterdir()) == ["index-sig2.json"]
+
+
+def test_the_file_name_changes_with_the_tokenizer():
+    assert cache_name("a") != cache_name("b") and cache_name("a") == cache_name("a")
+
+
 def test_an_altered_file_is_ignored(folders):
-    cache.store_analyses("sig1", ANALYSES)
+    cache.store_entries("index-sig1", ENTRIES)
     path = only_file(folders)
     data = path.read_bytes()
     path.write_bytes(data.replace("补贴".encode(), "贷款".encode()))  # still valid JSON, other words
-    assert cache.load_analyses("sig1") is None
+    assert cache.load_entries("index-sig1") is None
 
 
 def test_a_truncated_or_corrupt_file_is_ignored(folders):
-    cache.store_analyses("sig1", ANALYSES)
+    cache.store_entries("index-sig1", ENTRIES)
     path = only_file(folders)
     data = path.read_bytes()
     for broken in (data[:-5], data[:10], b"", os.urandom(200)):
         path.write_bytes(broken)
-        assert cache.load_analyses("sig1") is None
+        assert cache.load_entries("index-sig1") is None
 
 
 def test_a_signed_file_of_the_wrong_shape_is_a_miss(folders):
-    for value in ([1, 2], {"format": 1, "texts": {"a": [["x"], [1]]}}, {"format": 99, "texts": {}}, None):
-        cache.store("tokens-sig1", value)
-        assert cache.load_analyses("sig1") is None
+    good = to_json(ENTRIES)
+    row = good["entries"]["k1"]
+    wrong = [
+        [1, 2],
+        None,
+        {**good, "format": 99},
+        {**good, "words": ["技改", 3]},
+        {**good, "entries": {"k1": row[:6]}},
+        {**good, "entries": {"k1": [*row[:2], [0, 99], *row[3:]]}},  # a word that is not in the list
+        {**good, "entries": {"k1": [*row[:5], row[5], [1]]}},  # counts for fewer terms than listed
+        {**good, "entries": {"k1": [*row[:6], [1, 0]]}},  # a term counted zero times
+        {**good, "entries": {"k1": [["a", "b"], *row[1:]]}},  # two phrasings, words for one
+    ]
+    assert cache.load_entries("index-sig1") is None
+    for value in wrong:
+        cache.store("index-sig1", value)
+        assert cache.load_entries("index-sig1") is None
 
 
 def test_a_file_signed_for_another_name_is_refused(folders):
-    cache.store_analyses("sig1", ANALYSES)
-    only_file(folders).rename(folders / "cache" / "tokens-sig2.json")
-    assert cache.load_analyses("sig2") is None
+    cache.store_entries("index-sig1", ENTRIES)
+    only_file(folders).rename(folders / "cache" / "index-sig2.json")
+    assert cache.load_entries("index-sig2") is None
 
 
 def test_names_cannot_leave_the_cache_folder(folders):
@@ -132,15 +185,15 @@ def test_names_cannot_leave_the_cache_folder(folders):
 
 
 def test_a_key_others_can_read_or_write_disables_the_cache(folders):
-    cache.store_analyses("sig1", ANALYSES)
+    cache.store_entries("index-sig1", ENTRIES)
     os.chmod(folders / "config" / "key", 0o664)
-    assert cache.load_analyses("sig1") is None
+    assert cache.load_entries("index-sig1") is None
 
 
 def test_a_key_inside_the_cache_folder_disables_the_cache(folders, monkeypatch):
     monkeypatch.setenv("BOT_CACHE_KEY_FILE", str(folders / "cache" / "key"))
-    cache.store_analyses("sig1", ANALYSES)
-    assert cache.load_analyses("sig1") is None
+    cache.store_entries("index-sig1", ENTRIES)
+    assert cache.load_entries("index-sig1") is None
     assert not (folders / "cache" / "key").exists()
 
 
@@ -153,12 +206,10 @@ def test_the_bot_runs_no_planted_pickle(folders):
     from bot.config import PROJECT_ROOT
     from tests.support.kb import shipped_answerer
 
-    cache.store("tokens-x", {})  # creates the key
+    cache.store("index-x", {})  # creates the key
     marker, payload = plant_old_caches(folders)
-    signature = shipped_answerer().index.tokenizer.signature  # the file the bot reads for the shipped KB
-    (folders / "cache" / f"tokens-{signature}.json").write_bytes(
-        cache._MAGIC + b"\0" * cache._SIGNATURE_BYTES + payload
-    )
+    name = cache_name(shipped_answerer().index.tokenizer.signature)  # the file the bot reads for the shipped KB
+    (folders / "cache" / f"{name}.json").write_bytes(cache._MAGIC + b"\0" * cache._SIGNATURE_BYTES + payload)
     done = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "--json", "天津技术改造再贷款利率是多少"],
         capture_output=True,

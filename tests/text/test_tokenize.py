@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import jieba
 import pytest
 
-from bot.text.tokenize import _QUESTION_PHRASE, Tokenizer, _content_words, _is_content
+from bot.text.lexicon import Lexicon, dictionary_path
+from bot.text.tokenize import _QUESTION_PHRASE, _USER_WORD_FREQ, Tokenizer, _content_words, _is_content
 from tests.support.kb import shipped_answerer
 
 EDGE_CASES = [
@@ -35,8 +37,17 @@ def tokenizer() -> Tokenizer:
     return shipped_answerer().index.tokenizer
 
 
+def jiebas_own(tokenizer: Tokenizer) -> jieba.Tokenizer:
+    """jieba's tokenizer with its whole dictionary loaded, and the KB's words added as ours adds them."""
+    reference = jieba.Tokenizer()
+    reference.initialize()
+    for word in tokenizer._added:
+        reference.add_word(word, freq=_USER_WORD_FREQ)
+    return reference
+
+
 def test_segmentation_is_jiebas_on_every_text_of_the_knowledge_base(tokenizer):
-    reference = tokenizer._jieba  # jieba's own algorithm over the same dictionary
+    reference = jiebas_own(tokenizer)  # jieba's own algorithm and table
     for text in _texts():
         assert tokenizer.segment(text) == list(reference.cut(text, HMM=False)), text
         assert tokenizer.search_words(text) == [w for w in reference.cut_for_search(text) if _is_content(w)], text
@@ -51,31 +62,61 @@ def test_a_fresh_tokenizer_segments_as_one_that_has_seen_other_texts(tokenizer):
         assert fresh.search_words(text) == tokenizer.search_words(text), text
 
 
-def test_an_analysis_is_made_once_and_matches_words_and_search_words():
-    tokenizer = Tokenizer(["技改"], [("技改", "技术改造")])
-    text = "技术改造 贷款利率是多少"
-    with tokenizer.bulk():
-        first = tokenizer.analyse(text)
-        assert first == (tuple(tokenizer.words(text)), tuple(tokenizer.search_words(text)))
-        assert tokenizer.analyse(text) is first
-    assert tokenizer.export_analyses() == {text: first}
-
-
-def test_bulk_keeps_only_the_texts_asked_for():
+def test_bulk_remembers_blocks_only_for_the_build():
     tokenizer = Tokenizer([], [])
-    with tokenizer.bulk(keep=lambda: ["保留这句"]):
-        tokenizer.analyse("保留这句")
-        tokenizer.analyse("忘掉这句")
-    assert set(tokenizer.export_analyses()) == {"保留这句"}
+    with tokenizer.bulk():
+        tokenizer.search_words("保留这句")
+        assert tokenizer._blocks
     assert not tokenizer._blocks  # the block memo is for the build only
 
 
-def test_imported_analyses_are_used_as_they_are():
-    tokenizer = Tokenizer([], [])
-    tokenizer.import_analyses({"某句": (("某",), ("某句",))})
-    assert tokenizer.analyse("某句") == (("某",), ("某句",))
+def test_a_renewed_tokenizer_has_nothing_loaded_and_segments_alike():
+    tokenizer = Tokenizer(["技改"], [("技改", "技术改造")])
+    text = "技术改造 贷款利率是多少"
+    words = tokenizer.words(text)
+    renewed = tokenizer.renewed()
+    assert not renewed._loaded_chars and renewed.words(text) == words
+    assert Tokenizer.for_kb(["技改"], [("技改", "技术改造")]) is renewed
 
 
 def test_tokenizers_of_the_same_words_are_one():
     assert Tokenizer.for_kb(["技改"], []) is Tokenizer.for_kb(["技改"], [])
     assert Tokenizer.for_kb(["技改"], []).signature != Tokenizer.for_kb(["技改", "贴息"], []).signature
+
+
+def test_the_table_read_by_first_character_is_jiebas_for_every_substring(tokenizer):
+    """Only the dictionary's groups for the characters seen are loaded, yet every substring of a text
+    looks up as in jieba's full table (a word's frequency, 0 for a prefix, absent otherwise)."""
+    reference = jiebas_own(tokenizer)
+    fresh = Tokenizer(*tokenizer.recipe)
+    for text in [*EDGE_CASES, "住房公积金贷款利率", "深圳市南山区的B超检查", "一二三四五六七八九十"]:
+        fresh.segment(text)
+        for start in range(len(text)):
+            for end in range(start + 1, min(len(text), start + 12) + 1):
+                piece = text[start:end]
+                assert fresh._frequencies.get(piece) == reference.FREQ.get(piece), piece
+    assert fresh._total == reference.total
+
+
+def test_the_lexicon_reads_the_groups_of_the_characters_asked_for():
+    reference = jieba.Tokenizer()
+    reference.initialize()
+    lexicon = Lexicon(dictionary_path())
+    words, frequencies = lexicon.words("住房")
+    expected = {word: f for word, f in reference.FREQ.items() if f and word[0] in "住房"}
+    assert dict(zip(words, frequencies, strict=True)) == expected
+    assert len(words) < 2000  # of 349,000
+    assert lexicon.tag("住房") == "n" and lexicon.tag("住房利率") is None
+    assert lexicon.is_place("深圳") and not lexicon.is_place("住房")
+    assert lexicon.total == reference.total
+
+
+def test_tags_are_the_files_for_every_word_of_a_group():
+    lexicon = Lexicon(dictionary_path())
+    expected: dict[str, list[str]] = {}
+    for line in dictionary_path().read_text(encoding="utf-8").splitlines():
+        word, _, tag = line.split()
+        if word[0] in "住深不的B":
+            expected.setdefault(word, []).append(tag)
+    assert len(expected) > 1000 and any(len(tags) > 1 for tags in expected.values())  # B超 is listed twice
+    assert {word: list(lexicon.tags(word)) for word in expected} == expected
