@@ -16,15 +16,9 @@ import json
 
 from lark_oapi.core.utils import AESCipher
 
-MAX_BODY_BYTES = 1024 * 1024
+from bot.chat.request_body import Rejected
+
 SIGNATURE_MAX_AGE = 5 * 60  # seconds
-
-
-class Rejected(Exception):
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
 
 
 def signature(timestamp: str, nonce: str, encrypt_key: str, body: bytes) -> str:

@@ -14,8 +14,9 @@ from typing import Any
 import lark_oapi as lark
 from lark_oapi.core.model import RawRequest
 
+from bot.chat.request_body import Rejected, read_body
 from bot.config import Settings
-from bot.feishu.gate import MAX_BODY_BYTES, Rejected, verify
+from bot.feishu.gate import verify
 from bot.feishu.service import FeishuService
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def make_wsgi_app(settings: Settings, service: FeishuService) -> Callable[..., I
         if environ.get("PATH_INFO") != EVENTS_PATH or environ.get("REQUEST_METHOD") != "POST":
             return _reply(start_response, 404, b"Not Found", "text/plain")
         try:
-            body = _body(environ)
+            body = read_body(environ)
             headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
             verify(headers, body, encrypt_key, time.time())
         except Rejected as rejected:
@@ -61,19 +62,6 @@ def make_wsgi_app(settings: Settings, service: FeishuService) -> Callable[..., I
 def _sdk_header(name: str) -> str:
     """The SDK reads headers by their canonical names (X-Lark-Signature)."""
     return "-".join(part.capitalize() for part in name.split("-"))
-
-
-def _body(environ: dict[str, Any]) -> bytes:
-    raw_length = environ.get("CONTENT_LENGTH") or ""
-    if not raw_length.isdigit():
-        raise Rejected(411 if not raw_length else 400, "no usable Content-Length")
-    length = int(raw_length)
-    if length > MAX_BODY_BYTES:
-        raise Rejected(413, f"body of {length} bytes")
-    body = environ["wsgi.input"].read(length) if length else b""
-    if len(body) != length:
-        raise Rejected(400, "body shorter than Content-Length")
-    return body
 
 
 _REASONS = {

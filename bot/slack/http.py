@@ -33,12 +33,13 @@ from urllib.parse import parse_qs
 from slack_bolt import App
 from slack_bolt.request import BoltRequest
 
+from bot.chat.request_body import MAX_BODY_BYTES, Rejected, read_body
+
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 
-MAX_BODY_BYTES = 1024 * 1024  # Slack's payloads are a few kB; a message with 50 blocks stays well below
 READ_TIMEOUT = 10  # seconds a connection may stay idle (a half-sent request included) before it is closed
 HTTP_THREADS = 16  # WSGI threads: the gate and the ack only, so a few are plenty
 CONNECTION_LIMIT = 1000
@@ -63,13 +64,6 @@ INTERACTIVE_TYPES = frozenset(
 
 Health = Callable[[], tuple[bool, dict[str, Any]]]
 StartResponse = Callable[..., Any]
-
-
-class Rejected(Exception):
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
 
 
 _STATUS_TEXT = {
@@ -182,15 +176,7 @@ def make_wsgi_app(app: App, health: Health, signing_secret: str) -> Callable[...
 
 
 def _slack(app: App, secret: str, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-    raw_length = environ.get("CONTENT_LENGTH") or ""
-    if not raw_length.isdigit():
-        raise Rejected(411 if not raw_length else 400, "no usable Content-Length")
-    length = int(raw_length)
-    if length > MAX_BODY_BYTES:
-        raise Rejected(413, f"body of {length} bytes")
-    body = environ["wsgi.input"].read(length) if length else b""
-    if len(body) != length:
-        raise Rejected(400, "body shorter than Content-Length")
+    body = read_body(environ)
     verify_signature(
         secret, body, environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"), environ.get("HTTP_X_SLACK_SIGNATURE"), time.time()
     )
