@@ -110,7 +110,8 @@ class Answerer:
         prepared = prepare(self.index, self.glossary.translate(arabic_numbers(normalised_text)))
         candidates = rank(self.index, prepared, self.params)
         weights = word_weights(self.index, prepared, self.params)
-        return prepared, candidates, unknown_share(self.index, weights, modified_heads(self.index, prepared))
+        heads = modified_heads(self.index, prepared, self.params)
+        return prepared, candidates, unknown_share(self.index, weights, heads)
 
     def answer_entry(self, entry_id: str, traditional: bool = False) -> Answer | None:
         """Answer a chosen entry directly (a clicked suggestion)."""

@@ -11,8 +11,6 @@ from bot.match.index import IndexedEntry, MatchIndex
 from bot.match.params import MatchParams
 from bot.text.entities import is_anchor
 
-HEAD_MIN_IDF = 2.0  # a known word at least this rare can be made into another thing by a modifier
-
 
 @dataclass(frozen=True)
 class Query:
@@ -82,17 +80,17 @@ def word_weights(index: MatchIndex, query: Query, params: MatchParams) -> dict[s
     return weights
 
 
-def modified_heads(index: MatchIndex, query: Query) -> frozenset[str]:
+def modified_heads(index: MatchIndex, query: Query, params: MatchParams) -> frozenset[str]:
     """Known words that a word the knowledge base never uses makes into another thing: 公积金贷款 is
     another loan than the KB's 贷款, 买房贷款 another than 技改贷款. No entry explains such a word. A
-    common head (企业, idf below HEAD_MIN_IDF) stays explained: 手机外壳的企业 is still an enterprise."""
+    common head (企业, idf below `params.head_min_idf`) stays explained: 手机外壳的企业 is still an enterprise."""
     captured = set()
     for word, following in zip(query.words, query.words[1:], strict=False):
         following_idf = index.idf(following)
         if (
             index.idf(word) is None
             and following_idf is not None
-            and following_idf >= HEAD_MIN_IDF
+            and following_idf >= params.head_min_idf
             and not word.isascii()
             and index.tokenizer.names_a_topic(word)
             and word + following in query.compact
@@ -122,7 +120,7 @@ def coverage(indexed: IndexedEntry, weights: dict[str, float], heads: frozenset[
 def rank(index: MatchIndex, query: Query, params: MatchParams) -> list[Candidate]:
     """Retrieve up to `params.candidates` entries by BM25 and order them by the combined score."""
     weights = word_weights(index, query, params)
-    heads = modified_heads(index, query)
+    heads = modified_heads(index, query, params)
     candidates = []
     for position, bm25_score in index.retrieve(list(query.terms), params.candidates):
         indexed = index.entries[position]
