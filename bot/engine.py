@@ -170,7 +170,8 @@ class Answerer:
         """A follow-up question ("补贴多少？") is about the place the message names elsewhere."""
         if any(place in question for place in self._places):
             return question
-        named = next((place for place in self._places if place in self.cleaner.clean(message)), None)
+        cleaned = self.cleaner.clean(message)
+        named = next((place for place in self._places if place in cleaned), None)
         return f"{named} {question}" if named else question
 
     def _suggestions(
