@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -278,21 +277,12 @@ def start(
 
 def serve_http(services: Services, host: str, port: int) -> None:
     """waitress (bot/slack/http.py's limits) for every platform's callbacks until SIGTERM/SIGINT."""
-    import signal
-
-    from bot.slack.server import make_http_server, redact
+    from bot.slack.server import listen_until_signalled, redact, serve_until_stopped
 
     try:
-        server = make_http_server(services.wsgi_app(), host, port)
+        server = listen_until_signalled(services.wsgi_app(), host, port)
     except OSError as exc:
         raise StartupError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-
-    def stop(signum: int, _frame: Any) -> None:
-        log.info("signal %d: shutting down", signum)
-        threading.Thread(target=server.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
     paths = sorted(path for started in services.started for path in started.routes)
     log.info(
         "listening on http://%s:%d (%s; health: %s), platforms: %s, %d entries, database %s",
@@ -304,7 +294,4 @@ def serve_http(services: Services, host: str, port: int) -> None:
         len(services.core.store.answerer().kb.entries),
         redact(services.core.settings.database_url),
     )
-    try:
-        server.serve_forever(poll_interval=0.5)
-    finally:
-        server.server_close()
+    serve_until_stopped(server)

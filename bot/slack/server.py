@@ -167,12 +167,10 @@ def make_http_server(wsgi_app: Callable[..., Iterable[bytes]], host: str, port: 
     return HttpServer(wsgi_app, host, port)
 
 
-def serve_http(runtime: Runtime, host: str, port: int) -> None:
-    """Serve until SIGTERM/SIGINT, then stop cleanly (a platform stopping the dyno sends SIGTERM)."""
-    try:
-        server = make_http_server(runtime.wsgi_app(), host, port)
-    except OSError as exc:
-        raise StartupError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+def listen_until_signalled(wsgi_app: Callable[..., Iterable[bytes]], host: str, port: int) -> HttpServer:
+    """A server on host:port that shuts down cleanly on SIGTERM/SIGINT (a platform stopping the dyno sends
+    SIGTERM); OSError when it cannot listen. Every HTTP door (Slack alone, or all platforms) starts so."""
+    server = make_http_server(wsgi_app, host, port)
 
     def stop(signum: int, _frame: Any) -> None:
         log.info("signal %d: shutting down", signum)
@@ -180,6 +178,22 @@ def serve_http(runtime: Runtime, host: str, port: int) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    return server
+
+
+def serve_until_stopped(server: HttpServer) -> None:
+    try:
+        server.serve_forever(poll_interval=0.5)
+    finally:
+        server.server_close()
+
+
+def serve_http(runtime: Runtime, host: str, port: int) -> None:
+    """Serve until SIGTERM/SIGINT, then stop cleanly."""
+    try:
+        server = listen_until_signalled(runtime.wsgi_app(), host, port)
+    except OSError as exc:
+        raise StartupError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     log.info(
         "listening on http://%s:%d%s (health: %s), %d entries, database %s",
         host,
@@ -189,10 +203,7 @@ def serve_http(runtime: Runtime, host: str, port: int) -> None:
         len(runtime.store.answerer().kb.entries),
         redact(runtime.settings.database_url),
     )
-    try:
-        server.serve_forever(poll_interval=0.5)
-    finally:
-        server.server_close()
+    serve_until_stopped(server)
 
 
 def serve_socket_mode(runtime: Runtime) -> None:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.support.fake_dingtalk import CLIENT_ID, CLIENT_SECRET, FakeDingTalk, chatbot_payload
+from tests.support.serve_process import wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 PLATFORM_ENV = ("SLACK_", "FEISHU_", "DINGTALK_", "DATABASE_URL", "PORT")
@@ -42,19 +40,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def read_health(process: subprocess.Popen[str], port: int) -> dict:
-    """/healthz once the HTTP server listens: the Stream client connects (and may answer) before it does."""
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
-                return json.loads(response.read())
-        except OSError:
-            assert process.poll() is None, "serve exited"
-            assert time.monotonic() < deadline, "the health endpoint never came up"
-            time.sleep(0.2)
-
-
 def test_serve_with_only_dingtalk_settings_answers_over_stream_mode(
     fake_dingtalk: FakeDingTalk, tmp_path: Path
 ) -> None:
@@ -70,7 +55,7 @@ def test_serve_with_only_dingtalk_settings_answers_over_stream_mode(
         fake_dingtalk.wait_connected(timeout=60)
         fake_dingtalk.push(chatbot_payload("帮助", webhook=fake_dingtalk.webhook_url("g1")))
         [call] = fake_dingtalk.wait_for("webhook", 1, timeout=30)
-        health = read_health(process, port)
+        health = wait_healthy(process, port, timeout=60)
     finally:
         process.send_signal(signal.SIGTERM)
         try:

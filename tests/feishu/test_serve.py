@@ -16,6 +16,7 @@ import pytest
 
 from tests.support import feishu_requests as fr
 from tests.support.fake_feishu import FakeFeishu
+from tests.support.serve_process import wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 PLATFORM_ENV = ("SLACK_", "FEISHU_", "DINGTALK_", "BOT_ADMINS", "DATABASE_URL", "PORT")
@@ -150,18 +151,6 @@ def start_serve(fake: FakeFeishu, tmp_path: Path) -> tuple[subprocess.Popen[str]
         cwd=ROOT,
     )
     return proc, port
-
-
-def wait_healthy(proc: subprocess.Popen[str], port: int) -> None:
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return
-        except OSError:
-            assert proc.poll() is None, "serve exited"
-            assert time.monotonic() < deadline, "serve did not come up"
-            time.sleep(0.2)
 
 
 def test_a_message_redelivered_to_two_serve_processes_sharing_the_database_is_answered_once(
