@@ -108,9 +108,9 @@ class Answerer:
     def candidates(self, normalised_text: str) -> tuple[Query, list[Candidate], float]:
         """The question as the index reads it, its ranked candidates, and its share of unknown words."""
         prepared = prepare(self.index, self.glossary.translate(arabic_numbers(normalised_text)))
-        candidates = rank(self.index, prepared, self.params)
         weights = word_weights(self.index, prepared, self.params)
         heads = modified_heads(self.index, prepared, self.params)
+        candidates = rank(self.index, prepared, self.params, weights, heads)
         return prepared, candidates, unknown_share(self.index, weights, heads)
 
     def answer_entry(self, entry_id: str, traditional: bool = False) -> Answer | None:

@@ -117,10 +117,13 @@ def coverage(indexed: IndexedEntry, weights: dict[str, float], heads: frozenset[
     return known / total if total else 0.0
 
 
-def rank(index: MatchIndex, query: Query, params: MatchParams) -> list[Candidate]:
-    """Retrieve up to `params.candidates` entries by BM25 and order them by the combined score."""
-    weights = word_weights(index, query, params)
-    heads = modified_heads(index, query, params)
+def rank(
+    index: MatchIndex, query: Query, params: MatchParams, weights: dict[str, float], heads: frozenset[str]
+) -> list[Candidate]:
+    """Retrieve up to `params.candidates` entries by BM25 and order them by the combined score.
+
+    `weights` and `heads` (word_weights, modified_heads) are the caller's, who needs them again for the
+    question's unknown share."""
     candidates = []
     for position, bm25_score in index.retrieve(list(query.terms), params.candidates):
         indexed = index.entries[position]
