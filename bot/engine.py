@@ -56,7 +56,8 @@ class Answerer:
             return Answer(Outcome.NO_CONTENT, traditional=traditional)
         if len(questions) == 1:
             return self.ask_question(questions[0], traditional)
-        parts = [self.ask_question(self._in_context(q, message), traditional, asked=q) for q in questions]
+        named = self._named_place(message)
+        parts = [self.ask_question(_in_context(q, named, self._places), traditional, asked=q) for q in questions]
         useful = _distinct_useful(parts)
         if len(useful) < 2:  # perhaps one question over several lines or sentences: read it whole
             whole = self.ask_question(" ".join(questions), traditional)
@@ -166,13 +167,10 @@ class Answerer:
         title = self.kb.document_title(entry.source.seed)
         return tuple(SourceQuote(entry.source.seed, quote, title) for quote in entry.source.quotes)
 
-    def _in_context(self, question: str, message: str) -> str:
-        """A follow-up question ("补贴多少？") is about the place the message names elsewhere."""
-        if any(place in question for place in self._places):
-            return question
+    def _named_place(self, message: str) -> str | None:
+        """The first place the message names: the context of a follow-up that names none."""
         cleaned = self.cleaner.clean(message)
-        named = next((place for place in self._places if place in cleaned), None)
-        return f"{named} {question}" if named else question
+        return next((place for place in self._places if place in cleaned), None)
 
     def _suggestions(
         self, candidates: list[Candidate], chosen: Candidate | None, script: Callable[[str], str]
@@ -181,6 +179,13 @@ class Answerer:
             Suggestion(c.indexed.entry.id, script(c.indexed.entry.question))
             for c in suggestions(candidates, chosen, self.params)
         )
+
+
+def _in_context(question: str, named: str | None, places: list[str]) -> str:
+    """A follow-up question ("补贴多少？") is about the place the message names elsewhere."""
+    if named is None or any(place in question for place in places):
+        return question
+    return f"{named} {question}"
 
 
 def _distinct_useful(parts: list[Answer]) -> list[Answer]:
