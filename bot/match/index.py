@@ -87,7 +87,7 @@ class MatchIndex:
         if previous is None and texts.seen > _RENEW_AFTER_TEXTS:  # see Tokenizer.renewed
             self.tokenizer = tokenizer = tokenizer.renewed()
         sounds = previous.repairer.sounds_read() if previous is not None else None
-        self.repairer = HomophoneRepairer(term_counts, tokenizer.segment, sounds)
+        self.repairer = HomophoneRepairer(term_counts, tokenizer.segment, sounds, tokenizer.information_content)
         self.bm25 = bm25.build(self._counts, self._vocabulary)
 
     def warm(self) -> None:

@@ -39,8 +39,11 @@ class MatchParams:
     # a commoner head (企业, idf 0.9) stays explained. Chosen on the tuning data.
     head_min_idf: float = 2.0
     # Logistic regression over DECISION_FEATURES of the best candidate: answer when P(right) >= threshold.
-    decision_weights: tuple[float, ...] = (-0.8395, 3.6874, 2.4986, -0.8956, 0.7636)
-    decision_bias: float = -9.1957
+    # Fitted with each weight kept to its expected sign (`fit_decision.py --signs`, chosen over the free fit
+    # by 5-fold CV): score, margin and unknown_share came out of the wrong sign and are 0, so P(right) rests
+    # on coverage (which already counts the words no entry knows) and BM25. The threshold is never below 0.5.
+    decision_weights: tuple[float, ...] = (0.0, 3.095, 2.1858, 0.0, 0.0)
+    decision_bias: float = -7.5607
     answer_threshold: float = 0.5
     # When the best entry lacks the kind of fact asked for, a runner-up this close that holds it is answered.
     fact_switch_margin: float = 0.0

@@ -43,7 +43,7 @@ def prepare(index: MatchIndex, normalised_text: str) -> Query:
         text=text,
         compact=text.replace(" ", ""),
         words=tuple(dict.fromkeys(index.tokenizer.words(text))),
-        terms=tuple(index.tokenizer.terms(text)),
+        terms=tuple(dict.fromkeys(index.tokenizer.terms(text))),
         asked=asked_types(index.question_types, repaired.replace(" ", "")),
     )
 

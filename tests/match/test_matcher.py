@@ -46,6 +46,21 @@ def test_homophone_typo_is_repaired():
     assert typo.matched and typo.entry_id == plain.entry_id
 
 
+@pytest.mark.parametrize(
+    ("typo", "meant"), [("天津数字化转形专家库", "天津数字化转型专家库"), ("受表章的县", "受表彰的县")]
+)
+def test_a_rare_word_that_sounds_like_a_term_is_repaired(typo, meant):
+    """表章 and 转形 are words of jieba's dictionary, so nothing breaks apart; they are rare, and sound
+    exactly like the knowledge base's 表彰 and 转型."""
+    assert shipped_answerer().index.repairer.repair(typo) == meant
+
+
+@pytest.mark.parametrize("meant", ["列一下天津的绿色工厂", "房贷能贴息吗", "信用卡逾期了", "都诊断一遍"])
+def test_a_common_word_is_what_people_meant(meant):
+    """一下 sounds like the KB's 以下, 房贷 like 放贷, 逾期 like 预期: common words are never rewritten."""
+    assert shipped_answerer().index.repairer.repair(meant) == meant
+
+
 def test_traditional_question_gets_traditional_answer():
     answer = ask("天津技術改造再貸款利率是多少")
     assert answer.matched and answer.traditional
@@ -159,3 +174,13 @@ def test_names_an_entry_says_are_not_listed_are_not_stated():
 def test_the_count_that_same_entry_gives_is_answered():
     answer = ask("天津数字化转型服务商资源池遴选了多少家服务商")
     assert answer.matched and "40多家" in answer.text
+
+
+@pytest.mark.parametrize("pasted", ["公积金贷款", "现在多少", "贷款", "多"])
+def test_a_word_pasted_many_times_is_no_surer_than_said_once(pasted):
+    """BM25 sums a term once per occurrence in the question: without de-duplication a pasted word
+    gave BM25 scores a hundred times any real question's, and the decision answered it."""
+    once = ask(pasted)
+    assert once.outcome is not Outcome.ANSWERED
+    assert ask(pasted * 60).outcome is not Outcome.ANSWERED
+    assert ask(" ".join([pasted] * 60)).outcome is not Outcome.ANSWERED
