@@ -87,7 +87,9 @@ def is_correct(item: Item, answer: Answer) -> bool:
 
 
 def says_unstated(text: str) -> bool:
-    return any(marker in text for marker in _SAYS_UNSTATED)
+    """The reply says the document leaves the fact out (a traditional-script reply says it in traditional)."""
+    simplified = to_simplified(text)
+    return any(marker in simplified for marker in _SAYS_UNSTATED)
 
 
 def is_confident_wrong(item: Item, answer: Answer) -> bool:

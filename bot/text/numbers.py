@@ -1,4 +1,4 @@
-"""Numbers written in Chinese words (一千万, 百分之十, 一点七五, 三成) as the digits the documents use.
+"""Numbers written in Chinese words (一千万, 百分之十, 一点七五, 三成, 一半) as the digits the documents use.
 
 Only forms that are clearly quantities are rewritten: a percentage, a number with a magnitude unit
 (万/亿/元/倍), a count of ten or more, a date, a number in the thousands. A rough size (几十个,
@@ -15,6 +15,7 @@ _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _NUMERAL = "[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?"
 
 _PERCENT = re.compile(f"百分之({_NUMERAL})")
+_HALF = re.compile("(?<![一两三四五六七八九十])一半")  # 一半以上 is 50%以上; 两个一半 or 十一半 is not
 _TENTHS = re.compile("(?<![完八九十])([一二三四五六七八九])成(?![功立为果本员绩])")
 _MAGNITUDE = re.compile(f"({_NUMERAL})(万亿|万元|亿元|万|亿|元|倍)")
 _COUNT = re.compile(
@@ -72,6 +73,7 @@ def arabic_numbers(text: str) -> str:
     """Rewrite clear quantities in Chinese words as digits; leave every other word alone."""
     text = _PERCENT.sub(lambda m: _replace(m, "{number}%"), text)
     text = _TENTHS.sub(lambda m: f"{_DIGITS[m.group(1)]}0%", text)
+    text = _HALF.sub("50%", text)
     text = _MAGNITUDE.sub(lambda m: _replace(m, "{number}{unit}"), text)
     text = _COUNT.sub(lambda m: _replace(m, "{number}{unit}"), text)
     text = _DECIMAL.sub(lambda m: _replace(m, "{number}"), text)
