@@ -128,7 +128,10 @@ class HomophoneRepairer:
         if not self._lengths:
             return text
         starts, ends, alone, strangers = self._layout(text)
-        if not alone and not strangers:  # nothing broken apart, no word the KB does not know: no typo
+        # A typo breaks a word apart into characters that stand alone; 的, 了, 是 standing alone are the
+        # grammar of almost every question, and reading the whole question's pinyin for them is most of
+        # what answering costs. Nothing broken but function words, no rare unknown word: no typo.
+        if not strangers and all(text[position] in STOPWORDS for position in alone):
             return text
         exact = _pinyin(text)
         if len(exact) != len(text):  # pypinyin merged something; do not guess
