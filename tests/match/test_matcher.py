@@ -184,3 +184,13 @@ def test_a_word_pasted_many_times_is_no_surer_than_said_once(pasted):
     assert once.outcome is not Outcome.ANSWERED
     assert ask(pasted * 60).outcome is not Outcome.ANSWERED
     assert ask(" ".join([pasted] * 60)).outcome is not Outcome.ANSWERED
+
+
+def test_a_subsidy_standard_is_a_figure_the_entry_must_give():
+    """平顶山's proposal asks for talent policies but states no figure: "the standard" is not stated,
+    while 天津's technical-transformation entry, which gives 10%, answers the same kind of question."""
+    talent = ask("平顶山引进高层次人才的奖励标准是多少")
+    assert talent.outcome is Outcome.NOT_STATED and talent.related is not None
+    assert "标准" in talent.text
+    tianjin = ask("天津技改项目的支持标准是多少")
+    assert tianjin.matched and "10%" in tianjin.text
