@@ -27,6 +27,8 @@ def test_slack_message_wrapping_is_removed():
         "@政策助手 早上好，请问商丘的三换是什么？急用，周五前要回复",
         "請問商丘的三換是什麼？謝謝！",
         "> 商丘的三换是什么\n`谢谢`",
+        # a link labelled "this document" says where the user read it, not what they ask about
+        "想确认一下：<https://example.gov.cn/a.html|这个文件>里商丘的三换是什么？",
     ],
 )
 def test_greetings_politeness_urgency_and_quotes_leave_only_the_question(message):
