@@ -194,3 +194,7 @@ def test_a_subsidy_standard_is_a_figure_the_entry_must_give():
     assert "标准" in talent.text
     tianjin = ask("天津技改项目的支持标准是多少")
     assert tianjin.matched and "10%" in tianjin.text
+
+
+def test_a_year_the_documents_give_no_figures_for_is_not_answered_by_a_five_year_figure():
+    assert ask("天津2025年技改投资目标多少").outcome is not Outcome.ANSWERED

@@ -120,3 +120,12 @@ def test_tags_are_the_files_for_every_word_of_a_group():
             expected.setdefault(word, []).append(tag)
     assert len(expected) > 1000 and any(len(tags) > 1 for tags in expected.values())  # B超 is listed twice
     assert {word: list(lexicon.tags(word)) for word in expected} == expected
+
+
+def test_a_number_jieba_breaks_on_a_knowledge_base_word_is_one_word_again():
+    """5年 is a word of the knowledge base (力争5年), so jieba cuts 2025年 into 202 | 5年."""
+    tokenizer = shipped_answerer().index.tokenizer
+    assert tokenizer.words("天津2025年技改投资")[1] == "2025年"
+    assert "5年" in tokenizer.words("力争5年诊断覆盖")
+    assert _content_words(["到", "202", "5年"]) == ["2025年"]
+    assert _content_words(["202", " ", "5年"]) == ["202", "5年"]  # apart in the text: two numbers
