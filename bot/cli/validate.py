@@ -95,7 +95,8 @@ def _validate_file(path: Path, seeds: SeedLibrary, issues: list[Issue], summary:
     elif name == DOCUMENTS_FILE:
         summary.append(f"{path}: {len(load_documents(path, seeds, issues))} documents")
     elif name == PLACES_FILE:
-        summary.append(f"{path}: {len(load_places(path, issues))} places")
+        places, not_places = load_places(path, issues)
+        summary.append(f"{path}: {len(places)} places, {len(not_places)} words that are not")
     elif name == QUESTION_TYPES_FILE:
         summary.append(f"{path}: {len(load_question_types(path, issues))} question kinds")
     elif name == CHAT_WRAPPING_FILE:

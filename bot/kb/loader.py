@@ -62,6 +62,7 @@ class KnowledgeBase:
     places: frozenset[str] = frozenset()
     chat_wrapping: tuple[WrappingGroup, ...] = ()
     glossary: tuple[GlossaryTerm, ...] = ()
+    not_places: frozenset[str] = frozenset()  # ordinary words jieba tags as places (新建)
 
     def by_id(self, entry_id: str) -> FaqEntry | None:
         return self._index().get(entry_id)
@@ -349,14 +350,19 @@ def load_question_types(path: Path, issues: list[Issue]) -> tuple[QuestionType, 
     return tuple(types.types) if types else ()
 
 
-def load_places(path: Path, issues: list[Issue]) -> frozenset[str]:
+def load_places(path: Path, issues: list[Issue]) -> tuple[frozenset[str], frozenset[str]]:
+    """The place names, and the words that are never taken for one."""
     if not path.exists():
-        return frozenset()
+        return frozenset(), frozenset()
     loaded = read_yaml(path, issues)
-    if loaded is None:
-        return frozenset()
-    places = validate_model(loaded, PlacesFile, None, issues)
-    return frozenset(name.strip() for line in places.places for name in line) if places else frozenset()
+    places = validate_model(loaded, PlacesFile, None, issues) if loaded is not None else None
+    if places is None:
+        return frozenset(), frozenset()
+    return _names(places.places), _names(places.not_places)
+
+
+def _names(lines: list[list[str]]) -> frozenset[str]:
+    return frozenset(name.strip() for line in lines for name in line)
 
 
 def load_chat_wrapping(path: Path, issues: list[Issue]) -> tuple[WrappingGroup, ...]:
@@ -413,12 +419,14 @@ def load_knowledge(
     synonyms = load_synonyms(kb_dir / SYNONYMS_FILE, issues)
     documents = load_documents(kb_dir / DOCUMENTS_FILE, seeds, issues)
     question_types = load_question_types(kb_dir / QUESTION_TYPES_FILE, issues)
-    places = load_places(kb_dir / PLACES_FILE, issues)
+    places, not_places = load_places(kb_dir / PLACES_FILE, issues)
     wrapping = load_chat_wrapping(kb_dir / CHAT_WRAPPING_FILE, issues)
     glossary = load_glossary(kb_dir / GLOSSARY_FILE, issues)
     if issues:
         return None, issues
     return (
-        KnowledgeBase(tuple(entries), synonyms, documents, origins, question_types, places, wrapping, glossary),
+        KnowledgeBase(
+            tuple(entries), synonyms, documents, origins, question_types, places, wrapping, glossary, not_places
+        ),
         issues,
     )

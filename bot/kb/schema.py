@@ -135,9 +135,11 @@ class QuestionTypesFile(StrictModel):
 
 
 class PlacesFile(StrictModel):
-    """Place names, in lines of any length (grouped for reading only)."""
+    """Place names, in lines of any length (grouped for reading only), and words jieba's dictionary tags
+    as place names that are ordinary words in a question (新建, 城市)."""
 
     places: list[list[StrictStr]]
+    not_places: list[list[StrictStr]] = []
 
 
 def _compiles_all(patterns: list[str]) -> list[str]:

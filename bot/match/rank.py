@@ -125,12 +125,13 @@ def rank(
     `weights` and `heads` (word_weights, modified_heads) are the caller's, who needs them again for the
     question's unknown share."""
     candidates = []
+    places = (index.kb.places, index.kb.not_places)
     for position, bm25_score in index.retrieve(list(query.terms), params.candidates):
         indexed = index.entries[position]
         sim = similarity(query, indexed)
         cov = coverage(indexed, weights, heads)
         score = params.combine(cov, sim)
-        missing = tuple(word for word in query.words if not knows(indexed, word) and is_anchor(word, index.kb.places))
+        missing = tuple(word for word in query.words if not knows(indexed, word) and is_anchor(word, *places))
         facts = missing_types(query.asked, indexed.answer_plain)
         candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing, facts))
     candidates.sort(key=lambda candidate: (-candidate.score, -candidate.bm25))

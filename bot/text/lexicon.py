@@ -22,6 +22,7 @@ from pathlib import Path
 
 _RUN = re.compile(r"^(.)[^\n]*\n(?:\1[^\n]*\n)*", re.MULTILINE)  # lines that start with one character
 _PLACE_TAG = "ns"  # jieba's part-of-speech tag for place names
+_ADMINISTRATIVE_SUFFIXES = "市县省区州镇乡旗"
 # The sum of the frequencies of jieba 0.42.1's dict.txt, by the file's SHA-256: summing 349,000 lines
 # costs a tenth of a cold start. Any other file is summed.
 _KNOWN_TOTALS = {"7197c3211ddd98962b036cdf40324d1ea2bfaa12bd028e68faa70111a88e12a8": 60101967}
@@ -83,6 +84,16 @@ class Lexicon:
     def is_place(self, word: str) -> bool:
         """Whether some line of the dictionary tags the word as a place name."""
         return _PLACE_TAG in self.tags(word)
+
+    def is_place_name(self, word: str) -> bool:
+        """A word tagged as a place that has an administrative form (武汉 and 武汉市 are both in the dictionary).
+        jieba tags many ordinary words as places (城市, 深度, 东西, 福利, 各县区); a real place is named
+        with 市, 县, 省 ... somewhere in the dictionary."""
+        if not self.is_place(word):
+            return False
+        if len(word) >= 3 and word[-1] in _ADMINISTRATIVE_SUFFIXES:  # 石首市, 洪山区
+            return True
+        return any(self.tags(word + suffix) for suffix in _ADMINISTRATIVE_SUFFIXES)
 
 
 def prefixes(words: list[str]) -> set[str]:

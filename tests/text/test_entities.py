@@ -1,0 +1,33 @@
+"""Which words name a place a question is about (a hard requirement on the entry that answers it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.text.entities import is_anchor
+from tests.support.kb import shipped_answerer
+
+
+@pytest.mark.parametrize("word", ["武汉", "武汉市", "深圳", "石首市", "2027年"])
+def test_places_and_numbers_are_anchors(word):
+    assert is_anchor(word)
+
+
+@pytest.mark.parametrize("word", ["城市", "深度", "东西", "福利", "上市"])
+def test_ordinary_words_jieba_tags_as_places_are_not(word):
+    """jieba tags each of these ns; none is ever named with 市/县/省."""
+    assert not is_anchor(word)
+
+
+def test_places_yaml_overrides_the_dictionary_both_ways():
+    kb = shipped_answerer().kb
+    assert "新建" in kb.not_places and not is_anchor("新建", kb.places, kb.not_places)
+    assert not is_anchor("各县区", kb.places, kb.not_places)
+    assert is_anchor("新建")  # what the dictionary alone would say
+    assert "睢县" in kb.places and is_anchor("睢县", kb.places, kb.not_places)
+    assert not is_anchor("睢县")
+
+
+def test_a_question_naming_a_generic_place_word_is_still_answered():
+    answer = shipped_answerer().ask("平顶山领导带队去哪个城市学习三大改造经验")
+    assert answer.matched and "鹤壁" in answer.text
