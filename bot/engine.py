@@ -57,7 +57,7 @@ class Answerer:
         if len(questions) == 1:
             return self.ask_question(questions[0], traditional)
         named = self._named_place(message)
-        parts = [self.ask_question(_in_context(q, named, self._places), traditional, asked=q) for q in questions]
+        parts = [self._ask_part(questions, at, named, traditional) for at in range(len(questions))]
         useful = _distinct_useful(parts)
         if len(useful) < 2:  # perhaps one question over several lines or sentences: read it whole
             whole = self.ask_question(" ".join(questions), traditional)
@@ -76,6 +76,16 @@ class Answerer:
             related=first.related,
             parts=tuple(useful),
         )
+
+    def _ask_part(self, questions: list[str], at: int, named: str | None, traditional: bool) -> Answer:
+        """One question of a message. A follow-up that means nothing alone (完成多少了？) is read with the
+        question before it, as its asker meant it."""
+        question = questions[at]
+        answer = self.ask_question(_in_context(question, named, self._places), traditional, asked=question)
+        if answer.outcome is not Outcome.REFUSED or at == 0:
+            return answer
+        joined = self.ask_question(f"{questions[at - 1]} {question}", traditional, asked=question)
+        return joined if joined.outcome in (Outcome.ANSWERED, Outcome.NOT_STATED) else answer
 
     def ask_question(self, question: str, traditional: bool | None = None, asked: str | None = None) -> Answer:
         """Answer one question (chat wrapping already removed)."""

@@ -148,6 +148,13 @@ def test_two_questions_in_one_message_are_both_answered():
     assert "10%" in texts and "1.75%" in texts
 
 
+def test_a_follow_up_that_means_nothing_alone_is_read_with_the_question_before_it():
+    assert not ask("进度呢？").matched
+    answer = ask("东北那个市的数字化改造年初定了多少户？进度呢？")
+    texts = " ".join(part.text or "" for part in answer.all_parts)
+    assert len(answer.all_parts) == 2 and "100户" in texts and "76%" in texts
+
+
 def test_a_figure_asked_for_now_is_not_stated_by_an_entry_that_gives_only_a_target():
     answer = ask("天津目前关键工序数控化率是多少")
     assert answer.outcome is Outcome.NOT_STATED
