@@ -205,3 +205,9 @@ def test_a_subsidy_standard_is_a_figure_the_entry_must_give():
 
 def test_a_year_the_documents_give_no_figures_for_is_not_answered_by_a_five_year_figure():
     assert ask("天津2025年技改投资目标多少").outcome is not Outcome.ANSWERED
+
+
+def test_a_sum_asked_in_hundred_millions_is_not_answered_by_a_rate():
+    answer = ask("市财政安排支持技术改造的资金总共多少亿")
+    assert answer.outcome is Outcome.NOT_STATED
+    assert ask("天津技改投资每年要达到多少亿").matched
