@@ -24,6 +24,8 @@ _EMOJI_CODE = re.compile(r":[a-z0-9_+\-]{1,40}:")
 _TYPED_MENTION = re.compile(r"@[^\s@，,。：:；;！!？?]{1,12}(?=[\s，,。：:；;！!？?]|$)|@")
 # *bold* _italic_ ~strike~ `code` ``` blocks ``` and "> " quotes: keep the words, drop the marks.
 _FORMATTING = re.compile(r"```|[*_~`]+")
+# ~struck~ words are what the writer took back; a span with a digit is a range (5~10万元), not a strike.
+_STRUCK = re.compile(r"~[^~\n\d]{1,40}~")
 _QUOTE_MARK = re.compile(r"^\s*(?:>|&gt;)\s?", re.MULTILINE)
 # Question boundaries: question marks, line breaks, full stops after a question word, and list numbers.
 _SPLIT = re.compile(r"[?？]+|[\r\n]+|(?:^|(?<=\s))(?:\d{1,2}|[一二三四五])[.、)）]\s*")
@@ -80,6 +82,7 @@ class MessageCleaner:
         text = strip_symbols(text)
         text = _TYPED_MENTION.sub(" ", text)
         text = _QUOTE_MARK.sub("", text)
+        text = _STRUCK.sub(" ", text)
         text = _FORMATTING.sub(" ", text)
         text = to_simplified(text)
         if self._wrapping is not None:

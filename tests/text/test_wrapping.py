@@ -29,10 +29,16 @@ def test_slack_message_wrapping_is_removed():
         "> 商丘的三换是什么\n`谢谢`",
         # a link labelled "this document" says where the user read it, not what they ask about
         "想确认一下：<https://example.gov.cn/a.html|这个文件>里商丘的三换是什么？",
+        # struck-out words were taken back
+        "~平顶山~ 商丘的三换是什么？",
     ],
 )
 def test_greetings_politeness_urgency_and_quotes_leave_only_the_question(message):
     assert [q.replace(" ", "") for q in cleaner().questions(message)] == ["商丘的三换是什么"]
+
+
+def test_a_range_written_with_tildes_is_not_struck_out():
+    assert "5 10万元" in cleaner().clean("补贴5~10万元的项目有哪些")
 
 
 def test_two_questions_are_split_and_at_most_three_kept():
