@@ -6,6 +6,7 @@ import pytest
 
 from bot.kb.schema import QuestionType
 from bot.match.answer_type import asked_types, compile_types, missing_types
+from tests.support.kb import shipped_answerer
 
 NAMES = QuestionType(
     name="names",
@@ -31,3 +32,12 @@ def test_an_answer_without_the_names_misses_the_kind():
 def test_a_broken_ask_pattern_is_rejected():
     with pytest.raises(ValueError, match="not a valid regular expression"):
         QuestionType(name="x", asks=["a"], ask_patterns=["(("], answer_pattern="a")
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [("贴息是多少个点", {"share"}), ("利率几个百分点", {"share"}), ("创建了多少个", {"count"}), ("有几个项目", {"count"})],
+)
+def test_percentage_points_ask_for_a_share_not_a_count(question, kinds):
+    shipped = compile_types(shipped_answerer().kb.question_types)
+    assert {kind.name for kind in asked_types(shipped, question)} == kinds
