@@ -36,7 +36,12 @@ def test_a_broken_ask_pattern_is_rejected():
 
 @pytest.mark.parametrize(
     ("question", "kinds"),
-    [("贴息是多少个点", {"share"}), ("利率几个百分点", {"share"}), ("创建了多少个", {"count"}), ("有几个项目", {"count"})],
+    [
+        ("贴息是多少个点", {"share"}),
+        ("利率几个百分点", {"share"}),
+        ("创建了多少个", {"count"}),
+        ("有几个项目", {"count"}),
+    ],
 )
 def test_percentage_points_ask_for_a_share_not_a_count(question, kinds):
     shipped = compile_types(shipped_answerer().kb.question_types)
