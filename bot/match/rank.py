@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from bot.match.answer_type import CompiledType, asked_types, missing_types
 from bot.match.index import IndexedEntry, MatchIndex
@@ -48,17 +49,24 @@ def prepare(index: MatchIndex, normalised_text: str) -> Query:
     )
 
 
-def similarity(query: Query, indexed: IndexedEntry) -> float:
-    """Closest phrasing by characters (typos, word order) or by word sets (keyword-style questions)."""
+def similarities(query: Query, entries: list[IndexedEntry]) -> list[float]:
+    """Each entry's closest phrasing by characters (typos, word order) or by word sets (keyword-style
+    questions), 0..1: all phrasings of all candidates scored in one rapidfuzz call per measure."""
+    compacts = [compact for indexed in entries for compact in indexed.phrasings]
+    if not compacts:
+        return [0.0] * len(entries)
+    words = [phrasing for indexed in entries for phrasing in indexed.phrasing_words]
+    best = process.cdist([query.compact], compacts, scorer=fuzz.ratio, dtype=np.float64)[0]
     joined_words = " ".join(query.words)
-    best = 0.0
-    for compact, words in zip(indexed.phrasings, indexed.phrasing_words, strict=True):
-        best = max(
-            best,
-            fuzz.ratio(query.compact, compact),
-            fuzz.token_sort_ratio(joined_words, words) if joined_words and words else 0.0,
-        )
-    return best / 100.0
+    if joined_words:
+        by_words = process.cdist([joined_words], words, scorer=fuzz.token_sort_ratio, dtype=np.float64)[0]
+        np.maximum(best, np.where([bool(phrasing) for phrasing in words], by_words, 0.0), out=best)
+    result, start = [], 0
+    for indexed in entries:
+        end = start + len(indexed.phrasings)
+        result.append(float(best[start:end].max()) / 100.0 if end > start else 0.0)
+        start = end
+    return result
 
 
 def knows(indexed: IndexedEntry, word: str) -> bool:
@@ -126,9 +134,9 @@ def rank(
     question's unknown share."""
     candidates = []
     places = (index.kb.places, index.kb.not_places)
-    for position, bm25_score in index.retrieve(list(query.terms), params.candidates):
-        indexed = index.entries[position]
-        sim = similarity(query, indexed)
+    retrieved = index.retrieve(list(query.terms), params.candidates)
+    entries = [index.entries[position] for position, _ in retrieved]
+    for indexed, (_, bm25_score), sim in zip(entries, retrieved, similarities(query, entries), strict=True):
         cov = coverage(indexed, weights, heads)
         score = params.combine(cov, sim)
         missing = tuple(word for word in query.words if not knows(indexed, word) and is_anchor(word, *places))
