@@ -98,9 +98,7 @@ class Tokenizer:
             re.compile("|".join(map(re.escape, terms_longest_first))) if terms_longest_first else None
         )
         self.signature = _signature(self._added, self._canonical)
-        # block -> (dictionary-only cut, search words, jieba's route)
-        self._blocks: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
-        self._suffix_scores: dict[str, tuple[list[float], list[int]]] = {}  # block -> calc()'s (scores, ends)
+        self._forget()
         self._block_limit = _MAX_REMEMBERED_BLOCKS
         self._log_total = log(self._total)
         self._log_probabilities: dict[str, float] = {}
@@ -156,7 +154,7 @@ class Tokenizer:
         finally:
             with self._lock:
                 self._block_limit = _MAX_REMEMBERED_BLOCKS
-                self._blocks, self._suffix_scores = {}, {}
+                self._forget()
 
     def canonicalise(self, text: str) -> str:
         """Rewrite every synonym to its group's canonical term (longest match wins, one pass)."""
@@ -206,83 +204,117 @@ class Tokenizer:
         """Dictionary-only segmentation (no HMM guessing), so unknown stretches fall apart."""
         return list(self._cut(text))
 
-    def _block(self, block: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """A block of text jieba segments as one (a run of CJK, Latin letters, digits): its dictionary-only
-        cut and its search words (jieba's HMM cut, plus the dictionary's 2- and 3-grams of long words,
-        content words only). Memoised: a block that recurs across texts is segmented once."""
-        found = self._blocks.get(block)
-        if found is None:
+    def _route(self, block: str) -> tuple[str, ...]:
+        """jieba's route through a block of text it segments as one (a run of CJK, Latin letters, digits).
+        Memoised: a block that recurs across texts is routed once."""
+        route = self._routes.get(block)
+        if route is None:
             self._load(block)
-            route, split = self._best_path(block)
-            tail = self._blocks.get(block[split:]) if split else None
-            head = route[: len(route) - len(tail[2])] if tail else route
-            # Both cuts treat a word on its own, except runs of single characters (jieba's HMM guesses over
-            # them, Latin letters and digits are joined): when no such run spans the split, the cuts of
-            # the part after it are the remembered ones of the known suffix.
-            if tail and not (len(head[-1]) == 1 and len(tail[2][0]) == 1):
-                plain = (*_dictionary_only(head), *tail[0])
-                search = (*(word for word in self._for_search(self._with_hmm(head)) if _is_content(word)), *tail[1])
-            else:
-                plain = tuple(_dictionary_only(route))
-                search = tuple(word for word in self._for_search(self._with_hmm(route)) if _is_content(word))
-            if len(self._blocks) >= self._block_limit:
-                self._blocks, self._suffix_scores = {}, {}
-            self._blocks[block] = (plain, search, route)
-            found = (plain, search)
-        return found[0], found[1]
+            route = self._best_path(block)
+            if len(self._routes) >= self._block_limit:
+                self._forget()
+            self._routes[block] = route
+        return route
 
-    def _best_path(self, block: str) -> tuple[tuple[str, ...], int]:
+    def _plain(self, block: str) -> tuple[str, ...]:
+        """The block's dictionary-only cut (made only for blocks that need it: most need one of the two cuts)."""
+        found = self._plains.get(block)
+        if found is None:
+            found = self._plains[block] = tuple(_dictionary_only(self._route(block)))
+        return found
+
+    def _search(self, block: str) -> tuple[str, ...]:
+        """The block's search words: jieba's HMM cut, plus the dictionary's 2- and 3-grams of long words,
+        content words only. Each word of the route, and each run of single characters (what the HMM sees),
+        contributes on its own, so their contributions are remembered across blocks."""
+        found = self._searches.get(block)
+        if found is None:
+            found = self._searches[block] = self._search_of_route(self._route(block))
+        return found
+
+    def _search_of_route(self, route: tuple[str, ...]) -> tuple[str, ...]:
+        words: list[str] = []
+        buffer = ""
+        for word in route:
+            if len(word) == 1:
+                buffer += word
+                continue
+            if buffer:
+                found = self._run_searches.get(buffer)
+                words.extend(self._search_run(buffer) if found is None else found)
+                buffer = ""
+            found = self._word_searches.get(word)
+            words.extend(self._search_word(word) if found is None else found)
+        if buffer:
+            found = self._run_searches.get(buffer)
+            words.extend(self._search_run(buffer) if found is None else found)
+        return tuple(words)
+
+    def _search_word(self, word: str) -> tuple[str, ...]:
+        """Search words of a word of a route (two or more characters)."""
+        found = self._word_searches[word] = tuple(w for w in self._for_search((word,)) if _is_content(w))
+        return found
+
+    def _search_run(self, run: str) -> tuple[str, ...]:
+        """Search words of a run of single characters in a route (jieba's HMM guesses over it)."""
+        found = self._run_searches[run] = tuple(w for w in self._for_search(self._guess(run)) if _is_content(w))
+        return found
+
+    def _forget(self) -> None:
+        """Drop every memo of blocks and their parts."""
+        self._routes: dict[str, tuple[str, ...]] = {}  # block -> jieba's route
+        self._plains: dict[str, tuple[str, ...]] = {}  # block -> dictionary-only cut
+        self._searches: dict[str, tuple[str, ...]] = {}  # block -> search words
+        self._word_searches: dict[str, tuple[str, ...]] = {}  # word of a route -> its search words
+        self._run_searches: dict[str, tuple[str, ...]] = {}  # run of single characters -> its search words
+        self._suffix_scores: dict[str, tuple[list[float], list[int]]] = {}  # block -> calc()'s (scores, ends)
+
+    def _best_path(self, block: str) -> tuple[str, ...]:
         """The words jieba's get_DAG + calc pick, computed the same way: from the block's end backwards,
         each position's best (score, end) is the max over dictionary words starting there of
         (log(freq) - log(total)) + score after the word; a tie goes to the longer word, as max() over
         (score, end) tuples does. Log-probabilities are looked up rather than recomputed (same floating-
         point operations in the same order), and as a position's best depends only on the text after
-        it, the scores of the longest already-scored suffix of the block are reused as they are.
-
-        Returns the words, and where that suffix starts if the words do not run across its start (else 0)."""
-        frequencies = self._frequencies
-        log_probability = self._log_probability
+        it, the scores of the longest already-scored suffix of the block are reused as they are."""
+        get = self._frequencies.get
+        log_probabilities = self._log_probabilities
+        log_total = self._log_total
         size = len(block)
         score: list[float] = [0.0] * (size + 1)
         end = [0] * (size + 1)
         known = size
+        suffixes = self._suffix_scores
         for start in range(1, size):
-            suffix = self._suffix_scores.get(block[start:])
+            suffix = suffixes.get(block[start:])
             if suffix is not None:
                 score[start:size], end[start:size] = suffix[0], [start + e for e in suffix[1]]
                 known = start
                 break
         for start in range(known - 1, -1, -1):
             best_score, best_end = None, start
-            i = start
-            fragment = block[start]
-            while i < size and fragment in frequencies:
-                if frequencies[fragment]:
-                    candidate = log_probability(fragment) + score[i + 1]
+            for i in range(start, size):
+                fragment = block[start : i + 1]
+                frequency = get(fragment)
+                if frequency is None:  # not even a prefix of a word: no longer word starts here
+                    break
+                if frequency:
+                    log_probability = log_probabilities.get(fragment)
+                    if log_probability is None:
+                        log_probability = log_probabilities[fragment] = log(frequency) - log_total
+                    candidate = log_probability + score[i + 1]
                     if best_score is None or candidate >= best_score:
                         best_score, best_end = candidate, i
-                i += 1
-                fragment = block[start : i + 1]
-            if best_score is None:  # no dictionary word starts here: the character alone
-                best_score = log_probability(block[start]) + score[start + 1]
+            if best_score is None:  # no dictionary word starts here: the character alone, log(1) - log(total)
+                best_score = -log_total + score[start + 1]
             score[start], end[start] = best_score, best_end
-        self._suffix_scores[block] = (score[:size], end[:size])
+        suffixes[block] = (score[:size], end[:size])
         pieces = []
-        split = 0
         start = 0
         while start < size:
-            if start == known:
-                split = known
-            pieces.append(block[start : end[start] + 1])
-            start = end[start] + 1
-        return tuple(pieces), split
-
-    def _log_probability(self, word: str) -> float:
-        found = self._log_probabilities.get(word)
-        if found is None:
-            found = log(self._frequencies.get(word) or 1) - self._log_total
-            self._log_probabilities[word] = found
-        return found
+            stop = end[start] + 1
+            pieces.append(block[start:stop])
+            start = stop
+        return tuple(pieces)
 
     def _cut(self, text: str) -> Iterator[str]:
         """jieba.Tokenizer.cut(text, HMM=False), block by block."""
@@ -290,25 +322,12 @@ class Tokenizer:
             if not block:
                 continue
             if _HAN_BLOCK.match(block):
-                yield from self._block(block)[0]
+                yield from self._plain(block)
             else:
                 yield from _skipped(block)
 
-    def _with_hmm(self, route: tuple[str, ...]) -> Iterator[str]:
-        """jieba's HMM cut of a block: runs of single characters off the dictionary go to the HMM."""
-        buffer = ""
-        for word in route:
-            if len(word) == 1:
-                buffer += word
-                continue
-            if buffer:
-                yield from self._guess(buffer)
-                buffer = ""
-            yield word
-        if buffer:
-            yield from self._guess(buffer)
-
     def _guess(self, buffer: str) -> Iterator[str]:
+        """jieba's HMM cut of a run of single characters off the dictionary."""
         if len(buffer) == 1:
             yield buffer
         elif not self._frequencies.get(buffer):
@@ -345,7 +364,7 @@ class Tokenizer:
             if not block:
                 continue
             if _HAN_BLOCK.match(block):
-                words.extend(self._block(block)[1])
+                words.extend(self._search(block))
             else:  # spaces and single characters, too short for 2- and 3-grams
                 words.extend(piece for piece in _skipped(block) if _is_content(piece))
         return words

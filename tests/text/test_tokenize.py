@@ -66,8 +66,8 @@ def test_bulk_remembers_blocks_only_for_the_build():
     tokenizer = Tokenizer([], [])
     with tokenizer.bulk():
         tokenizer.search_words("保留这句")
-        assert tokenizer._blocks
-    assert not tokenizer._blocks  # the block memo is for the build only
+        assert tokenizer._routes
+    assert not tokenizer._routes  # the block memo is for the build only
 
 
 def test_a_renewed_tokenizer_has_nothing_loaded_and_segments_alike():
