@@ -46,7 +46,7 @@ jieba = _import_jieba()
 jieba.setLogLevel(logging.WARNING)
 finalseg = jieba.finalseg
 
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_CJK_PAIR = re.compile(r"(?=([\u3400-\u9fff]{2}))")  # each pair of neighbouring CJK characters, overlapping
 
 # "三个", "几项", "两类": a count in words says how many, not what about.
 _COUNTING_WORD = re.compile(r"[一二三四五六七八九十几两]+[个项样种条类点件]")
@@ -202,7 +202,7 @@ class Tokenizer:
 
     def segment(self, text: str) -> list[str]:
         """Dictionary-only segmentation (no HMM guessing), so unknown stretches fall apart."""
-        return list(self._cut(text))
+        return self._cut(text)
 
     def _route(self, block: str) -> tuple[str, ...]:
         """jieba's route through a block of text it segments as one (a run of CJK, Latin letters, digits).
@@ -316,15 +316,16 @@ class Tokenizer:
             start = stop
         return tuple(pieces)
 
-    def _cut(self, text: str) -> Iterator[str]:
-        """jieba.Tokenizer.cut(text, HMM=False), block by block."""
-        for block in _HAN_BLOCK.split(text):
-            if not block:
-                continue
-            if _HAN_BLOCK.match(block):
-                yield from self._plain(block)
-            else:
-                yield from _skipped(block)
+    def _cut(self, text: str) -> list[str]:
+        """jieba.Tokenizer.cut(text, HMM=False), block by block: `_HAN_BLOCK.split` (one capturing group)
+        puts jieba's blocks at the odd positions and the text between them at the even ones."""
+        pieces: list[str] = []
+        for position, part in enumerate(_HAN_BLOCK.split(text)):
+            if position % 2:
+                pieces.extend(self._plain(part))
+            elif part:
+                pieces.extend(_skipped(part))
+        return pieces
 
     def _guess(self, buffer: str) -> Iterator[str]:
         """jieba's HMM cut of a run of single characters off the dictionary."""
@@ -360,13 +361,11 @@ class Tokenizer:
     def search_words(self, text: str) -> list[str]:
         """Content words plus the shorter words inside long ones (天津市 -> 天津), for lookups."""
         words: list[str] = []
-        for block in _HAN_BLOCK.split(text):
-            if not block:
-                continue
-            if _HAN_BLOCK.match(block):
-                words.extend(self._search(block))
-            else:  # spaces and single characters, too short for 2- and 3-grams
-                words.extend(piece for piece in _skipped(block) if _is_content(piece))
+        for position, part in enumerate(_HAN_BLOCK.split(text)):
+            if position % 2:
+                words.extend(self._search(part))
+            elif part:  # spaces and single characters, too short for 2- and 3-grams
+                words.extend(_skipped_content(part))
         return words
 
     def terms(self, text: str) -> list[str]:
@@ -375,11 +374,9 @@ class Tokenizer:
 
 
 def bigrams(text: str) -> list[str]:
-    """Every pair of neighbouring CJK characters, run by run."""
-    pairs: list[str] = []
-    for run in _CJK_RUN.findall(text):
-        pairs.extend(run[i : i + 2] for i in range(len(run) - 1))
-    return pairs
+    """Every pair of neighbouring CJK characters, left to right (found by the regex engine: a build
+    makes millions)."""
+    return _CJK_PAIR.findall(text)
 
 
 def _signature(added: list[str], canonical: dict[str, str]) -> str:
@@ -392,13 +389,22 @@ def _signature(added: list[str], canonical: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def _skipped(block: str) -> Iterator[str]:
-    """How jieba's cut yields text outside its blocks: each run of whitespace whole, else character by character."""
-    for piece in _SKIP.split(block):
-        if _SKIP.match(piece):
-            yield piece
+@functools.lru_cache(maxsize=1 << 12)
+def _skipped(text: str) -> tuple[str, ...]:
+    """How jieba's cut yields text outside its blocks: each run of whitespace whole, else character by
+    character (`_SKIP.split` puts the whitespace at the odd positions)."""
+    pieces: list[str] = []
+    for position, piece in enumerate(_SKIP.split(text)):
+        if position % 2:
+            pieces.append(piece)
         else:
-            yield from piece
+            pieces.extend(piece)
+    return tuple(pieces)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _skipped_content(text: str) -> tuple[str, ...]:
+    return tuple(piece for piece in _skipped(text) if _is_content(piece))
 
 
 def _dictionary_only(route: tuple[str, ...]) -> Iterator[str]:
@@ -423,20 +429,40 @@ def _content_words(pieces: Iterable[str]) -> list[str]:
     words: list[str] = []
     run: list[str] = []
     previous = ""
+    kinds = _KINDS
     for piece in [*pieces, " "]:
-        if _is_single_cjk(piece) and piece not in STOPWORDS:
+        kind = kinds.get(piece)
+        if kind is None:
+            kind = _kind(piece)
+        if kind is _LONE:
             run.append(piece)
             previous = piece
             continue
-        if len(run) > 1:
-            words.append("".join(run))
-        run = []
-        if words and previous and previous[-1].isdigit() and piece[:1].isdigit() and words[-1] == previous:
+        if run:
+            if len(run) > 1:
+                words.append("".join(run))
+            run = []
+        if previous and words and previous[-1].isdigit() and piece[:1].isdigit() and words[-1] == previous:
             words[-1] += piece
-        elif _is_content(piece):
+        elif kind is _CONTENT:
             words.append(piece)
         previous = piece
     return words
+
+
+# What `_content_words` makes of a piece: a lone character (glued to its neighbours), a content word, or
+# neither; remembered per piece (a build reads millions of pieces, a few hundred thousand distinct).
+_LONE, _CONTENT, _OTHER = "lone", "content", "other"
+_KINDS: dict[str, str] = {}
+_MAX_KINDS = 1 << 18
+
+
+def _kind(piece: str) -> str:
+    kind = _LONE if _is_single_cjk(piece) and piece not in STOPWORDS else _CONTENT if _is_content(piece) else _OTHER
+    if len(_KINDS) >= _MAX_KINDS:
+        _KINDS.clear()
+    _KINDS[piece] = kind
+    return kind
 
 
 @functools.lru_cache(maxsize=1 << 17)
