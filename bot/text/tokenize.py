@@ -16,6 +16,7 @@ import math
 import re
 import sys
 import threading
+import unicodedata
 from collections.abc import Iterable, Iterator
 from math import log
 from pathlib import Path
@@ -442,12 +443,28 @@ def _content_words(pieces: Iterable[str]) -> list[str]:
             if len(run) > 1:
                 words.append("".join(run))
             run = []
-        if previous and words and previous[-1].isdigit() and piece[:1].isdigit() and words[-1] == previous:
+        if words and words[-1] == previous and _continues_number(previous, piece):
             words[-1] += piece
-        elif kind is _CONTENT:
+            previous = words[-1]
+            continue
+        if kind is _CONTENT and not _is_punctuation(piece):
             words.append(piece)
         previous = piece
-    return words
+    return [word.rstrip(".") if word[:1].isdigit() else word for word in words]
+
+
+def _continues_number(number: str, piece: str) -> bool:
+    """Whether `piece` goes on with the number cut before it: more digits (202 | 5年), a decimal point
+    (1 | . | 5 is 1.5) or a percent sign (12.5 | %)."""
+    if not number[:1].isdigit():
+        return False
+    if number[-1].isdigit():
+        return piece[:1].isdigit() or piece in (".", "%")
+    return number[-1] == "." and piece[:1].isdigit()
+
+
+def _is_punctuation(piece: str) -> bool:
+    return all(unicodedata.category(char).startswith("P") for char in piece)
 
 
 # What `_content_words` makes of a piece: a lone character (glued to its neighbours), a content word, or

@@ -129,3 +129,16 @@ def test_a_number_jieba_breaks_on_a_knowledge_base_word_is_one_word_again():
     assert "5年" in tokenizer.words("力争5年诊断覆盖")
     assert _content_words(["到", "202", "5年"]) == ["2025年"]
     assert _content_words(["202", " ", "5年"]) == ["202", "5年"]  # apart in the text: two numbers
+
+
+@pytest.mark.parametrize(
+    ("pieces", "words"),
+    [
+        (["贴息", "1", ".", "5", "个", "百分点"], ["贴息", "1.5", "百分点"]),
+        (["增长", "12", ".", "5", "%", "以上"], ["增长", "12.5%", "以上"]),
+        (["第", "1", "."], ["1"]),  # a full stop after a number is not a decimal point
+        (["比例", "%"], ["比例"]),  # a sign on its own is not a word
+    ],
+)
+def test_a_decimal_or_percentage_the_cut_broke_apart_is_one_word(pieces, words):
+    assert _content_words(pieces) == words
