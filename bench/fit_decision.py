@@ -38,7 +38,8 @@ from bot.text.normalize import normalise_query  # noqa: E402
 THRESHOLDS = [round(0.5 + 0.05 * i, 2) for i in range(9)]  # 0.50 .. 0.90
 SWITCH_MARGINS = [0.0, 0.05, 0.1, 0.15]
 # Ranking knobs change the candidates themselves, so each setting is indexed once and cross-validated.
-# Searched earlier: unknown_slope (0.5, 0.8) x latin_unknown_weight (0.5, 1.5); the chosen values are the
+# Searched earlier: bm25_rank_weight (0, 0.03, 0.06, 0.1, 0.12, 0.15, 0.18, 0.2, 0.25; 0.15 kept);
+# unknown_slope (0.5, 0.8) x latin_unknown_weight (0.5, 1.5); the chosen values are the
 # defaults in params.py. Tried and dropped: a floor making an unknown noun weigh at least 0.8 of the
 # question's weightiest known word (CV 86.0% / 88.4% against 86.3% / 88.4% without it).
 RANKING_GRID = [{"unknown_max": top, "unknown_filler_weight": filler} for top in (4.0, 6.0) for filler in (0.5, 1.5)]

@@ -128,7 +128,8 @@ def coverage(indexed: IndexedEntry, weights: dict[str, float], heads: frozenset[
 def rank(
     index: MatchIndex, query: Query, params: MatchParams, weights: dict[str, float], heads: frozenset[str]
 ) -> list[Candidate]:
-    """Retrieve up to `params.candidates` entries by BM25 and order them by the combined score.
+    """Retrieve up to `params.candidates` entries by BM25 and order them by the combined score, plus a
+    share (`params.bm25_rank_weight`) of their BM25 relative to the best candidate's.
 
     `weights` and `heads` (word_weights, modified_heads) are the caller's, who needs them again for the
     question's unknown share."""
@@ -142,5 +143,7 @@ def rank(
         missing = tuple(word for word in query.words if not knows(indexed, word) and is_anchor(word, *places))
         facts = missing_types(query.asked, indexed.answer_plain)
         candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing, facts))
-    candidates.sort(key=lambda candidate: (-candidate.score, -candidate.bm25))
+    top_bm25 = max((candidate.bm25 for candidate in candidates), default=0.0) or 1.0
+    lead = params.bm25_rank_weight
+    candidates.sort(key=lambda c: (-(c.score + lead * c.bm25 / top_bm25), -c.bm25))
     return candidates

@@ -211,3 +211,10 @@ def test_a_sum_asked_in_hundred_millions_is_not_answered_by_a_rate():
     answer = ask("市财政安排支持技术改造的资金总共多少亿")
     assert answer.outcome is Outcome.NOT_STATED
     assert ask("天津技改投资每年要达到多少亿").matched
+
+
+def test_among_entries_that_explain_every_word_the_one_matching_the_rare_terms_goes_first():
+    """Both entries know every word of the question; the overview's phrasing happens to be closer by
+    characters, the definition's wording holds more of the question's rare terms (BM25)."""
+    answer = ask("平顶山提案答复中说的“三大改造”指的是哪三个")
+    assert answer.entry_id == "pds-three-transformations-definition"
