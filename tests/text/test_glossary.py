@@ -23,3 +23,9 @@ def test_whole_words_only_and_longest_first():
 def test_mixed_language_question_is_answered_with_the_facts():
     answer = shipped_answerer().ask("天津tech transformation project的subsidy比例是多少")
     assert answer.matched and "10%" in (answer.text or "")
+
+
+def test_an_english_word_glued_to_a_chinese_particle_is_still_read():
+    glossary = shipped_answerer().glossary
+    assert "免费" in glossary.translate(normalise("天津 diagnosis service free吗")).split()
+    assert shipped_answerer().ask("天津 diagnosis service free吗").entry_id == "tj-diagnosis-free"
