@@ -134,13 +134,13 @@ def rank(
     `weights` and `heads` (word_weights, modified_heads) are the caller's, who needs them again for the
     question's unknown share."""
     candidates = []
-    places = (index.kb.places, index.kb.not_places)
+    anchors = [word for word in query.words if is_anchor(word, index.kb.places, index.kb.not_places)]
     retrieved = index.retrieve(list(query.terms), params.candidates)
     entries = [index.entries[position] for position, _ in retrieved]
     for indexed, (_, bm25_score), sim in zip(entries, retrieved, similarities(query, entries), strict=True):
         cov = coverage(indexed, weights, heads)
         score = params.combine(cov, sim)
-        missing = tuple(word for word in query.words if not knows(indexed, word) and is_anchor(word, *places))
+        missing = tuple(word for word in anchors if not knows(indexed, word))
         facts = missing_types(query.asked, indexed.answer_plain)
         candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing, facts))
     top_bm25 = max((candidate.bm25 for candidate in candidates), default=0.0) or 1.0
