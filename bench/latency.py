@@ -245,14 +245,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[264, 1000, 10000])
     parser.add_argument("--queries", type=int, default=300, help="questions timed per size")
-    parser.add_argument("--cold-runs", type=int, default=5)
+    parser.add_argument("--cold-runs", type=int, default=5, help="cold `ask` runs to take the median of; 0 skips them")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)  # one size, JSON out
     args = parser.parse_args()
     if args.child:
         print(json.dumps(measure(args.child, args.queries)))
         return 0
 
-    cold = cold_start(args.cold_runs)  # first, before anything else runs
+    cold = cold_start(args.cold_runs) if args.cold_runs > 0 else None  # first, before anything else runs
     print("wall / CPU seconds or ms; build excludes the KB load; reload (one entry edited, the running store")
     print("refreshed) and restart (a new process finding the index cache, up to ready) include it")
     columns = ["load s", "build s", "reload s", "restart s", "ours p50 ms", "ours p99 ms", "naive p50", "naive p99"]
@@ -273,6 +273,8 @@ def main() -> int:
             f" {r['restart_mb']:>13.0f}",
             flush=True,
         )
+    if cold is None:
+        return 0
     print(
         f"cold `python -m bot ask` (median): {cold['first_wall']:.2f} s wall / {cold['first_cpu']:.2f} s CPU without "
         f"the index cache, {cold['warm_wall']:.2f} s / {cold['warm_cpu']:.2f} s with it; "
