@@ -42,11 +42,11 @@ def _fuzzy(syllable: str) -> str:
 
 
 def _pinyin(text: str) -> list[str]:
-    # Imported when first needed: pypinyin's tables take 0.2 s of CPU to import, and a question whose
+    # Imported when first needed: pypinyin's tables take time and memory to read, and a question whose
     # words are all whole (most of them) is never read by sound.
-    from pypinyin import Style, lazy_pinyin
+    from bot.match.pinyin import toneless
 
-    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
+    return toneless(text)
 
 
 def _sound_table(terms: Mapping[str, int], key: Callable[[str], tuple[str, ...]]) -> dict[tuple[str, ...], str]:

@@ -1,0 +1,128 @@
+"""pypinyin with its phrase table read only for the characters in use.
+
+Imported as it is, pypinyin decodes its whole phrase table (47,000 phrases, a 2.5 MB JSON file) into
+lists of lists and copies it: about 50 MB in every process, 120 MB at peak while the JSON is decoded.
+A text's pinyin depends only on the phrases that start with one of its characters: pypinyin cuts a run
+of Chinese characters by forward maximum matching (`pypinyin.seg.mmseg`), and from a position it only
+looks up substrings that start there, in the phrase table and the set of the phrases' prefixes. So
+pypinyin is imported without its phrases, and the phrases starting with a character are added to
+its tables when a text first has that character: every text then reads as with the whole table
+(tests/match/test_pinyin.py compares with pypinyin as shipped).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+# A key of the phrase table: "一丁不识": [ ... ]. Values hold only pinyin strings, never a colon.
+_KEY = re.compile(rb'"([^"\\]+)"\s*:\s*\[')
+_ENV_KNOBS = {"PYPINYIN_NO_PHRASES": "1", "PYPINYIN_NO_DICT_COPY": "1"}
+
+
+class PhraseGroups:
+    """The phrase table file's entries grouped by the phrase's first character, decoded on demand.
+    Holds the file's bytes (2.5 MB) and where each entry is, not 47,000 decoded phrases."""
+
+    def __init__(self, path: Path) -> None:
+        self._data = data = path.read_bytes()
+        keys = list(_KEY.finditer(data))
+        end_of_table = data.rindex(b"}")
+        # A character's phrases are neighbours in the (sorted) file: kept as runs of entries, (start, end).
+        self._spans: dict[str, list[tuple[int, int]]] = {}
+        for key, following in zip(keys, [*keys[1:], None], strict=True):
+            end = following.start() if following is not None else end_of_table
+            runs = self._spans.setdefault(key.group(1).decode("utf-8")[0], [])
+            if runs and runs[-1][1] == key.start():
+                runs[-1] = (runs[-1][0], end)
+            else:
+                runs.append((key.start(), end))
+
+    def phrases(self, firsts: set[str]) -> dict[str, list[list[str]]]:
+        """The entries of the phrases that start with these characters, as pypinyin's table has them."""
+        data = self._data
+        parts = [data[start:end].rstrip().rstrip(b",") for first in firsts for start, end in self._spans.get(first, ())]
+        table: dict[str, list[list[str]]] = json.loads(b"{" + b",".join(parts) + b"}")
+        return _shared(table)
+
+
+def _shared(table: dict[str, list[list[str]]]) -> dict[str, list[list[str]]]:
+    """The table with equal readings as one object: a few thousand distinct ones serve every phrase
+    (pypinyin deep-copies a phrase's readings before using them)."""
+    readings: dict[tuple[str, ...], list[str]] = {}
+    return {
+        phrase: [readings.setdefault(tuple(reading), reading) for reading in value] for phrase, value in table.items()
+    }
+
+
+class LazyPhrases:
+    """Adds phrases to pypinyin's tables as texts come (thread-safe)."""
+
+    def __init__(self, groups: PhraseGroups | None, table: dict[str, Any], train: Callable[[Any], None]) -> None:
+        """`groups`: None when pypinyin already holds its whole table (nothing to add)."""
+        self._groups = groups
+        self._table = table
+        self._train = train
+        self._loaded: set[str] = set()
+        self._lock = threading.Lock()
+
+    def load(self, text: str) -> None:
+        """Make pypinyin read `text` as with its whole phrase table."""
+        if self._groups is None or self._loaded.issuperset(text):
+            return
+        with self._lock:
+            new = set(text).difference(self._loaded)
+            if not new:
+                return
+            phrases = self._groups.phrases(new)
+            self._table.update(phrases)
+            self._train(phrases)  # the segmenter's prefixes of the new phrases
+            self._loaded.update(new)
+
+
+_lazy: LazyPhrases | None = None
+_lazy_lock = threading.Lock()
+
+
+def _phrases() -> LazyPhrases:
+    """Import pypinyin without its phrase table (unless something imported it whole already)."""
+    global _lazy
+    with _lazy_lock:
+        if _lazy is None:
+            saved = {name: os.environ.get(name) for name in _ENV_KNOBS}
+            os.environ.update(_ENV_KNOBS)  # read once, by pypinyin.constants, on import
+            try:
+                from pypinyin.constants import PHRASES_DICT
+                from pypinyin.seg import mmseg
+            finally:
+                for name, value in saved.items():
+                    if value is None:
+                        os.environ.pop(name, None)
+                    else:
+                        os.environ[name] = value
+            whole = "pypinyin.phrases_dict" in sys.modules  # imported only to read the whole table
+            groups = None if whole else PhraseGroups(_table_path())
+            _lazy = LazyPhrases(groups, PHRASES_DICT, mmseg.seg.train)
+        return _lazy
+
+
+def _table_path() -> Path:
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("pypinyin")
+    return Path(next(iter(spec.submodule_search_locations))) / "phrases_dict.json"
+
+
+def toneless(text: str) -> list[str]:
+    """pypinyin's `lazy_pinyin(text, Style.NORMAL)`, a character without pinyin kept as it is."""
+    _phrases().load(text)
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))

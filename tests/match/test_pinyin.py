@@ -1,0 +1,56 @@
+"""Pinyin with the phrase table read per character reads every text as pypinyin as shipped does."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from bot.match.pinyin import PhraseGroups, _phrases, _table_path, toneless
+from tests.support.kb import shipped_answerer
+
+EDGE_CASES = [
+    "",
+    "abc 12",
+    "重庆长大了",  # phrases change a polyphone's reading: chong qing, zhang da
+    "中国人民银行行长",
+    "一丁点儿不识",  # one phrase's prefix starts another
+    "技该贷款利率多少",
+    "\u3400\u3401中文\u3402",
+    "（，）：天津市技改",
+]
+
+# pypinyin imported as usual (its whole phrase table), in a process of its own.
+_REFERENCE = """
+import json, sys
+from pypinyin import Style, lazy_pinyin
+texts = json.load(sys.stdin)
+print(json.dumps([lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars)) for text in texts]))
+"""
+
+
+def _texts() -> list[str]:
+    answerer = shipped_answerer()
+    texts = list(EDGE_CASES)
+    for entry in answerer.kb.entries:
+        texts += [*entry.phrasings, entry.answer, *entry.source.quotes]
+    return texts
+
+
+def test_the_groups_hold_the_whole_table():
+    path = _table_path()
+    groups = PhraseGroups(path)
+    whole = json.loads(path.read_bytes())
+    assert groups.phrases({phrase[0] for phrase in whole}) == whole
+    assert set(groups.phrases({"重"})) == {phrase for phrase in whole if phrase[0] == "重"}
+
+
+def test_texts_read_as_with_the_whole_phrase_table():
+    texts = _texts()
+    done = subprocess.run(
+        [sys.executable, "-c", _REFERENCE], input=json.dumps(texts), capture_output=True, text=True, check=True
+    )
+    expected = json.loads(done.stdout)
+    assert _phrases()._groups is not None, "pypinyin was imported whole: nothing here is read per character"
+    for text, reference in zip(texts, expected, strict=True):
+        assert toneless(text) == reference, text
