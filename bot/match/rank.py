@@ -71,9 +71,13 @@ def similarities(query: Query, entries: list[IndexedEntry]) -> list[float]:
 
 
 def knows(indexed: IndexedEntry, word: str) -> bool:
-    vocabulary = indexed.vocabulary  # sorted
+    # The full text first: it holds nearly every word of the vocabulary, and a search in it is quicker
+    # than a bisection of the (sorted) vocabulary.
+    if word in indexed.full_text:
+        return True
+    vocabulary = indexed.vocabulary
     at = bisect_left(vocabulary, word)
-    return (at < len(vocabulary) and vocabulary[at] == word) or word in indexed.full_text
+    return at < len(vocabulary) and vocabulary[at] == word
 
 
 def word_weights(index: MatchIndex, query: Query, params: MatchParams) -> dict[str, float]:
