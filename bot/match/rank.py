@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 from bot.match.answer_type import CompiledType, asked_types, missing_types
 from bot.match.index import IndexedEntry, MatchIndex
 from bot.match.params import MatchParams
-from bot.text.entities import is_anchor
+from bot.text.entities import is_anchor, is_year, only_as_baseline
 
 
 @dataclass(frozen=True)
@@ -135,12 +135,17 @@ def rank(
     question's unknown share."""
     candidates = []
     anchors = [word for word in query.words if is_anchor(word, index.kb.places, index.kb.not_places)]
+    asked_years = [word for word in anchors if is_year(word) and not only_as_baseline(query.compact, word)]
     retrieved = index.retrieve(list(query.terms), params.candidates)
     entries = [index.entries[position] for position, _ in retrieved]
     for indexed, (_, bm25_score), sim in zip(entries, retrieved, similarities(query, entries), strict=True):
         cov = coverage(indexed, weights, heads)
         score = params.combine(cov, sim)
-        missing = tuple(word for word in anchors if not knows(indexed, word))
+        missing = tuple(
+            word
+            for word in anchors
+            if not knows(indexed, word) or (word in asked_years and only_as_baseline(indexed.answer_plain, word))
+        )
         facts = missing_types(query.asked, indexed.answer_plain)
         candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing, facts))
     top_bm25 = max((candidate.bm25 for candidate in candidates), default=0.0) or 1.0

@@ -29,3 +29,20 @@ def is_anchor(word: str, places: frozenset[str] = frozenset(), not_places: froze
         return False
     names = lexicon()
     return names.is_place_name(word) or names.is_place_name(bare)
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}年?")
+# A year right after 比/较 (较2023年增长25%, 比2023年涨多少) is the baseline of a comparison, not the
+# year the figures are about.
+_BASELINE_MARKERS = "比较"
+
+
+def is_year(word: str) -> bool:
+    return _YEAR.fullmatch(word) is not None
+
+
+def only_as_baseline(text: str, year: str) -> bool:
+    """Whether `text` mentions `year` and every mention is a comparison's baseline: a text saying
+    到2027年较2023年增长25% gives no figure for 2023, so it cannot answer a question about 2023."""
+    starts = [match.start() for match in re.finditer(re.escape(year), text)]
+    return bool(starts) and all(start > 0 and text[start - 1] in _BASELINE_MARKERS for start in starts)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text.entities import is_anchor
+from bot.answer import Outcome
+from bot.text.entities import is_anchor, is_year, only_as_baseline
 from tests.support.kb import shipped_answerer
 
 
@@ -31,3 +32,18 @@ def test_places_yaml_overrides_the_dictionary_both_ways():
 def test_a_question_naming_a_generic_place_word_is_still_answered():
     answer = shipped_answerer().ask("平顶山领导带队去哪个城市学习三大改造经验")
     assert answer.matched and "鹤壁" in answer.text
+
+
+def test_a_year_after_bi_or_jiao_is_a_baseline():
+    assert is_year("2023年") and is_year("2023") and not is_year("25%")
+    assert only_as_baseline("到2027年投资较2023年增长25%", "2023年")
+    assert not only_as_baseline("2023年投资增长25%，较2022年增长", "2023年")
+    assert not only_as_baseline("到2027年累计达到1500亿元", "2023年")  # not mentioned at all
+
+
+def test_an_answer_that_names_a_year_only_as_baseline_does_not_answer_for_that_year():
+    answerer = shipped_answerer()
+    about_2023 = answerer.ask("天津2023年的工业技改投资一共是多少钱")
+    assert about_2023.outcome is not Outcome.ANSWERED
+    compared_with_2023 = answerer.ask("到2027年天津技改投资要比2023年增长多少")
+    assert compared_with_2023.matched and "25%" in compared_with_2023.text
