@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 from bot.match.answer_type import CompiledType, asked_types, missing_types
 from bot.match.index import IndexedEntry, MatchIndex
 from bot.match.params import MatchParams
-from bot.text.entities import is_anchor, is_year, only_as_baseline
+from bot.text.entities import is_anchor, is_year, names_programme, only_as_baseline, programme_names
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,18 @@ def coverage(indexed: IndexedEntry, weights: dict[str, float], heads: frozenset[
     return known / total if total else 0.0
 
 
+def named_programmes(index: MatchIndex, query: Query) -> list[tuple[str, tuple[str, ...]]]:
+    """Funds and programmes the question names by their qualifier (中小企业发展专项资金): an entry about
+    another fund of the same city (先进制造业发展专项资金) cannot answer it. Qualifiers are nouns, not a
+    place or number (those are anchors already)."""
+    kb = index.kb
+
+    def is_qualifier(word: str) -> bool:
+        return index.tokenizer.names_a_topic(word) and not is_anchor(word, kb.places, kb.not_places)
+
+    return programme_names(query.words, kb.programme_heads, is_qualifier)
+
+
 def rank(
     index: MatchIndex, query: Query, params: MatchParams, weights: dict[str, float], heads: frozenset[str]
 ) -> list[Candidate]:
@@ -136,6 +148,7 @@ def rank(
     candidates = []
     anchors = [word for word in query.words if is_anchor(word, index.kb.places, index.kb.not_places)]
     asked_years = [word for word in anchors if is_year(word) and not only_as_baseline(query.compact, word)]
+    programmes = named_programmes(index, query)
     retrieved = index.retrieve(list(query.terms), params.candidates)
     entries = [index.entries[position] for position, _ in retrieved]
     for indexed, (_, bm25_score), sim in zip(entries, retrieved, similarities(query, entries), strict=True):
@@ -145,6 +158,10 @@ def rank(
             word
             for word in anchors
             if not knows(indexed, word) or (word in asked_years and only_as_baseline(indexed.answer_plain, word))
+        ) + tuple(
+            "".join(qualifiers) + head
+            for head, qualifiers in programmes
+            if not names_programme(indexed.full_text, head, qualifiers)
         )
         facts = missing_types(query.asked, indexed.answer_plain)
         candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing, facts))

@@ -7,6 +7,7 @@ however similar the rest of the wording (深圳 vs 天津, 2030 vs 2027).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 from bot.text.lexicon import lexicon
 
@@ -46,3 +47,36 @@ def only_as_baseline(text: str, year: str) -> bool:
     到2027年较2023年增长25% gives no figure for 2023, so it cannot answer a question about 2023."""
     starts = [match.start() for match in re.finditer(re.escape(year), text)]
     return bool(starts) and all(start > 0 and text[start - 1] in _BASELINE_MARKERS for start in starts)
+
+
+_MAX_QUALIFIERS = 3
+# How far before a programme's head its qualifier may stand in an entry's text: 先进制造业发展专项资金
+# is named by 制造业 专项资金, and so is 省、市先进制造业发展专项资金.
+_QUALIFIER_REACH = 10
+
+
+def programme_names(
+    words: Sequence[str], heads: frozenset[str], is_qualifier: Callable[[str], bool]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Programmes a question names: each head word (专项资金) with the nouns right before it (中小企业,
+    发展), which say which programme among several it is. A head with no such noun names none."""
+    named = []
+    for position, word in enumerate(words):
+        if word not in heads:
+            continue
+        qualifiers: list[str] = []
+        for before in reversed(words[max(0, position - _MAX_QUALIFIERS) : position]):
+            if not is_qualifier(before):
+                break
+            qualifiers.insert(0, before)
+        if qualifiers:
+            named.append((word, tuple(qualifiers)))
+    return named
+
+
+def names_programme(text: str, head: str, qualifiers: tuple[str, ...]) -> bool:
+    """Whether `text` names a programme with this head and every one of these qualifiers before it."""
+    return all(
+        re.search(f"{re.escape(qualifier)}[\u4e00-\u9fff]{{0,{_QUALIFIER_REACH}}}{re.escape(head)}", text)
+        for qualifier in qualifiers
+    )

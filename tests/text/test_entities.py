@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answer import Outcome
-from bot.text.entities import is_anchor, is_year, only_as_baseline
+from bot.text.entities import is_anchor, is_year, names_programme, only_as_baseline, programme_names
 from tests.support.kb import shipped_answerer
 
 
@@ -47,3 +47,22 @@ def test_an_answer_that_names_a_year_only_as_baseline_does_not_answer_for_that_y
     assert about_2023.outcome is not Outcome.ANSWERED
     compared_with_2023 = answerer.ask("到2027年天津技改投资要比2023年增长多少")
     assert compared_with_2023.matched and "25%" in compared_with_2023.text
+
+
+def test_a_programme_is_named_by_the_nouns_before_its_head():
+    heads = frozenset({"专项资金", "基金"})
+    nouns = {"中小企业", "发展", "制造业"}
+    words = ["平顶山", "中小企业", "发展", "专项资金", "申报"]
+    assert programme_names(words, heads, nouns.__contains__) == [("专项资金", ("中小企业", "发展"))]
+    assert programme_names(["申请", "专项资金"], heads, nouns.__contains__) == []  # no qualifier: any fund
+    text = "争取省、市先进制造业发展专项资金2233万元"
+    assert names_programme(text, "专项资金", ("制造业", "发展"))
+    assert not names_programme(text, "专项资金", ("中小企业", "发展"))
+
+
+def test_another_fund_of_the_same_city_is_not_answered_with_the_one_the_documents_give():
+    answerer = shipped_answerer()
+    other = answerer.ask("平顶山的中小企业发展专项资金今年怎么报")
+    assert other.outcome is not Outcome.ANSWERED
+    same = answerer.ask("平顶山2018年争取到的先进制造业专项资金是多少")
+    assert same.matched and "万元" in same.text
