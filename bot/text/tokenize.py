@@ -181,6 +181,11 @@ class Tokenizer:
             return math.log(self._total)
         return math.log(self._total / frequency)
 
+    def is_word(self, text: str) -> bool:
+        """Whether jieba's dictionary or the knowledge base has `text` as a word."""
+        self._load(text[:1])
+        return self._frequencies.get(text, 0) > 0
+
     def preload(self, text: str) -> None:
         """Load the dictionary's words for these characters now rather than when a text needs them."""
         self._load(text)
