@@ -4,7 +4,8 @@
 
 Takes every in-scope tuning question the bot answers right and rewrites it, at random, as people do in
 Slack: a mention, greeting or politeness before it, thanks, urgency or purpose after it, a link or an
-emoji, a bold phrase, traditional script, full-width punctuation, spaces between words. Reports, per
+emoji, a bold phrase, traditional script, full-width punctuation, spaces between words, a domain term
+in English (from knowledge/glossary.yaml), figures in Chinese words (2019年 -> 二〇一九年). Reports, per
 kind of rewrite, how many answers stopped being right. The questions' meaning is unchanged, so every
 change is a fault of the message cleaning or the matcher; nothing here is tuned on the test split.
 """
@@ -13,10 +14,14 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -94,12 +99,57 @@ def traditional(question: str, rng: random.Random) -> str:
     return to_traditional(question)
 
 
+_CHINESE_DIGITS = "〇一二三四五六七八九"
+
+
+def _in_words(number: int) -> str:
+    """1 <= number < 10,000 in Chinese words, as people say it (三千五百, 十五)."""
+    words, rest = "", number
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十")):
+        digit, rest = divmod(rest, value)
+        if digit:
+            words += ("" if (unit == "十" and digit == 1 and not words) else _CHINESE_DIGITS[digit]) + unit
+        elif words and rest:
+            words += "" if words.endswith("零") else "零"
+    return words + (_CHINESE_DIGITS[rest] if rest else "")
+
+
+def chinese_numbers(question: str, rng: random.Random) -> str:
+    """Years digit by digit (二〇一九年), percentages and amounts or counts with a unit in words (五百万元,
+    百分之十, 三十家)."""
+    question = re.sub(
+        r"((?:19|20)\d\d)年", lambda m: "".join(_CHINESE_DIGITS[int(d)] for d in m.group(1)) + "年", question
+    )
+    question = re.sub(r"(?<![\d.])(\d{1,3})%", lambda m: "百分之" + _in_words(int(m.group(1))), question)
+    return re.sub(
+        r"(?<![\d.])([1-9]\d{0,3})(?=万|亿|元|家|个|项|户|台|条|名|人)", lambda m: _in_words(int(m.group(1))), question
+    )
+
+
+@lru_cache(maxsize=1)
+def _english_terms() -> list[tuple[str, list[str]]]:
+    data = yaml.safe_load((ROOT / "knowledge" / "glossary.yaml").read_text(encoding="utf-8"))
+    terms = [(str(term["chinese"]), [str(word) for word in term["english"]]) for term in data["terms"]]
+    return sorted(terms, key=lambda term: len(term[0]), reverse=True)
+
+
+def english_term(question: str, rng: random.Random) -> str:
+    """One Chinese term the glossary knows, written in English as a bilingual writer would."""
+    present = [(chinese, english) for chinese, english in _english_terms() if chinese in question]
+    if not present:
+        return question
+    chinese, english = rng.choice(present)
+    return question.replace(chinese, f" {rng.choice(english)} ", 1)
+
+
 REWRITES: dict[str, Callable[[str, random.Random], str]] = {
     "wrapping": wrapped,
     "bold": bold_phrase,
     "full_width": full_width,
     "spaces": spaced,
     "traditional": traditional,
+    "english": english_term,
+    "numbers_cn": chinese_numbers,
     "all": lambda q, rng: wrapped(traditional(bold_phrase(q, rng), rng), rng),
 }
 

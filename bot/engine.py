@@ -119,8 +119,8 @@ class Answerer:
 
     def candidates(self, normalised_text: str) -> tuple[Query, list[Candidate], float]:
         """The question as the index reads it, its ranked candidates, and its share of unknown words."""
-        text = join_split_words(normalised_text, self.index.tokenizer.is_word)
-        prepared = prepare(self.index, self.glossary.translate(arabic_numbers(text)))
+        translated = self.glossary.translate(arabic_numbers(normalised_text))
+        prepared = prepare(self.index, join_split_words(translated, self.index.tokenizer.is_word))
         weights = word_weights(self.index, prepared, self.params)
         heads = modified_heads(self.index, prepared, self.params)
         candidates = rank(self.index, prepared, self.params, weights, heads)

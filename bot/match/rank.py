@@ -11,6 +11,7 @@ from bot.match.answer_type import CompiledType, asked_types, missing_types
 from bot.match.index import IndexedEntry, MatchIndex
 from bot.match.params import MatchParams
 from bot.text.entities import is_anchor, is_year, names_programme, only_as_baseline, programme_names
+from bot.text.tokenize import bigrams
 
 
 @dataclass(frozen=True)
@@ -38,13 +39,16 @@ class Candidate:
 
 
 def prepare(index: MatchIndex, normalised_text: str) -> Query:
+    """The question's words, and its retrieval terms: the words plus character pairs read across the
+    spaces a writer put between words (商丘 讲话说 matches 商丘讲话 as if typed without one)."""
     repaired = index.repairer.repair(normalised_text)
     text = index.tokenizer.canonicalise(repaired)
+    compact = text.replace(" ", "")
     return Query(
         text=text,
-        compact=text.replace(" ", ""),
+        compact=compact,
         words=tuple(dict.fromkeys(index.tokenizer.words(text))),
-        terms=tuple(dict.fromkeys(index.tokenizer.terms(text))),
+        terms=tuple(dict.fromkeys([*index.tokenizer.search_words(text), *bigrams(compact)])),
         asked=asked_types(index.question_types, repaired.replace(" ", "")),
     )
 
@@ -127,12 +131,12 @@ def coverage(indexed: IndexedEntry, weights: dict[str, float], heads: frozenset[
 
 def named_programmes(index: MatchIndex, query: Query) -> list[tuple[str, tuple[str, ...]]]:
     """Funds and programmes the question names by their qualifier (中小企业发展专项资金): an entry about
-    another fund of the same city (先进制造业发展专项资金) cannot answer it. Qualifiers are nouns, not a
-    place or number (those are anchors already)."""
+    another fund of the same city (先进制造业发展专项资金) cannot answer it. Qualifiers are nouns and
+    fixed phrases (技术改造), not a place or number (those are anchors already)."""
     kb = index.kb
 
     def is_qualifier(word: str) -> bool:
-        return index.tokenizer.names_a_topic(word) and not is_anchor(word, kb.places, kb.not_places)
+        return index.tokenizer.names_a_topic(word, phrases=True) and not is_anchor(word, kb.places, kb.not_places)
 
     return programme_names(query.words, kb.programme_heads, is_qualifier)
 

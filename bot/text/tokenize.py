@@ -167,10 +167,11 @@ class Tokenizer:
     def synonym_terms(self) -> set[str]:
         return set(self._canonical)
 
-    def names_a_topic(self, word: str) -> bool:
-        """Whether general Chinese uses the word as a noun or name; words jieba does not know count too."""
+    def names_a_topic(self, word: str, phrases: bool = False) -> bool:
+        """Whether general Chinese uses the word as a noun or name; words jieba does not know count too,
+        and with `phrases` its fixed phrases (技术改造, tag l) as well."""
         tag = lexicon().tag(word)
-        return tag is None or tag in _TOPIC_TAGS
+        return tag is None or tag in _TOPIC_TAGS or (phrases and tag == "l")
 
     def information_content(self, word: str) -> float:
         """-log of the word's frequency in jieba's bundled general-Chinese dictionary: how much a word

@@ -66,3 +66,9 @@ def test_another_fund_of_the_same_city_is_not_answered_with_the_one_the_document
     assert other.outcome is not Outcome.ANSWERED
     same = answerer.ask("平顶山2018年争取到的先进制造业专项资金是多少")
     assert same.matched and "万元" in same.text
+
+
+def test_a_fixed_phrase_qualifies_a_programme_too():
+    tokenizer = shipped_answerer().index.tokenizer
+    assert tokenizer.names_a_topic("技术改造", phrases=True) and not tokenizer.names_a_topic("技术改造")
+    assert not tokenizer.names_a_topic("申请", phrases=True)  # a verb says nothing about which fund

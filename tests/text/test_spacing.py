@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.match.rank import prepare
 from bot.text.spacing import join_split_words
 from tests.support.kb import shipped_answerer
 
@@ -32,3 +33,9 @@ def test_a_question_with_a_space_inside_a_word_gets_the_same_answer():
             if question[at - 1 : at + 1] in ("三换", "工厂"):
                 split = answerer.ask(f"{question[:at]} {question[at:]}")
                 assert whole.matched and split.entry_id == whole.entry_id, question
+
+
+def test_retrieval_reads_character_pairs_across_spaces():
+    answerer = shipped_answerer()
+    spaced = prepare(answerer.index, "商丘 讲话说")
+    assert "话说" in spaced.terms and "丘讲" in spaced.terms
