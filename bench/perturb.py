@@ -142,6 +142,32 @@ def english_term(question: str, rng: random.Random) -> str:
     return question.replace(chinese, f" {rng.choice(english)} ", 1)
 
 
+@lru_cache(maxsize=1)
+def _homophones() -> dict[str, list[str]]:
+    """Characters of the seed documents by their toneless pinyin: what a pinyin keyboard offers."""
+    from pypinyin import lazy_pinyin
+
+    text = "".join(path.read_text("utf-8") for path in (ROOT / "seeds").glob("*.txt"))
+    chars = sorted({char for char in text if "\u4e00" <= char <= "\u9fff"})
+    by_sound: dict[str, list[str]] = {}
+    for char, sound in zip(chars, lazy_pinyin(chars), strict=True):
+        by_sound.setdefault(sound, []).append(char)
+    return by_sound
+
+
+def homophone_typo(question: str, rng: random.Random) -> str:
+    """One character swapped for another of the same sound, as a pinyin keyboard's wrong pick."""
+    from pypinyin import lazy_pinyin
+
+    positions = [i for i, c in enumerate(question) if "\u4e00" <= c <= "\u9fff"]
+    rng.shuffle(positions)
+    for at in positions:
+        options = [c for c in _homophones().get(lazy_pinyin(question[at])[0], []) if c != question[at]]
+        if options:
+            return question[:at] + rng.choice(options) + question[at + 1 :]
+    return question
+
+
 REWRITES: dict[str, Callable[[str, random.Random], str]] = {
     "wrapping": wrapped,
     "bold": bold_phrase,
@@ -149,6 +175,7 @@ REWRITES: dict[str, Callable[[str, random.Random], str]] = {
     "spaces": spaced,
     "traditional": traditional,
     "english": english_term,
+    "typo": homophone_typo,
     "numbers_cn": chinese_numbers,
     "all": lambda q, rng: wrapped(traditional(bold_phrase(q, rng), rng), rng),
 }
