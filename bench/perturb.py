@@ -108,10 +108,15 @@ def _in_words(number: int) -> str:
     for value, unit in ((1000, "千"), (100, "百"), (10, "十")):
         digit, rest = divmod(rest, value)
         if digit:
-            words += ("" if (unit == "十" and digit == 1 and not words) else _CHINESE_DIGITS[digit]) + unit
+            spoken = "两" if digit == 2 and unit in "千百" and not words else _CHINESE_DIGITS[digit]
+            words += ("" if (unit == "十" and digit == 1 and not words) else spoken) + unit
         elif words and rest:
             words += "" if words.endswith("零") else "零"
     return words + (_CHINESE_DIGITS[rest] if rest else "")
+
+
+def _decimals(digits: str | None) -> str:
+    return "点" + "".join(_CHINESE_DIGITS[int(digit)] for digit in digits) if digits else ""
 
 
 def chinese_numbers(question: str, rng: random.Random) -> str:
@@ -120,7 +125,11 @@ def chinese_numbers(question: str, rng: random.Random) -> str:
     question = re.sub(
         r"((?:19|20)\d\d)年", lambda m: "".join(_CHINESE_DIGITS[int(d)] for d in m.group(1)) + "年", question
     )
-    question = re.sub(r"(?<![\d.])(\d{1,3})%", lambda m: "百分之" + _in_words(int(m.group(1))), question)
+    question = re.sub(
+        r"(?<![\d.])(\d{1,3})(?:\.(\d+))?%",
+        lambda m: "百分之" + _in_words(int(m.group(1))) + _decimals(m.group(2)),
+        question,
+    )
     return re.sub(
         r"(?<![\d.])([1-9]\d{0,3})(?=万|亿|元|家|个|项|户|台|条|名|人)", lambda m: _in_words(int(m.group(1))), question
     )
@@ -187,6 +196,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rewrites of each question per kind")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--show", type=int, default=10, help="changed answers to print per kind")
+    parser.add_argument("--kinds", nargs="+", default=list(REWRITES), choices=list(REWRITES))
     args = parser.parse_args()
     answerer, issues = build_answerer(ROOT / "knowledge", ROOT / "seeds")
     if answerer is None:
@@ -196,7 +206,8 @@ def main() -> int:
     right = [item for item in items if is_correct(item, answerer.ask(item.question))]
     print(f"{len(right)} of {len(items)} in-scope questions answered right; each rewritten {args.rounds} times")
     rng = random.Random(args.seed)
-    for kind, rewrite in REWRITES.items():
+    for kind in args.kinds:
+        rewrite = REWRITES[kind]
         changed: Counter[str] = Counter()
         shown: list[str] = []
         for item in right:
