@@ -1,9 +1,9 @@
 """Repair homophone typos: IME typos sound like the intended word (技该 for 技改, 托欠 for 拖欠).
 
-A stretch of the question is replaced by a knowledge-base term when it has exactly the term's
-toneless (fuzzy) pinyin, it starts and ends on word boundaries, few of its characters differ from
-the term (one in a short term), and the segmentation breaks it apart: at least one of its
-characters stands alone (a typo breaks a word apart; a correct word stays whole). A typo can also
+A stretch of the question is replaced by a knowledge-base term (or a question word: 多绍 for 多少)
+when it has exactly the term's toneless (fuzzy) pinyin, it starts and ends on word boundaries, few of
+its characters differ from the term (one in a short term), and the segmentation breaks it apart: at
+least one of its characters stands alone (a typo breaks a word apart; a correct word stays whole). A typo can also
 be a word of its own in jieba's dictionary (表章 for 表彰, 转形 for 转型): a whole word the knowledge
 base never uses is replaced too, but only by a term of exactly its sound, one character apart. When
 two terms sound alike, the one the knowledge base uses more often wins.

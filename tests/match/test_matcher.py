@@ -47,6 +47,14 @@ def test_homophone_typo_is_repaired():
 
 
 @pytest.mark.parametrize(
+    ("typo", "meant"),
+    [("天津补贴多绍钱", "天津补贴多少钱"), ("天津拿边补多少", "天津那边补多少")],
+)
+def test_a_slip_on_a_question_word_is_repaired(typo, meant):
+    assert shipped_answerer().index.repairer.repair(typo) == meant
+
+
+@pytest.mark.parametrize(
     ("typo", "meant"), [("天津数字化转形专家库", "天津数字化转型专家库"), ("受表章的县", "受表彰的县")]
 )
 def test_a_rare_word_that_sounds_like_a_term_is_repaired(typo, meant):
