@@ -199,9 +199,12 @@ class HomophoneRepairer:
                 if not term or term == window:
                     continue
                 differing = [a for a, b in zip(window, term, strict=True) if a != b]
-                if STOPWORDS.intersection(differing):  # a function word (国家对 vs 国家队) is meant, not a slip
-                    continue
                 broken = any(position in alone for position in range(i, i + length))
+                shattered = all(position in alone for position in range(i, i + length))
+                # A function word next to a whole word (国家对 vs 国家队) is meant, not a slip; among
+                # characters that all stand alone (上丘 for 商丘) it is one.
+                if STOPWORDS.intersection(differing) and not shattered:
+                    continue
                 if broken and len(differing) <= max(1, length // 3):
                     return term
                 if (i, i + length) in strangers and exact and len(differing) == 1:
