@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 
+from bot.match.pinyin import toneless
 from bot.text.stopwords import STOPWORDS
 
 MIN_TERM_CHARS = 2
@@ -42,11 +43,9 @@ def _fuzzy(syllable: str) -> str:
 
 
 def _pinyin(text: str) -> list[str]:
-    # Imported when first needed: pypinyin's tables take 0.2 s of CPU to import, and a question whose
+    # Loaded when first needed: pypinyin's tables take 0.2 s of CPU to import, and a question whose
     # words are all whole (most of them) is never read by sound.
-    from pypinyin import Style, lazy_pinyin
-
-    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
+    return toneless(text)
 
 
 def _sound_table(terms: Mapping[str, int], key: Callable[[str], tuple[str, ...]]) -> dict[tuple[str, ...], str]:
