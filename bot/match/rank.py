@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 from bot.match.answer_type import CompiledType, asked_types, missing_types
 from bot.match.index import IndexedEntry, MatchIndex
 from bot.match.params import MatchParams
-from bot.text.entities import is_anchor, is_year, names_programme, only_as_baseline, programme_names
+from bot.text.entities import asked_years, is_anchor, names_programme, only_as_baseline, programme_names
 from bot.text.tokenize import bigrams
 
 
@@ -151,7 +151,7 @@ def rank(
     question's unknown share."""
     candidates = []
     anchors = [word for word in query.words if is_anchor(word, index.kb.places, index.kb.not_places)]
-    asked_years = [word for word in anchors if is_year(word) and not only_as_baseline(query.compact, word)]
+    years = asked_years(query.compact, anchors)
     programmes = named_programmes(index, query)
     retrieved = index.retrieve(list(query.terms), params.candidates)
     entries = [index.entries[position] for position, _ in retrieved]
@@ -161,7 +161,7 @@ def rank(
         missing = tuple(
             word
             for word in anchors
-            if not knows(indexed, word) or (word in asked_years and only_as_baseline(indexed.answer_plain, word))
+            if not knows(indexed, word) or (word in years and only_as_baseline(indexed.answer_plain, word))
         ) + tuple(
             "".join(qualifiers) + head
             for head, qualifiers in programmes

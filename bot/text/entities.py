@@ -36,10 +36,28 @@ _YEAR = re.compile(r"(?:19|20)\d{2}年?")
 # A year right after 比/较 (较2023年增长25%, 比2023年涨多少) is the baseline of a comparison, not the
 # year the figures are about.
 _BASELINE_MARKERS = "比较"
+# A question says it in more ways: 与2023年相比, 跟2023年比, 相对2023年, 同2023年同期.
+_ASKED_AS_BASELINE = re.compile(r"(?:比|较|与|跟|和|同|相对于?|对比)$")
+_FOLLOWED_AS_BASELINE = re.compile(r"^(?:相比|比较|对比|比|同期)")
 
 
 def is_year(word: str) -> bool:
     return _YEAR.fullmatch(word) is not None
+
+
+def asked_years(compact_question: str, anchors: list[str]) -> list[str]:
+    """The years a question asks figures for: with a single year named, unless it is the baseline of a
+    comparison. A question naming two years (2027年比2023年) compares them and asks for neither's own
+    figures."""
+    years = [word for word in anchors if is_year(word)]
+    if len({word.rstrip("年") for word in years}) != 1:
+        return []
+    year = years[0]
+    for match in re.finditer(re.escape(year), compact_question):
+        before, after = compact_question[: match.start()], compact_question[match.end() :]
+        if not (_ASKED_AS_BASELINE.search(before) or _FOLLOWED_AS_BASELINE.match(after)):
+            return [year]
+    return []
 
 
 def only_as_baseline(text: str, year: str) -> bool:

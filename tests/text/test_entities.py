@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot.answer import Outcome
-from bot.text.entities import is_anchor, is_year, names_programme, only_as_baseline, programme_names
+from bot.text.entities import (
+    asked_years,
+    is_anchor,
+    is_year,
+    names_programme,
+    only_as_baseline,
+    programme_names,
+)
 from tests.support.kb import shipped_answerer
 
 
@@ -45,8 +52,20 @@ def test_an_answer_that_names_a_year_only_as_baseline_does_not_answer_for_that_y
     answerer = shipped_answerer()
     about_2023 = answerer.ask("天津2023年的工业技改投资一共是多少钱")
     assert about_2023.outcome is not Outcome.ANSWERED
-    compared_with_2023 = answerer.ask("到2027年天津技改投资要比2023年增长多少")
-    assert compared_with_2023.matched and "25%" in compared_with_2023.text
+    for compared in (
+        "到2027年天津技改投资要比2023年增长多少",
+        "与2023年相比，2027年天津技改投资要增长多少",
+        "跟2023年比，天津技改投资到时候涨多少",
+    ):
+        answer = answerer.ask(compared)
+        assert answer.matched and "25%" in answer.text, compared
+
+
+def test_a_question_asks_for_its_single_year_unless_it_is_a_baseline():
+    assert asked_years("2023年天津技改投资多少", ["2023年", "天津"]) == ["2023年"]
+    assert asked_years("与2023年相比增长多少", ["2023年"]) == []
+    assert asked_years("跟2023年比涨多少", ["2023年"]) == []
+    assert asked_years("2027年比2023年增长多少", ["2027年", "2023年"]) == []  # two years: a comparison
 
 
 def test_a_programme_is_named_by_the_nouns_before_its_head():
