@@ -177,6 +177,27 @@ def homophone_typo(question: str, rng: random.Random) -> str:
     return question
 
 
+_SPOKEN = [
+    ("什么", "啥"),
+    ("怎么", "咋"),
+    ("是否", "是不是"),
+    ("有哪些", "都有啥"),
+    ("哪些", "哪几个"),
+    ("多少", "多少啊"),
+    ("企业", "厂子"),
+    ("要求", "要"),
+    ("如何", "咋"),
+]
+
+
+def spoken(question: str, rng: random.Random) -> str:
+    """Written question words as spoken ones (什么 -> 啥, 怎么 -> 咋), and a particle at the end."""
+    for written, said in _SPOKEN:
+        if written in question and rng.random() < 0.7:
+            question = question.replace(written, said, 1)
+    return question.rstrip("？?") + rng.choice(["啊？", "呢？", "呀", "哈", "？"])
+
+
 REWRITES: dict[str, Callable[[str, random.Random], str]] = {
     "wrapping": wrapped,
     "bold": bold_phrase,
@@ -186,6 +207,7 @@ REWRITES: dict[str, Callable[[str, random.Random], str]] = {
     "english": english_term,
     "typo": homophone_typo,
     "numbers_cn": chinese_numbers,
+    "spoken": spoken,
     "all": lambda q, rng: wrapped(traditional(bold_phrase(q, rng), rng), rng),
 }
 
