@@ -1,115 +1,128 @@
-"""Toneless pinyin with a fraction of pypinyin's memory.
+"""pypinyin with its phrase table read only for the characters in use.
 
-pypinyin's phrase table (47,000 phrases, about 45 MB resident) exists to read heteronyms right: 银行 is
-yin hang, not yin xing. Read without tones, as typo repair reads text, only about 3,400 of its phrases
-read any character otherwise than that character's first reading; the others change nothing but where
-pypinyin cuts a text. pypinyin is therefore loaded without its phrase table (PYPINYIN_NO_PHRASES) and
-given those phrases only: a serving process holds about 40 MB less. Where pypinyin cuts a text
-differently for want of a phrase, a heteronym can read otherwise: 14 of the 3,561 texts of the knowledge
-base, the seeds and the evaluation sets (long seed paragraphs, mostly; 有着落 now reads zhuo luo, as it
-should). Typo repair gives the same on 12,915 of 12,916 texts (those and three homophone-typo rewrites of
-each), and the other one is a repair the full table missed (游着落 -> 有着落). The phrases ship
-precomputed for the pypinyin version they were made from (`heteronym_phrases.json`, written by
-`python -m bot.match.pinyin`); with any other version they are computed when first needed (about 0.6 s).
+Imported as it is, pypinyin decodes its whole phrase table (47,000 phrases, a 2.5 MB JSON file) into
+lists of lists and copies it: about 50 MB in every process, 120 MB at peak while the JSON is decoded.
+A text's pinyin depends only on the phrases that start with one of its characters: pypinyin cuts a run
+of Chinese characters by forward maximum matching (`pypinyin.seg.mmseg`), and from a position it only
+looks up substrings that start there, in the phrase table and the set of the phrases' prefixes. So
+pypinyin is imported without its phrases, and the phrases starting with a character are added to
+its tables when a text first has that character: every text then reads as with the whole table
+(tests/match/test_pinyin.py compares with pypinyin as shipped).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import re
 import sys
 import threading
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
+from typing import Any
 
-SHIPPED = Path(__file__).with_name("heteronym_phrases.json")
-# Tone marks (macron, acute, caron, grave) but not the diaeresis: lü and lu stay apart, as in Style.NORMAL.
-_TONE_MARKS = dict.fromkeys((0x0300, 0x0301, 0x0304, 0x030C))
-_lock = threading.Lock()
-_reader: Callable[[str], list[str]] | None = None
+# A key of the phrase table: "一丁不识": [ ... ]. Values hold only pinyin strings, never a colon.
+_KEY = re.compile(rb'"([^"\\]+)"\s*:\s*\[')
+_ENV_KNOBS = {"PYPINYIN_NO_PHRASES": "1", "PYPINYIN_NO_DICT_COPY": "1"}
 
 
-def toneless(text: str) -> list[str]:
-    """One toneless syllable per Chinese character (pypinyin's Style.NORMAL); other characters stay as
-    they are, one list item each."""
-    reader = _reader or _load()
-    return reader(text)
+class PhraseGroups:
+    """The phrase table file's entries grouped by the phrase's first character, decoded on demand.
+    Holds the file's bytes (2.5 MB) and where each entry is, not 47,000 decoded phrases."""
+
+    def __init__(self, path: Path) -> None:
+        self._data = data = path.read_bytes()
+        keys = list(_KEY.finditer(data))
+        end_of_table = data.rindex(b"}")
+        # A character's phrases are neighbours in the (sorted) file: kept as runs of entries, (start, end).
+        self._spans: dict[str, list[tuple[int, int]]] = {}
+        for key, following in zip(keys, [*keys[1:], None], strict=True):
+            end = following.start() if following is not None else end_of_table
+            runs = self._spans.setdefault(key.group(1).decode("utf-8")[0], [])
+            if runs and runs[-1][1] == key.start():
+                runs[-1] = (runs[-1][0], end)
+            else:
+                runs.append((key.start(), end))
+
+    def phrases(self, firsts: set[str]) -> dict[str, list[list[str]]]:
+        """The entries of the phrases that start with these characters, as pypinyin's table has them."""
+        data = self._data
+        parts = [data[start:end].rstrip().rstrip(b",") for first in firsts for start, end in self._spans.get(first, ())]
+        table: dict[str, list[list[str]]] = json.loads(b"{" + b",".join(parts) + b"}")
+        return _shared(table)
 
 
-def _load() -> Callable[[str], list[str]]:
-    global _reader
-    with _lock:
-        if _reader is None:
-            pypinyin = _import_without_phrases()
-            pypinyin.load_phrases_dict(_heteronym_phrases(pypinyin))
-            style, lazy_pinyin = pypinyin.Style.NORMAL, pypinyin.lazy_pinyin
-
-            def read(text: str) -> list[str]:
-                return lazy_pinyin(text, style=style, errors=lambda chars: list(chars))
-
-            _reader = read
-        return _reader
-
-
-def _import_without_phrases() -> ModuleType:
-    """pypinyin without its phrase table, unless something imported it with the table already (then
-    the table is there and the phrases added change nothing)."""
-    if "pypinyin" in sys.modules:
-        return sys.modules["pypinyin"]
-    previous = os.environ.get("PYPINYIN_NO_PHRASES")
-    os.environ["PYPINYIN_NO_PHRASES"] = "true"
-    try:
-        import pypinyin
-    finally:
-        if previous is None:
-            del os.environ["PYPINYIN_NO_PHRASES"]
-        else:
-            os.environ["PYPINYIN_NO_PHRASES"] = previous
-    return pypinyin
-
-
-def _heteronym_phrases(pypinyin: ModuleType) -> dict[str, list[list[str]]]:
-    if SHIPPED.exists():
-        shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))
-        if shipped.get("pypinyin") == pypinyin.__version__:
-            return shipped["phrases"]
-    return compute_heteronym_phrases(pypinyin)
-
-
-def compute_heteronym_phrases(pypinyin: ModuleType) -> dict[str, list[list[str]]]:
-    """The phrases of pypinyin's table that read some character, without tones, otherwise than the
-    character's first reading."""
-    from pypinyin.constants import PINYIN_DICT
-
-    path = Path(pypinyin.__file__).with_name("phrases_dict.json")
-    phrases: dict[str, list[list[str]]] = json.loads(path.read_text(encoding="utf-8"))
-
-    def first_reading(char: str) -> str:
-        return _without_tone(PINYIN_DICT.get(ord(char), "").split(",")[0])
-
+def _shared(table: dict[str, list[list[str]]]) -> dict[str, list[list[str]]]:
+    """The table with equal readings as one object: a few thousand distinct ones serve every phrase
+    (pypinyin deep-copies a phrase's readings before using them)."""
+    readings: dict[tuple[str, ...], list[str]] = {}
     return {
-        phrase: readings
-        for phrase, readings in phrases.items()
-        if len(readings) != len(phrase)
-        or any(_without_tone(reading[0]) != first_reading(char) for char, reading in zip(phrase, readings, strict=True))
+        phrase: [readings.setdefault(tuple(reading), reading) for reading in value] for phrase, value in table.items()
     }
 
 
-def _without_tone(syllable: str) -> str:
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", syllable).translate(_TONE_MARKS))
+class LazyPhrases:
+    """Adds phrases to pypinyin's tables as texts come (thread-safe)."""
+
+    def __init__(self, groups: PhraseGroups | None, table: dict[str, Any], train: Callable[[Any], None]) -> None:
+        """`groups`: None when pypinyin already holds its whole table (nothing to add)."""
+        self._groups = groups
+        self._table = table
+        self._train = train
+        self._loaded: set[str] = set()
+        self._lock = threading.Lock()
+
+    def load(self, text: str) -> None:
+        """Make pypinyin read `text` as with its whole phrase table."""
+        if self._groups is None or self._loaded.issuperset(text):
+            return
+        with self._lock:
+            new = set(text).difference(self._loaded)
+            if not new:
+                return
+            phrases = self._groups.phrases(new)
+            self._table.update(phrases)
+            self._train(phrases)  # the segmenter's prefixes of the new phrases
+            self._loaded.update(new)
 
 
-def main() -> int:
-    """Write the shipped table for the installed pypinyin."""
-    pypinyin = _import_without_phrases()
-    phrases = compute_heteronym_phrases(pypinyin)
-    payload = {"pypinyin": pypinyin.__version__, "phrases": phrases}
-    SHIPPED.write_text(json.dumps(payload, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"{SHIPPED}: {len(phrases)} phrases for pypinyin {pypinyin.__version__}")
-    return 0
+_lazy: LazyPhrases | None = None
+_lazy_lock = threading.Lock()
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def _phrases() -> LazyPhrases:
+    """Import pypinyin without its phrase table (unless something imported it whole already)."""
+    global _lazy
+    with _lazy_lock:
+        if _lazy is None:
+            saved = {name: os.environ.get(name) for name in _ENV_KNOBS}
+            os.environ.update(_ENV_KNOBS)  # read once, by pypinyin.constants, on import
+            try:
+                from pypinyin.constants import PHRASES_DICT
+                from pypinyin.seg import mmseg
+            finally:
+                for name, value in saved.items():
+                    if value is None:
+                        os.environ.pop(name, None)
+                    else:
+                        os.environ[name] = value
+            whole = "pypinyin.phrases_dict" in sys.modules  # imported only to read the whole table
+            groups = None if whole else PhraseGroups(_table_path())
+            _lazy = LazyPhrases(groups, PHRASES_DICT, mmseg.seg.train)
+        return _lazy
+
+
+def _table_path() -> Path:
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("pypinyin")
+    return Path(next(iter(spec.submodule_search_locations))) / "phrases_dict.json"
+
+
+def toneless(text: str) -> list[str]:
+    """pypinyin's `lazy_pinyin(text, Style.NORMAL)`, a character without pinyin kept as it is."""
+    _phrases().load(text)
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,7 +75,9 @@ def similarities(query: Query, entries: list[IndexedEntry]) -> list[float]:
 
 
 def knows(indexed: IndexedEntry, word: str) -> bool:
-    return word in indexed.vocabulary or word in indexed.full_text
+    vocabulary = indexed.vocabulary  # sorted
+    at = bisect_left(vocabulary, word)
+    return (at < len(vocabulary) and vocabulary[at] == word) or word in indexed.full_text
 
 
 def word_weights(index: MatchIndex, query: Query, params: MatchParams) -> dict[str, float]:

@@ -32,7 +32,7 @@ class Derived:
 
     phrasings: tuple[str, ...]
     phrasing_words: tuple[str, ...]
-    vocabulary: frozenset[str]
+    vocabulary: tuple[str, ...]  # sorted
     full_text: str
     answer_plain: str
     terms: tuple[str, ...]  # distinct BM25 terms, in order of first occurrence
@@ -109,7 +109,7 @@ def from_json(value: Any) -> dict[str, Derived] | None:
         entries[key] = Derived(
             tuple(phrasings),
             tuple(phrasing_words),
-            frozenset(words[i] for i in vocabulary),
+            tuple(sorted(words[i] for i in vocabulary)),  # written sorted: Timsort checks in one pass
             full_text,
             answer_plain,
             tuple(words[i] for i in terms),

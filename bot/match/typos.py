@@ -43,7 +43,7 @@ def _fuzzy(syllable: str) -> str:
 
 
 def _pinyin(text: str) -> list[str]:
-    # Loaded when first needed: pypinyin's tables take 0.2 s of CPU to import, and a question whose
+    # Loaded when first needed: pypinyin's tables take time and memory to read, and a question whose
     # words are all whole (most of them) is never read by sound.
     return toneless(text)
 

@@ -128,8 +128,7 @@ def test_a_restart_reads_the_index_cache_and_only_a_signed_one(tmp_path, no_cach
     # Rewrite the cached entries (no words, no terms) and sign them with the real key: the restart now
     # answers differently, so it did read the file...
     emptied = {
-        key: replace(derived, vocabulary=frozenset(), terms=(), tf=())
-        for key, derived in cache.load_entries(name).items()
+        key: replace(derived, vocabulary=(), terms=(), tf=()) for key, derived in cache.load_entries(name).items()
     }
     cache.store_entries(name, emptied)
     assert restart(kb_dir, tmp_path) != expected

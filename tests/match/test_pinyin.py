@@ -1,4 +1,4 @@
-"""The reduced phrase table reads text as pypinyin's full one does, with far less memory."""
+"""Pinyin with the phrase table read per character reads every text as pypinyin as shipped does."""
 
 from __future__ import annotations
 
@@ -6,46 +6,51 @@ import json
 import subprocess
 import sys
 
-import pytest
+from bot.match.pinyin import PhraseGroups, _phrases, _table_path, toneless
+from tests.support.kb import shipped_answerer
 
-from bot.match.pinyin import SHIPPED, _import_without_phrases, compute_heteronym_phrases
+EDGE_CASES = [
+    "",
+    "abc 12",
+    "重庆长大了",  # phrases change a polyphone's reading: chong qing, zhang da
+    "中国人民银行行长",
+    "一丁点儿不识",  # one phrase's prefix starts another
+    "技该贷款利率多少",
+    "\u3400\u3401中文\u3402",
+    "（，）：天津市技改",
+]
 
-TEXTS = ["银行贷款", "重庆和重点", "天津技改再贷款利率", "觉得睡觉", "X市1.75%", "还款还是还没有还清"]
-
-READ = """
+# pypinyin imported as usual (its whole phrase table), in a process of its own.
+_REFERENCE = """
 import json, sys
-if sys.argv[1] == "full":
-    from pypinyin import Style, lazy_pinyin
-    read = lambda text: lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
-else:
-    from bot.match.pinyin import toneless as read
-texts = json.loads(sys.stdin.read())
-readings = [read(t) for t in texts]
-import pypinyin.constants  # after reading: imported first, it would load the full table
-print(json.dumps({"readings": readings, "phrases": len(pypinyin.constants.PHRASES_DICT)}))
+from pypinyin import Style, lazy_pinyin
+texts = json.load(sys.stdin)
+print(json.dumps([lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars)) for text in texts]))
 """
 
 
-def read_in_a_new_process(table: str, texts: list[str]) -> dict:
+def _texts() -> list[str]:
+    answerer = shipped_answerer()
+    texts = list(EDGE_CASES)
+    for entry in answerer.kb.entries:
+        texts += [*entry.phrasings, entry.answer, *entry.source.quotes]
+    return texts
+
+
+def test_the_groups_hold_the_whole_table():
+    path = _table_path()
+    groups = PhraseGroups(path)
+    whole = json.loads(path.read_bytes())
+    assert groups.phrases({phrase[0] for phrase in whole}) == whole
+    assert set(groups.phrases({"重"})) == {phrase for phrase in whole if phrase[0] == "重"}
+
+
+def test_texts_read_as_with_the_whole_phrase_table():
+    texts = _texts()
     done = subprocess.run(
-        [sys.executable, "-c", READ, table], input=json.dumps(texts), capture_output=True, text=True, check=True
+        [sys.executable, "-c", _REFERENCE], input=json.dumps(texts), capture_output=True, text=True, check=True
     )
-    return json.loads(done.stdout)
-
-
-def test_the_reduced_table_reads_heteronyms_as_the_full_one():
-    full = read_in_a_new_process("full", TEXTS)
-    reduced = read_in_a_new_process("reduced", TEXTS)
-    assert reduced["readings"] == full["readings"]
-    assert reduced["readings"][0] == ["yin", "hang", "dai", "kuan"]
-    assert reduced["phrases"] < full["phrases"] / 10
-
-
-def test_the_shipped_table_is_what_the_installed_pypinyin_gives():
-    pypinyin = _import_without_phrases()
-    shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))
-    if shipped["pypinyin"] != pypinyin.__version__:
-        pytest.skip(
-            f"pypinyin {pypinyin.__version__}: the table is computed at run time (made for {shipped['pypinyin']})"
-        )
-    assert shipped["phrases"] == compute_heteronym_phrases(pypinyin)
+    expected = json.loads(done.stdout)
+    assert _phrases()._groups is not None, "pypinyin was imported whole: nothing here is read per character"
+    for text, reference in zip(texts, expected, strict=True):
+        assert toneless(text) == reference, text

@@ -1,0 +1,41 @@
+"""What a long-running process does so that memory a build or a cache load freed leaves its RSS.
+
+A serving process reads the index cache (tens of MB of JSON) and builds large temporaries (the decoded
+text, lists of a million items); glibc keeps freed memory for reuse unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+
+_M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
+_LARGE_BLOCK = 128 * 1024  # glibc's initial threshold
+
+
+def _libc() -> ctypes.CDLL | None:
+    with contextlib.suppress(OSError):
+        return ctypes.CDLL("libc.so.6")
+    return None
+
+
+def map_large_blocks() -> None:
+    """Serve every block of 128 KiB or more with its own mapping, unmapped when freed. By default glibc
+    raises that threshold (up to 32 MiB) each time such a block is freed, so after the first large
+    temporary the next ones land in the heap, where what they leave behind stays resident: 20 MB more
+    at 10,000 entries. Not glibc: nothing to do."""
+    libc = _libc()
+    with contextlib.suppress(AttributeError):
+        if libc is not None:
+            libc.mallopt(_M_MMAP_THRESHOLD, _LARGE_BLOCK)
+
+
+def release_memory() -> None:
+    """Hand the memory a build freed back to the system: CPython's allocator keeps freed blocks for
+    reuse, and glibc's malloc_trim returns what it can (tens of MB after a large build)."""
+    gc.collect()
+    libc = _libc()
+    with contextlib.suppress(AttributeError):
+        if libc is not None:
+            libc.malloc_trim(0)
