@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.engine import Answerer
-from bot.kb import parsed_cache
+from bot.kb import child_build, parsed_cache
 from bot.kb.fingerprint import Fingerprint, file_fingerprint
 from bot.kb.issues import Issue, KnowledgeError
 from bot.kb.loader import (
@@ -53,13 +53,16 @@ def build_answerer(
     previous: Answerer | None = None,
     read: FaqReader = read_faq_file,
     cache_in_background: bool = False,
+    build_in_child: bool = False,
 ) -> tuple[Answerer | None, list[Issue]]:
     """Load and index a knowledge folder; (None, issues) when it is invalid.
 
     With `previous` (the answerer of the last good version), entries that did not change keep their
     index data; with `use_cache`, a fresh build takes each unchanged entry's data from the index cache
     (signed JSON, see match/cache.py) and writes the cache again when entries changed (after returning,
-    with `cache_in_background`: a reload need not wait for the write). `read` reads one FAQ file."""
+    with `cache_in_background`: a reload need not wait for the write). `read` reads one FAQ file.
+    `build_in_child`: a large build from nothing is done by a child process, through the cache
+    (kb/child_build.py)."""
     kb, issues = load_knowledge(kb_dir, SeedLibrary.load(seeds_dir), read)
     if kb is None:
         return None, issues
@@ -67,6 +70,14 @@ def build_answerer(
         return Answerer(kb, params, previous=previous), []
     name = cache_name(tokenizer_for(kb).signature)
     stored = cache.load_entries(name) if previous is None else None  # a reload reuses the running version
+    if (
+        build_in_child
+        and previous is None
+        and child_build.worth_a_child(len(kb.entries), len(stored or {}))
+        and cache.signing_key() is not None  # else the child could not hand its index over
+        and child_build.run_in_child(lambda: _store_entries(name, Answerer(kb, params, stored=stored)))
+    ):
+        stored = cache.load_entries(name) or stored
     answerer = Answerer(kb, params, previous=previous, stored=stored)
     if stored is not None and stored.keys() == set(answerer.index.derived_keys()):
         return answerer, []  # the file holds exactly this version already
@@ -168,7 +179,7 @@ class KnowledgeStore:
         self._fingerprint = _fingerprint(kb_dir, seeds_dir)
         self._faq_files = FaqFiles(seeds_dir, use_cache=True)
         self._faq_files.start(faq_paths(kb_dir))
-        answerer, issues = build_answerer(kb_dir, seeds_dir, params, read=self._faq_files.read)
+        answerer, issues = build_answerer(kb_dir, seeds_dir, params, read=self._faq_files.read, build_in_child=True)
         if answerer is None:
             raise KnowledgeError(issues)
         self._faq_files.save()

@@ -1,12 +1,13 @@
-"""pypinyin with its phrase table read only for the characters in use.
+"""pypinyin with its tables read only for the characters in use.
 
 Imported as it is, pypinyin decodes its whole phrase table (47,000 phrases, a 2.5 MB JSON file) into
 lists of lists and copies it: about 50 MB in every process, 120 MB at peak while the JSON is decoded.
 A text's pinyin depends only on the phrases that start with one of its characters: pypinyin cuts a run
 of Chinese characters by forward maximum matching (`pypinyin.seg.mmseg`), and from a position it only
 looks up substrings that start there, in the phrase table and the set of the phrases' prefixes. So
-pypinyin is imported without its phrases, and the phrases starting with a character are added to
-its tables when a text first has that character: every text then reads as with the whole table
+pypinyin is imported without its phrases, and the phrases starting with a character, and the
+character's own readings (its table of 41,000 characters is 6 MB more), are added to its tables when a
+text first has that character: every text then reads as with the whole tables
 (tests/match/test_pinyin.py compares with pypinyin as shipped).
 """
 
@@ -18,7 +19,10 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Mapping
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -62,44 +66,73 @@ def _shared(table: dict[str, list[list[str]]]) -> dict[str, list[list[str]]]:
     }
 
 
-class LazyPhrases:
-    """Adds phrases to pypinyin's tables as texts come (thread-safe)."""
+class CharReadings:
+    """pypinyin's table of single characters' readings (41,000 characters, 6 MB as a dict) packed into
+    one string and two arrays; a character's readings go back into the table when a text has it."""
 
-    def __init__(self, groups: PhraseGroups | None, table: dict[str, Any], train: Callable[[Any], None]) -> None:
-        """`groups`: None when pypinyin already holds its whole table (nothing to add)."""
-        self._groups = groups
-        self._table = table
+    def __init__(self, table: Mapping[int, str]) -> None:
+        codes = sorted(table)
+        self._codes = array("I", codes)
+        self._text = "".join(table[code] for code in codes)
+        self._ends = array("I", accumulate(len(table[code]) for code in codes))
+
+    def readings(self, chars: set[str]) -> dict[int, str]:
+        """The table's entries for these characters (those it has)."""
+        codes, ends, found = self._codes, self._ends, {}
+        for code in map(ord, chars):
+            at = bisect_left(codes, code)
+            if at < len(codes) and codes[at] == code:
+                found[code] = self._text[ends[at - 1] if at else 0 : ends[at]]
+        return found
+
+
+class LazyTables:
+    """Fills pypinyin's tables of phrases and of characters as texts come (thread-safe)."""
+
+    def __init__(
+        self,
+        sources: tuple[PhraseGroups, CharReadings] | None,
+        tables: tuple[dict[str, Any], dict[int, str]],
+        train: Callable[[Any], None],
+    ) -> None:
+        """`sources`: None when pypinyin already holds its whole tables (nothing to add)."""
+        self._sources = sources
+        self._phrases, self._chars = tables
         self._train = train
         self._loaded: set[str] = set()
         self._lock = threading.Lock()
 
     def load(self, text: str) -> None:
-        """Make pypinyin read `text` as with its whole phrase table."""
-        if self._groups is None or self._loaded.issuperset(text):
+        """Make pypinyin read `text` as with its whole tables."""
+        if self._sources is None or self._loaded.issuperset(text):
             return
         with self._lock:
             new = set(text).difference(self._loaded)
             if not new:
                 return
-            phrases = self._groups.phrases(new)
-            self._table.update(phrases)
+            groups, readings = self._sources
+            phrases = groups.phrases(new)
+            self._phrases.update(phrases)
             self._train(phrases)  # the segmenter's prefixes of the new phrases
+            self._chars.update(readings.readings(new))
             self._loaded.update(new)
 
 
-_lazy: LazyPhrases | None = None
+_lazy: LazyTables | None = None
 _lazy_lock = threading.Lock()
 
 
-def _phrases() -> LazyPhrases:
-    """Import pypinyin without its phrase table (unless something imported it whole already)."""
+def _tables() -> LazyTables:
+    """Import pypinyin without its phrase table and empty its table of characters (unless something
+    imported it whole already). pypinyin is then for `toneless` only: other code would read it partly
+    filled."""
     global _lazy
     with _lazy_lock:
         if _lazy is None:
             saved = {name: os.environ.get(name) for name in _ENV_KNOBS}
             os.environ.update(_ENV_KNOBS)  # read once, by pypinyin.constants, on import
             try:
-                from pypinyin.constants import PHRASES_DICT
+                from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
                 from pypinyin.seg import mmseg
             finally:
                 for name, value in saved.items():
@@ -108,8 +141,10 @@ def _phrases() -> LazyPhrases:
                     else:
                         os.environ[name] = value
             whole = "pypinyin.phrases_dict" in sys.modules  # imported only to read the whole table
-            groups = None if whole else PhraseGroups(_table_path())
-            _lazy = LazyPhrases(groups, PHRASES_DICT, mmseg.seg.train)
+            sources = None if whole else (PhraseGroups(_table_path()), CharReadings(PINYIN_DICT))
+            if sources is not None:
+                PINYIN_DICT.clear()
+            _lazy = LazyTables(sources, (PHRASES_DICT, PINYIN_DICT), mmseg.seg.train)
         return _lazy
 
 
@@ -122,7 +157,7 @@ def _table_path() -> Path:
 
 def toneless(text: str) -> list[str]:
     """pypinyin's `lazy_pinyin(text, Style.NORMAL)`, a character without pinyin kept as it is."""
-    _phrases().load(text)
+    _tables().load(text)
     from pypinyin import Style, lazy_pinyin
 
     return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))

@@ -3,23 +3,31 @@ nothing: a fresh build's costly part (jieba, OpenCC, bigrams) is per entry, and 
 
 An entry's data is filed under a key that hashes everything it was derived from (the entry's texts and
 its document's context); the cache file's name covers the rest (the tokenizer's signature, this code).
-Words recur across entries, so the file lists each once and entries refer to them by position.
+Words recur across entries, so the file lists each once and entries refer to them by position; lists
+of integers (positions, counts) are packed into one string each (base64 of int32s): read as JSON lists
+they were two million integer objects at 10,000 entries, freed between the index's own strings, and a
+restarted process kept the gaps.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 if TYPE_CHECKING:
     from bot.kb.schema import FaqEntry
 
-FORMAT = 1
+FORMAT = 2
+_INT32 = np.dtype("<i4")
 # The code an entry's data depends on besides the tokenizer (which has its own signature).
 _SOURCES = [Path(__file__).parent / name for name in ("index.py", "stored.py", "bm25.py")] + [
     Path(__file__).parent.parent / "text" / name for name in ("normalize.py", "numbers.py")
@@ -61,8 +69,8 @@ def cache_name(tokenizer_signature: str) -> str:
 def to_json(entries: Mapping[str, Derived]) -> dict[str, Any]:
     words: dict[str, int] = {}
 
-    def ids(items: Any) -> list[int]:
-        return [words.setdefault(item, len(words)) for item in items]
+    def ids(items: Any) -> str:
+        return _packed(words.setdefault(item, len(words)) for item in items)
 
     rows = {
         key: [
@@ -72,7 +80,7 @@ def to_json(entries: Mapping[str, Derived]) -> dict[str, Any]:
             d.full_text,
             d.answer_plain,
             ids(d.terms),
-            list(d.tf),
+            _packed(d.tf),
         ]
         for key, d in entries.items()
     }
@@ -86,46 +94,58 @@ def from_json(value: Any) -> dict[str, Derived] | None:
     words, rows = value.get("words"), value.get("entries")
     if not (_strings(words) and isinstance(rows, dict)):
         return None
-    words = [sys.intern(word) for word in words]
+    # Words by position, as an array: picking an entry's words makes no integer objects.
+    table = np.array([sys.intern(word) for word in words], dtype=object)
     count = len(words)
     entries: dict[str, Derived] = {}
     for key, row in rows.items():
         if not (isinstance(row, list) and len(row) == 7):
             return None
         phrasings, phrasing_words, vocabulary, full_text, answer_plain, terms, tf = row
+        vocabulary, terms, tf = _unpacked(vocabulary, count), _unpacked(terms, count), _unpacked(tf, 2**31 - 1)
         if not (
             _strings(phrasings)
             and _strings(phrasing_words)
             and len(phrasing_words) == len(phrasings)
             and isinstance(full_text, str)
             and isinstance(answer_plain, str)
-            and _positions(vocabulary, count)
-            and _positions(terms, count)
-            and _positions(tf, sys.maxsize)
+            and vocabulary is not None
+            and terms is not None
+            and tf is not None
             and len(tf) == len(terms)
-            and (not tf or min(tf) > 0)
+            and (not len(tf) or tf.min() > 0)
         ):
             return None
         entries[key] = Derived(
             tuple(phrasings),
             tuple(phrasing_words),
-            tuple(sorted(words[i] for i in vocabulary)),  # written sorted: Timsort checks in one pass
+            tuple(sorted(table[vocabulary])),  # written sorted: Timsort checks in one pass
             full_text,
             answer_plain,
-            tuple(words[i] for i in terms),
-            tuple(tf),
+            tuple(table[terms]),
+            tuple(tf.tolist()),  # small counts: Python's shared small integers
         )
     return entries
 
 
+def _packed(numbers: Iterable[int]) -> str:
+    """Integers (each in int32) as base64 of their little-endian int32 bytes."""
+    return base64.b64encode(np.fromiter(numbers, dtype=_INT32).tobytes()).decode("ascii")
+
+
+def _unpacked(value: Any, count: int) -> np.ndarray | None:
+    """What `_packed` wrote, if each integer is in range(count); else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if len(raw) % _INT32.itemsize:
+        return None
+    numbers = np.frombuffer(raw, dtype=_INT32)
+    return numbers if not len(numbers) or (numbers.min() >= 0 and numbers.max() < count) else None
+
+
 def _strings(value: Any) -> bool:
     return isinstance(value, list) and set(map(type, value)) <= {str}  # checked in C: 100,000s of items
-
-
-def _positions(value: Any, count: int) -> bool:
-    """A list of integers in range(count)."""
-    return (
-        isinstance(value, list)
-        and set(map(type, value)) <= {int}
-        and (not value or 0 <= min(value) <= max(value) < count)
-    )

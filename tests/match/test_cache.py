@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.match import cache
-from bot.match.stored import Derived, cache_name, to_json
+from bot.match.stored import Derived, _packed, _unpacked, cache_name, to_json
 
 
 class Planted:
@@ -86,8 +86,9 @@ def test_the_file_is_json_data(folders):
         "技改补贴多少",
         "补贴10%",
     )
-    assert [words[i] for i in terms] == ["技改", "补贴"] and tf == [1, 2]
-    assert {words[i] for i in vocabulary} == {"技改", "补贴"}
+    assert [words[i] for i in _unpacked(terms, len(words))] == ["技改", "补贴"]
+    assert _unpacked(tf, 10).tolist() == [1, 2]
+    assert {words[i] for i in _unpacked(vocabulary, len(words))} == {"技改", "补贴"}
 
 
 def test_the_module_cannot_unpickle():
@@ -162,9 +163,13 @@ def test_a_signed_file_of_the_wrong_shape_is_a_miss(folders):
         {**good, "format": 99},
         {**good, "words": ["技改", 3]},
         {**good, "entries": {"k1": row[:6]}},
-        {**good, "entries": {"k1": [*row[:2], [0, 99], *row[3:]]}},  # a word that is not in the list
-        {**good, "entries": {"k1": [*row[:5], row[5], [1]]}},  # counts for fewer terms than listed
-        {**good, "entries": {"k1": [*row[:6], [1, 0]]}},  # a term counted zero times
+        {**good, "entries": {"k1": [*row[:2], _packed([0, 99]), *row[3:]]}},  # a word that is not in the list
+        {**good, "entries": {"k1": [*row[:2], [0, 1], *row[3:]]}},  # positions not packed
+        {**good, "entries": {"k1": [*row[:2], "AAAA!", *row[3:]]}},  # not base64
+        {**good, "entries": {"k1": [*row[:2], "AAA=", *row[3:]]}},  # not whole int32s
+        {**good, "entries": {"k1": [*row[:2], _packed([-1]), *row[3:]]}},  # a negative position
+        {**good, "entries": {"k1": [*row[:5], row[5], _packed([1])]}},  # counts for fewer terms than listed
+        {**good, "entries": {"k1": [*row[:6], _packed([1, 0])]}},  # a term counted zero times
         {**good, "entries": {"k1": [["a", "b"], *row[1:]]}},  # two phrasings, words for one
     ]
     assert cache.load_entries("index-sig1") is None

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from bot.match.pinyin import PhraseGroups, _phrases, _table_path, toneless
+from bot.match.pinyin import CharReadings, PhraseGroups, _table_path, _tables, toneless
 from tests.support.kb import shipped_answerer
 
 EDGE_CASES = [
@@ -45,12 +45,20 @@ def test_the_groups_hold_the_whole_table():
     assert set(groups.phrases({"重"})) == {phrase for phrase in whole if phrase[0] == "重"}
 
 
+def test_the_packed_readings_are_the_whole_table_of_characters():
+    shipped = json.loads(_table_path().with_name("pinyin_dict.json").read_bytes())
+    table = {int(code): readings for code, readings in shipped.items()}
+    packed = CharReadings(table)
+    assert packed.readings({chr(code) for code in table} | {"a", "\U0010ffff"}) == table
+    assert packed.readings({"重"}) == {ord("重"): table[ord("重")]}
+
+
 def test_texts_read_as_with_the_whole_phrase_table():
     texts = _texts()
     done = subprocess.run(
         [sys.executable, "-c", _REFERENCE], input=json.dumps(texts), capture_output=True, text=True, check=True
     )
     expected = json.loads(done.stdout)
-    assert _phrases()._groups is not None, "pypinyin was imported whole: nothing here is read per character"
+    assert _tables()._sources is not None, "pypinyin was imported whole: nothing here is read per character"
     for text, reference in zip(texts, expected, strict=True):
         assert toneless(text) == reference, text

@@ -1,0 +1,46 @@
+"""A large first build is done by a forked child through the index cache, and answers as one made
+in the process."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bot.kb import child_build
+from bot.kb.child_build import run_in_child, worth_a_child
+from bot.kb.store import KnowledgeStore
+from tests.kb.test_incremental_reload import answers, fresh
+from tests.support.kb import copy_knowledge
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+
+
+def test_the_child_does_the_work_and_says_whether_it_finished(tmp_path):
+    out = tmp_path / "out"
+    assert run_in_child(lambda: out.write_text("built"))
+    assert out.read_text() == "built"
+    assert not run_in_child(lambda: 1 / 0)
+
+
+def test_only_a_large_mostly_uncached_build_is_worth_a_child():
+    assert worth_a_child(10_000, 0) and worth_a_child(10_000, 4_999)
+    assert not worth_a_child(10_000, 5_000)  # mostly read from the cache: little to build
+    assert not worth_a_child(child_build.MIN_ENTRIES - 1, 0)
+
+
+def test_a_store_built_by_a_child_answers_as_a_build_in_the_process(tmp_path, monkeypatch):
+    monkeypatch.setenv("BOT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("BOT_CACHE_KEY", "test-key")
+    monkeypatch.setattr(child_build, "MIN_ENTRIES", 1)
+    forks: list[bool] = []
+
+    def counted(work):
+        forks.append(run_in_child(work))
+        return forks[-1]
+
+    monkeypatch.setattr(child_build, "run_in_child", counted)
+    kb_dir = copy_knowledge(tmp_path)
+    store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=3600)
+    assert forks == [True], "the build was not done by a child"
+    assert answers(store.answerer()) == answers(fresh(kb_dir))
