@@ -20,6 +20,7 @@ from bot.match.stored import Derived
 from bot.text.glossary import Glossary
 from bot.text.normalize import is_traditional, normalise_query, to_traditional
 from bot.text.numbers import arabic_numbers
+from bot.text.spacing import join_split_words
 from bot.text.wrapping import MessageCleaner, has_control_characters, without_surrogates
 
 
@@ -118,7 +119,8 @@ class Answerer:
 
     def candidates(self, normalised_text: str) -> tuple[Query, list[Candidate], float]:
         """The question as the index reads it, its ranked candidates, and its share of unknown words."""
-        prepared = prepare(self.index, self.glossary.translate(arabic_numbers(normalised_text)))
+        translated = self.glossary.translate(arabic_numbers(normalised_text))
+        prepared = prepare(self.index, join_split_words(translated, self.index.tokenizer.is_word))
         weights = word_weights(self.index, prepared, self.params)
         heads = modified_heads(self.index, prepared, self.params)
         candidates = rank(self.index, prepared, self.params, weights, heads)

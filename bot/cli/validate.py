@@ -95,8 +95,10 @@ def _validate_file(path: Path, seeds: SeedLibrary, issues: list[Issue], summary:
     elif name == DOCUMENTS_FILE:
         summary.append(f"{path}: {len(load_documents(path, seeds, issues))} documents")
     elif name == PLACES_FILE:
-        places, not_places = load_places(path, issues)
-        summary.append(f"{path}: {len(places)} places, {len(not_places)} words that are not")
+        places, not_places, heads = load_places(path, issues)
+        summary.append(
+            f"{path}: {len(places)} places, {len(not_places)} words that are not, {len(heads)} programme heads"
+        )
     elif name == QUESTION_TYPES_FILE:
         summary.append(f"{path}: {len(load_question_types(path, issues))} question kinds")
     elif name == CHAT_WRAPPING_FILE:

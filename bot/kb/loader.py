@@ -63,6 +63,7 @@ class KnowledgeBase:
     chat_wrapping: tuple[WrappingGroup, ...] = ()
     glossary: tuple[GlossaryTerm, ...] = ()
     not_places: frozenset[str] = frozenset()  # ordinary words jieba tags as places (新建)
+    programme_heads: frozenset[str] = frozenset()  # words that end a programme's name (专项资金)
 
     def by_id(self, entry_id: str) -> FaqEntry | None:
         return self._index().get(entry_id)
@@ -350,15 +351,15 @@ def load_question_types(path: Path, issues: list[Issue]) -> tuple[QuestionType, 
     return tuple(types.types) if types else ()
 
 
-def load_places(path: Path, issues: list[Issue]) -> tuple[frozenset[str], frozenset[str]]:
-    """The place names, and the words that are never taken for one."""
+def load_places(path: Path, issues: list[Issue]) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The place names, the words that are never taken for one, and the words that end a programme's name."""
     if not path.exists():
-        return frozenset(), frozenset()
+        return frozenset(), frozenset(), frozenset()
     loaded = read_yaml(path, issues)
     places = validate_model(loaded, PlacesFile, None, issues) if loaded is not None else None
     if places is None:
-        return frozenset(), frozenset()
-    return _names(places.places), _names(places.not_places)
+        return frozenset(), frozenset(), frozenset()
+    return _names(places.places), _names(places.not_places), _names(places.programme_heads)
 
 
 def _names(lines: list[list[str]]) -> frozenset[str]:
@@ -419,14 +420,23 @@ def load_knowledge(
     synonyms = load_synonyms(kb_dir / SYNONYMS_FILE, issues)
     documents = load_documents(kb_dir / DOCUMENTS_FILE, seeds, issues)
     question_types = load_question_types(kb_dir / QUESTION_TYPES_FILE, issues)
-    places, not_places = load_places(kb_dir / PLACES_FILE, issues)
+    places, not_places, programme_heads = load_places(kb_dir / PLACES_FILE, issues)
     wrapping = load_chat_wrapping(kb_dir / CHAT_WRAPPING_FILE, issues)
     glossary = load_glossary(kb_dir / GLOSSARY_FILE, issues)
     if issues:
         return None, issues
     return (
         KnowledgeBase(
-            tuple(entries), synonyms, documents, origins, question_types, places, wrapping, glossary, not_places
+            tuple(entries),
+            synonyms,
+            documents,
+            origins,
+            question_types,
+            places,
+            wrapping,
+            glossary,
+            not_places,
+            programme_heads,
         ),
         issues,
     )

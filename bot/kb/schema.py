@@ -136,10 +136,12 @@ class QuestionTypesFile(StrictModel):
 
 class PlacesFile(StrictModel):
     """Place names, in lines of any length (grouped for reading only), and words jieba's dictionary tags
-    as place names that are ordinary words in a question (新建, 城市)."""
+    as place names that are ordinary words in a question (新建, 城市), and the words that end a
+    programme's name (专项资金), whose qualifier names one programme among several."""
 
     places: list[list[StrictStr]]
     not_places: list[list[StrictStr]] = []
+    programme_heads: list[list[StrictStr]] = []
 
 
 def _compiles_all(patterns: list[str]) -> list[str]:

@@ -28,6 +28,7 @@ from bot.match.stored import Derived, entry_key
 from bot.match.typos import HomophoneRepairer
 from bot.text.normalize import normalise, to_simplified
 from bot.text.numbers import arabic_numbers
+from bot.text.stopwords import STOPWORDS
 from bot.text.tokenize import Tokenizer, bigrams
 
 
@@ -87,6 +88,8 @@ class MatchIndex:
         self.word_idf = {word: math.log(1 + total / count) for word, count in self._document_frequency.items()}
         term_counts = Counter(self._document_frequency)
         term_counts.update({term: 1 for term in tokenizer.synonym_terms if term not in term_counts})
+        # Question and function words are slipped on too (多绍 for 多少, 拿边 for 那边).
+        term_counts.update({word: 1 for word in STOPWORDS if len(word) > 1 and word not in term_counts})
         if previous is None and texts.seen > _RENEW_AFTER_TEXTS:  # see Tokenizer.renewed
             self.tokenizer = tokenizer = tokenizer.renewed()
         sounds = previous.repairer.sounds_read() if previous is not None else None

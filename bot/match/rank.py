@@ -11,7 +11,8 @@ from rapidfuzz import fuzz, process
 from bot.match.answer_type import CompiledType, asked_types, missing_types
 from bot.match.index import IndexedEntry, MatchIndex
 from bot.match.params import MatchParams
-from bot.text.entities import is_anchor
+from bot.text.entities import asked_years, is_anchor, names_programme, only_as_baseline, programme_names
+from bot.text.tokenize import bigrams
 
 
 @dataclass(frozen=True)
@@ -39,13 +40,16 @@ class Candidate:
 
 
 def prepare(index: MatchIndex, normalised_text: str) -> Query:
+    """The question's words, and its retrieval terms: the words plus character pairs read across the
+    spaces a writer put between words (商丘 讲话说 matches 商丘讲话 as if typed without one)."""
     repaired = index.repairer.repair(normalised_text)
     text = index.tokenizer.canonicalise(repaired)
+    compact = text.replace(" ", "")
     return Query(
         text=text,
-        compact=text.replace(" ", ""),
+        compact=compact,
         words=tuple(dict.fromkeys(index.tokenizer.words(text))),
-        terms=tuple(dict.fromkeys(index.tokenizer.terms(text))),
+        terms=tuple(dict.fromkeys([*index.tokenizer.search_words(text), *bigrams(compact)])),
         asked=asked_types(index.question_types, repaired.replace(" ", "")),
     )
 
@@ -132,6 +136,18 @@ def coverage(indexed: IndexedEntry, weights: dict[str, float], heads: frozenset[
     return known / total if total else 0.0
 
 
+def named_programmes(index: MatchIndex, query: Query) -> list[tuple[str, tuple[str, ...]]]:
+    """Funds and programmes the question names by their qualifier (中小企业发展专项资金): an entry about
+    another fund of the same city (先进制造业发展专项资金) cannot answer it. Qualifiers are nouns and
+    fixed phrases (技术改造), not a place or number (those are anchors already)."""
+    kb = index.kb
+
+    def is_qualifier(word: str) -> bool:
+        return index.tokenizer.names_a_topic(word, phrases=True) and not is_anchor(word, kb.places, kb.not_places)
+
+    return programme_names(query.words, kb.programme_heads, is_qualifier)
+
+
 def rank(
     index: MatchIndex, query: Query, params: MatchParams, weights: dict[str, float], heads: frozenset[str]
 ) -> list[Candidate]:
@@ -142,12 +158,22 @@ def rank(
     question's unknown share."""
     candidates = []
     anchors = [word for word in query.words if is_anchor(word, index.kb.places, index.kb.not_places)]
+    years = asked_years(query.compact, anchors)
+    programmes = named_programmes(index, query)
     retrieved = index.retrieve(list(query.terms), params.candidates)
     entries = [index.entries[position] for position, _ in retrieved]
     for indexed, (_, bm25_score), sim in zip(entries, retrieved, similarities(query, entries), strict=True):
         cov = coverage(indexed, weights, heads)
         score = params.combine(cov, sim)
-        missing = tuple(word for word in anchors if not knows(indexed, word))
+        missing = tuple(
+            word
+            for word in anchors
+            if not knows(indexed, word) or (word in years and only_as_baseline(indexed.answer_plain, word))
+        ) + tuple(
+            "".join(qualifiers) + head
+            for head, qualifiers in programmes
+            if not names_programme(indexed.full_text, head, qualifiers)
+        )
         facts = missing_types(query.asked, indexed.answer_plain)
         candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing, facts))
     top_bm25 = max((candidate.bm25 for candidate in candidates), default=0.0) or 1.0

@@ -1,9 +1,9 @@
 """Repair homophone typos: IME typos sound like the intended word (技该 for 技改, 托欠 for 拖欠).
 
-A stretch of the question is replaced by a knowledge-base term when it has exactly the term's
-toneless (fuzzy) pinyin, it starts and ends on word boundaries, few of its characters differ from
-the term (one in a short term), and the segmentation breaks it apart: at least one of its
-characters stands alone (a typo breaks a word apart; a correct word stays whole). A typo can also
+A stretch of the question is replaced by a knowledge-base term (or a question word: 多绍 for 多少)
+when it has exactly the term's toneless (fuzzy) pinyin, it starts and ends on word boundaries, few of
+its characters differ from the term (one in a short term), and the segmentation breaks it apart: at
+least one of its characters stands alone (a typo breaks a word apart; a correct word stays whole). A typo can also
 be a word of its own in jieba's dictionary (表章 for 表彰, 转形 for 转型): a whole word the knowledge
 base never uses is replaced too, but only by a term of exactly its sound, one character apart. When
 two terms sound alike, the one the knowledge base uses more often wins.
@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 
+from bot.match.pinyin import toneless
 from bot.text.stopwords import STOPWORDS
 
 MIN_TERM_CHARS = 2
@@ -42,10 +43,8 @@ def _fuzzy(syllable: str) -> str:
 
 
 def _pinyin(text: str) -> list[str]:
-    # Imported when first needed: pypinyin's tables take time and memory to read, and a question whose
+    # Loaded when first needed: pypinyin's tables take time and memory to read, and a question whose
     # words are all whole (most of them) is never read by sound.
-    from bot.match.pinyin import toneless
-
     return toneless(text)
 
 
@@ -199,9 +198,12 @@ class HomophoneRepairer:
                 if not term or term == window:
                     continue
                 differing = [a for a, b in zip(window, term, strict=True) if a != b]
-                if STOPWORDS.intersection(differing):  # a function word (国家对 vs 国家队) is meant, not a slip
-                    continue
                 broken = any(position in alone for position in range(i, i + length))
+                shattered = all(position in alone for position in range(i, i + length))
+                # A function word next to a whole word (国家对 vs 国家队) is meant, not a slip; among
+                # characters that all stand alone (上丘 for 商丘) it is one.
+                if STOPWORDS.intersection(differing) and not shattered:
+                    continue
                 if broken and len(differing) <= max(1, length // 3):
                     return term
                 if (i, i + length) in strangers and exact and len(differing) == 1:

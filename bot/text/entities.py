@@ -7,6 +7,7 @@ however similar the rest of the wording (深圳 vs 天津, 2030 vs 2027).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 from bot.text.lexicon import lexicon
 
@@ -29,3 +30,71 @@ def is_anchor(word: str, places: frozenset[str] = frozenset(), not_places: froze
         return False
     names = lexicon()
     return names.is_place_name(word) or names.is_place_name(bare)
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}年?")
+# A year right after 比/较 (较2023年增长25%, 比2023年涨多少) is the baseline of a comparison, not the
+# year the figures are about.
+_BASELINE_MARKERS = "比较"
+# A question says it in more ways: 与2023年相比, 跟2023年比, 相对2023年, 同2023年同期.
+_ASKED_AS_BASELINE = re.compile(r"(?:比|较|与|跟|和|同|相对于?|对比)$")
+_FOLLOWED_AS_BASELINE = re.compile(r"^(?:相比|比较|对比|比|同期)")
+
+
+def is_year(word: str) -> bool:
+    return _YEAR.fullmatch(word) is not None
+
+
+def asked_years(compact_question: str, anchors: list[str]) -> list[str]:
+    """The years a question asks figures for: with a single year named, unless it is the baseline of a
+    comparison. A question naming two years (2027年比2023年) compares them and asks for neither's own
+    figures."""
+    years = [word for word in anchors if is_year(word)]
+    if len({word.rstrip("年") for word in years}) != 1:
+        return []
+    year = years[0]
+    for match in re.finditer(re.escape(year), compact_question):
+        before, after = compact_question[: match.start()], compact_question[match.end() :]
+        if not (_ASKED_AS_BASELINE.search(before) or _FOLLOWED_AS_BASELINE.match(after)):
+            return [year]
+    return []
+
+
+def only_as_baseline(text: str, year: str) -> bool:
+    """Whether `text` mentions `year` and every mention is a comparison's baseline: a text saying
+    到2027年较2023年增长25% gives no figure for 2023, so it cannot answer a question about 2023."""
+    starts = [match.start() for match in re.finditer(re.escape(year), text)]
+    return bool(starts) and all(start > 0 and text[start - 1] in _BASELINE_MARKERS for start in starts)
+
+
+_MAX_QUALIFIERS = 3
+# How far before a programme's head its qualifier may stand in an entry's text: 先进制造业发展专项资金
+# is named by 制造业 专项资金, and so is 省、市先进制造业发展专项资金.
+_QUALIFIER_REACH = 10
+
+
+def programme_names(
+    words: Sequence[str], heads: frozenset[str], is_qualifier: Callable[[str], bool]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Programmes a question names: each head word (专项资金) with the nouns right before it (中小企业,
+    发展), which say which programme among several it is. A head with no such noun names none."""
+    named = []
+    for position, word in enumerate(words):
+        if word not in heads:
+            continue
+        qualifiers: list[str] = []
+        for before in reversed(words[max(0, position - _MAX_QUALIFIERS) : position]):
+            if not is_qualifier(before):
+                break
+            qualifiers.insert(0, before)
+        if qualifiers:
+            named.append((word, tuple(qualifiers)))
+    return named
+
+
+def names_programme(text: str, head: str, qualifiers: tuple[str, ...]) -> bool:
+    """Whether `text` names a programme with this head and every one of these qualifiers before it."""
+    return all(
+        re.search(f"{re.escape(qualifier)}[\u4e00-\u9fff]{{0,{_QUALIFIER_REACH}}}{re.escape(head)}", text)
+        for qualifier in qualifiers
+    )

@@ -167,10 +167,11 @@ class Tokenizer:
     def synonym_terms(self) -> set[str]:
         return set(self._canonical)
 
-    def names_a_topic(self, word: str) -> bool:
-        """Whether general Chinese uses the word as a noun or name; words jieba does not know count too."""
+    def names_a_topic(self, word: str, phrases: bool = False) -> bool:
+        """Whether general Chinese uses the word as a noun or name; words jieba does not know count too,
+        and with `phrases` its fixed phrases (技术改造, tag l) as well."""
         tag = lexicon().tag(word)
-        return tag is None or tag in _TOPIC_TAGS
+        return tag is None or tag in _TOPIC_TAGS or (phrases and tag == "l")
 
     def information_content(self, word: str) -> float:
         """-log of the word's frequency in jieba's bundled general-Chinese dictionary: how much a word
@@ -180,6 +181,11 @@ class Tokenizer:
         if not frequency:
             return math.log(self._total)
         return math.log(self._total / frequency)
+
+    def is_word(self, text: str) -> bool:
+        """Whether jieba's dictionary or the knowledge base has `text` as a word."""
+        self._load(text[:1])
+        return self._frequencies.get(text, 0) > 0
 
     def preload(self, text: str) -> None:
         """Load the dictionary's words for these characters now rather than when a text needs them."""

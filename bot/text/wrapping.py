@@ -24,8 +24,13 @@ _EMOJI_CODE = re.compile(r":[a-z0-9_+\-]{1,40}:")
 _TYPED_MENTION = re.compile(r"@[^\s@，,。：:；;！!？?]{1,12}(?=[\s，,。：:；;！!？?]|$)|@")
 # *bold* _italic_ ~strike~ `code` ``` blocks ``` and "> " quotes: keep the words, drop the marks.
 _FORMATTING = re.compile(r"```|[*_~`]+")
-# ~struck~ words are what the writer took back; a span with a digit is a range (5~10万元), not a strike.
-_STRUCK = re.compile(r"~[^~\n\d]{1,40}~")
+# ~struck~ words are what the writer took back. As in Slack, the tildes are ASCII, the opening one starts
+# a word and the closing one ends it: 早上好～问题～ (a greeting's flourish, full-width or not) and a range
+# (5~10万元) are no strike.
+_STRUCK = re.compile(r"(?<![\w~])~(?=[^\s~])[^~\n\d]{1,40}(?<=[^\s~])~(?![\w~])")
+# Formatting marks inside a run of Chinese (*智能化*改造) join what they split; elsewhere they separate.
+_CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
+_MARK_INSIDE_CJK = re.compile(rf"(?<={_CJK})(?:```|[*_~`]+)(?={_CJK})")
 _QUOTE_MARK = re.compile(r"^\s*(?:>|&gt;)\s?", re.MULTILINE)
 # Question boundaries: question marks, line breaks, full stops after a question word, and list numbers.
 _SPLIT = re.compile(r"[?？]+|[\r\n]+|(?:^|(?<=\s))(?:\d{1,2}|[一二三四五])[.、)）]\s*")
@@ -77,12 +82,13 @@ class MessageCleaner:
         """The question(s) a message asks, in simplified script, line breaks and ?-marks kept."""
         text = visible_text(raw, keep_mentions=True)
         text = _URL.sub(" ", text)
+        text = _STRUCK.sub(" ", text)  # before NFKC makes a full-width ～ an ASCII one
         text = unicodedata.normalize("NFKC", text)
         text = _EMOJI_CODE.sub(" ", text)
         text = strip_symbols(text)
         text = _TYPED_MENTION.sub(" ", text)
         text = _QUOTE_MARK.sub("", text)
-        text = _STRUCK.sub(" ", text)
+        text = _MARK_INSIDE_CJK.sub("", text)
         text = _FORMATTING.sub(" ", text)
         text = to_simplified(text)
         if self._wrapping is not None:

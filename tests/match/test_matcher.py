@@ -47,6 +47,22 @@ def test_homophone_typo_is_repaired():
 
 
 @pytest.mark.parametrize(
+    ("typo", "meant"),
+    [("天津补贴多绍钱", "天津补贴多少钱"), ("天津拿边补多少", "天津那边补多少")],
+)
+def test_a_slip_on_a_question_word_is_repaired(typo, meant):
+    assert shipped_answerer().index.repairer.repair(typo) == meant
+
+
+def test_a_function_character_among_lone_characters_can_be_the_slip():
+    """上 is a function word, but 上丘 breaks into two lone characters: it is 商丘 mistyped. Beside a
+    whole word (国家对) a function word is what was meant."""
+    repair = shipped_answerer().index.repairer.repair
+    assert repair("上丘的三换是什么") == "商丘的三换是什么"
+    assert repair("国家对企业的支持") == "国家对企业的支持"
+
+
+@pytest.mark.parametrize(
     ("typo", "meant"), [("天津数字化转形专家库", "天津数字化转型专家库"), ("受表章的县", "受表彰的县")]
 )
 def test_a_rare_word_that_sounds_like_a_term_is_repaired(typo, meant):

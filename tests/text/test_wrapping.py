@@ -71,3 +71,21 @@ def test_a_line_that_asks_nothing_is_context_for_the_one_that_asks():
 
 def test_numbered_topics_without_question_words_are_separate_questions():
     assert cleaner().questions("1. 天津技改补贴比例\n2. 商丘三换") == ["天津技改补贴比例", "商丘三换"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "早上好～商丘的三换是什么？ 多谢~",  # a greeting's tilde and a closing one are no strike
+        "早上好~商丘的三换是什么~",
+        "hi bot，商丘的三换是什么",
+        "商丘的三换是什么？周五前要，急",
+        "急！！商丘的三换是什么",
+    ],
+)
+def test_tildes_and_urgency_around_a_question_leave_it_whole(message):
+    assert cleaner().questions(message) == ["商丘的三换是什么"]
+
+
+def test_bold_inside_a_chinese_word_does_not_split_it():
+    assert cleaner().questions("商丘*智能化*改造的补贴是多少") == ["商丘智能化改造的补贴是多少"]

@@ -1,0 +1,42 @@
+"""A space typed inside a word is taken out; a space between keywords stays."""
+
+from __future__ import annotations
+
+from bot.match.rank import prepare
+from bot.text.spacing import join_split_words
+from tests.support.kb import shipped_answerer
+
+WORDS = {"部门", "三千", "资金"}
+
+
+def test_a_space_inside_a_dictionary_word_is_removed():
+    assert join_split_words("科技部 门帮企业", WORDS.__contains__) == "科技部门帮企业"
+    assert join_split_words("接近三 千亿元", WORDS.__contains__) == "接近三千亿元"
+
+
+def test_a_space_between_keywords_stays():
+    assert join_split_words("商丘 三换", WORDS.__contains__) == "商丘 三换"
+    assert join_split_words("tianjin 资金", WORDS.__contains__) == "tianjin 资金"  # not between Chinese
+
+
+def test_the_shipped_tokenizer_knows_dictionary_and_knowledge_base_words():
+    tokenizer = shipped_answerer().index.tokenizer
+    assert tokenizer.is_word("部门") and tokenizer.is_word("再贷款")
+    assert not tokenizer.is_word("丘三")
+
+
+def test_a_question_with_a_space_inside_a_word_gets_the_same_answer():
+    answerer = shipped_answerer()
+    for question in ("商丘的三换是什么", "平顶山绿色工厂有哪些"):
+        whole = answerer.ask(question)
+        for at in range(1, len(question)):
+            if question[at - 1 : at + 1] in ("三换", "工厂"):
+                split = answerer.ask(f"{question[:at]} {question[at:]}")
+                assert whole.matched and split.entry_id == whole.entry_id, question
+
+
+def test_retrieval_reads_character_pairs_across_spaces():
+    answerer = shipped_answerer()
+    spaced = prepare(answerer.index, "天津 再贷款")
+    first, second = spaced.text.split()
+    assert first[-1] + second[0] in spaced.terms  # the pair across the space
