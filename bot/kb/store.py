@@ -23,7 +23,7 @@ from bot.kb.loader import (
     load_knowledge,
     read_faq_file,
 )
-from bot.kb.memory import map_large_blocks, release_memory
+from bot.kb.memory import map_large_blocks, release_memory, trim
 from bot.kb.seeds import SeedLibrary
 from bot.match import cache
 from bot.match.index import tokenizer_for
@@ -102,7 +102,7 @@ def _store_entries_and_release(name: str, answerer: Answerer) -> None:
     """After a reload: writing the file made tens of MB of temporaries (its rows, its text), which
     would otherwise stay resident (30 MB at 10,000 entries)."""
     _store_entries(name, answerer)
-    release_memory()
+    trim()
 
 
 class FaqFiles:
@@ -249,7 +249,7 @@ class KnowledgeStore:
 
     def _save_faq_files(self) -> None:
         self._faq_files.save()
-        release_memory()  # as after the index cache's write
+        trim()  # as after the index cache's write
 
     def watch(self, interval: float = 0.5) -> threading.Thread:
         """Poll in the background (a stat of each file), so an edit is live within `interval` plus
