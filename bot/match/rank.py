@@ -136,16 +136,15 @@ def coverage(indexed: IndexedEntry, weights: dict[str, float], heads: frozenset[
     return known / total if total else 0.0
 
 
-def named_programmes(index: MatchIndex, query: Query) -> list[tuple[str, tuple[str, ...]]]:
+def named_programmes(index: MatchIndex, query: Query, anchors: list[str]) -> list[tuple[str, tuple[str, ...]]]:
     """Funds and programmes the question names by their qualifier (中小企业发展专项资金): an entry about
     another fund of the same city (先进制造业发展专项资金) cannot answer it. Qualifiers are nouns and
-    fixed phrases (技术改造), not a place or number (those are anchors already)."""
-    kb = index.kb
+    fixed phrases (技术改造), not one of the question's `anchors` (places, numbers: checked already)."""
 
     def is_qualifier(word: str) -> bool:
-        return index.tokenizer.names_a_topic(word, phrases=True) and not is_anchor(word, kb.places, kb.not_places)
+        return word not in anchors and index.tokenizer.names_a_topic(word, phrases=True)
 
-    return programme_names(query.words, kb.programme_heads, is_qualifier)
+    return programme_names(query.words, index.kb.programme_heads, is_qualifier)
 
 
 def rank(
@@ -159,7 +158,7 @@ def rank(
     candidates = []
     anchors = [word for word in query.words if is_anchor(word, index.kb.places, index.kb.not_places)]
     years = asked_years(query.compact, anchors)
-    programmes = named_programmes(index, query)
+    programmes = named_programmes(index, query, anchors)
     retrieved = index.retrieve(list(query.terms), params.candidates)
     entries = [index.entries[position] for position, _ in retrieved]
     for indexed, (_, bm25_score), sim in zip(entries, retrieved, similarities(query, entries), strict=True):

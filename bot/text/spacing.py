@@ -11,31 +11,19 @@ import re
 from collections.abc import Callable
 
 _SPACE_IN_CHINESE = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff])")
-_MAX_PART = 3  # characters taken from each side: words of up to six characters are mended
+# The Chinese characters on each side of such a space, at most three: words of up to six are mended.
+_BEFORE = re.compile(r"[\u4e00-\u9fff]{1,3}$")
+_AFTER = re.compile(r"[\u4e00-\u9fff]{1,3}")
 
 
 def join_split_words(text: str, is_word: Callable[[str], bool]) -> str:
     """`text` without the spaces that fall inside a word `is_word` knows."""
     pieces, start = [], 0
     for space in _SPACE_IN_CHINESE.finditer(text):
-        left = text[max(0, space.start() - _MAX_PART) : space.start()]
-        right = text[space.end() : space.end() + _MAX_PART]
-        if _spans_a_word(left, right, is_word):
+        left = _BEFORE.search(text, 0, space.start()).group()
+        right = _AFTER.match(text, space.end()).group()
+        if any(is_word(left[-k:] + right[:m]) for k in range(1, len(left) + 1) for m in range(1, len(right) + 1)):
             pieces.append(text[start : space.start()])
             start = space.end()
     pieces.append(text[start:])
     return "".join(pieces)
-
-
-def _spans_a_word(left: str, right: str, is_word: Callable[[str], bool]) -> bool:
-    return any(
-        is_word(left[-k:] + right[:m])
-        for k in range(1, len(left) + 1)
-        if _is_chinese(left[-k:])
-        for m in range(1, len(right) + 1)
-        if _is_chinese(right[:m])
-    )
-
-
-def _is_chinese(text: str) -> bool:
-    return all("\u4e00" <= char <= "\u9fff" for char in text)
