@@ -52,6 +52,12 @@ _CJK_PAIR = re.compile(r"(?=([\u3400-\u9fff]{2}))")  # each pair of neighbouring
 # "三个", "几项", "两类": a count in words says how many, not what about.
 _COUNTING_WORD = re.compile(r"[一二三四五六七八九十几两]+[个项样种条类点件]")
 _QUESTION_PHRASE = re.compile("|".join(map(re.escape, QUESTION_PHRASES)))
+# 万 or 亿 after a figure ends a word unless a unit follows (万元, 万吨, 万余, 亿级): 600万能补多少 is 600万 +
+# 能补多少, not 600 + 万能 (almighty); 六百多万的 is not 万的.
+_MAGNITUDE_END = re.compile(
+    "(?<=[0-9零〇一二两三四五六七八九十百千多余来])([万亿])"
+    "(?=[\u4e00-\u9fff])(?![元人吨户家亩平千台辆套个余多件张只次名所座美亿级])"
+)
 _USER_WORD_FREQ = 200_000  # high enough that jieba keeps KB terms whole
 # jieba's own block and skip patterns (jieba 0.42): segmentation below reproduces jieba.Tokenizer.cut.
 _HAN_BLOCK = jieba.re_han_default
@@ -363,12 +369,12 @@ class Tokenizer:
         Dictionary words only (jieba's HMM guesses glue a typo to its neighbours); characters the
         dictionary leaves alone are joined into one chunk (三换), and a lone one is dropped.
         """
-        return _content_words(self._cut(_QUESTION_PHRASE.sub(" ", text)))
+        return _content_words(self._cut(_end_magnitudes(_QUESTION_PHRASE.sub(" ", text))))
 
     def search_words(self, text: str) -> list[str]:
         """Content words plus the shorter words inside long ones (天津市 -> 天津), for lookups."""
         words: list[str] = []
-        for position, part in enumerate(_HAN_BLOCK.split(text)):
+        for position, part in enumerate(_HAN_BLOCK.split(_end_magnitudes(text))):
             if position % 2:
                 words.extend(self._search(part))
             elif part:  # spaces and single characters, too short for 2- and 3-grams
@@ -378,6 +384,10 @@ class Tokenizer:
     def terms(self, text: str) -> list[str]:
         """Retrieval terms: search words plus CJK character bigrams."""
         return [*self.search_words(text), *bigrams(text)]
+
+
+def _end_magnitudes(text: str) -> str:
+    return _MAGNITUDE_END.sub(r"\1 ", text)
 
 
 def bigrams(text: str) -> list[str]:

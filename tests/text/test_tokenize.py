@@ -6,7 +6,14 @@ import jieba
 import pytest
 
 from bot.text.lexicon import Lexicon, dictionary_path
-from bot.text.tokenize import _QUESTION_PHRASE, _USER_WORD_FREQ, Tokenizer, _content_words, _is_content
+from bot.text.tokenize import (
+    _QUESTION_PHRASE,
+    _USER_WORD_FREQ,
+    Tokenizer,
+    _content_words,
+    _end_magnitudes,
+    _is_content,
+)
 from tests.support.kb import shipped_answerer
 
 EDGE_CASES = [
@@ -50,8 +57,12 @@ def test_segmentation_is_jiebas_on_every_text_of_the_knowledge_base(tokenizer):
     reference = jiebas_own(tokenizer)  # jieba's own algorithm and table
     for text in _texts():
         assert tokenizer.segment(text) == list(reference.cut(text, HMM=False)), text
-        assert tokenizer.search_words(text) == [w for w in reference.cut_for_search(text) if _is_content(w)], text
-        assert tokenizer.words(text) == _content_words(reference.cut(_QUESTION_PHRASE.sub(" ", text), HMM=False))
+        # words and search words end a figure at 万 or 亿 first (600万能 -> 600万 能), then cut as jieba does
+        ended = _end_magnitudes(text)
+        assert tokenizer.search_words(text) == [w for w in reference.cut_for_search(ended) if _is_content(w)], text
+        assert tokenizer.words(text) == _content_words(
+            reference.cut(_end_magnitudes(_QUESTION_PHRASE.sub(" ", text)), HMM=False)
+        )
 
 
 def test_a_fresh_tokenizer_segments_as_one_that_has_seen_other_texts(tokenizer):
@@ -129,6 +140,19 @@ def test_a_number_jieba_breaks_on_a_knowledge_base_word_is_one_word_again():
     assert "5年" in tokenizer.words("力争5年诊断覆盖")
     assert _content_words(["到", "202", "5年"]) == ["2025年"]
     assert _content_words(["202", " ", "5年"]) == ["202", "5年"]  # apart in the text: two numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "absent", "present"),
+    [
+        ("技改投了600万能补多少", "万能", "600"),  # not 600 + 万能 (almighty)
+        ("投了六百多万能补多少", "万能", "六百多"),
+        ("五大百亿级产业基地", None, "五大百亿级产业基地"),  # a unit or 级 after 亿 stays with it
+    ],
+)
+def test_a_figure_ends_at_its_magnitude(text, absent, present):
+    words = shipped_answerer().index.tokenizer.words(text)
+    assert present in words and (absent is None or absent not in words), words
 
 
 @pytest.mark.parametrize(
