@@ -51,6 +51,12 @@ _CJK_PAIR = re.compile(r"(?=([\u3400-\u9fff]{2}))")  # each pair of neighbouring
 
 # "三个", "几项", "两类": a count in words says how many, not what about.
 _COUNTING_WORD = re.compile(r"[一二三四五六七八九十几两]+[个项样种条类点件]")
+# A rough size left in words (六百来万, 七千多, 几百): how much the asker has or means, not what about. Exact
+# figures are digits by now (bot/text/numbers.py); a numeral word without a magnitude or an approximation
+# (十四五, a plan's name) stays a word.
+_ROUGH_SIZE = re.compile(
+    r"[零〇一二两三四五六七八九十百千万亿几数上多来余]*[百千万亿几数多来余][零〇一二两三四五六七八九十百千万亿几数上多来余]*"
+)
 _QUESTION_PHRASE = re.compile("|".join(map(re.escape, QUESTION_PHRASES)))
 # 万 or 亿 after a figure ends a word unless a unit follows (万元, 万吨, 万余, 亿级): 600万能补多少 is 600万 +
 # 能补多少, not 600 + 万能 (almighty); 六百多万的 is not 万的.
@@ -456,8 +462,8 @@ def _content_words(pieces: Iterable[str]) -> list[str]:
             previous = piece
             continue
         if run:
-            if len(run) > 1:
-                words.append("".join(run))
+            if len(run) > 1 and not _ROUGH_SIZE.fullmatch(joined := "".join(run)):
+                words.append(joined)
             run = []
         if words and words[-1] == previous and _continues_number(previous, piece):
             words[-1] += piece
@@ -501,7 +507,11 @@ def _kind(piece: str) -> str:
 @functools.lru_cache(maxsize=1 << 17)
 def _is_content(word: str) -> bool:
     return (
-        bool(word.strip()) and word not in STOPWORDS and not _is_single_cjk(word) and not _COUNTING_WORD.fullmatch(word)
+        bool(word.strip())
+        and word not in STOPWORDS
+        and not _is_single_cjk(word)
+        and not _COUNTING_WORD.fullmatch(word)
+        and not _ROUGH_SIZE.fullmatch(word)
     )
 
 

@@ -146,13 +146,21 @@ def test_a_number_jieba_breaks_on_a_knowledge_base_word_is_one_word_again():
     ("text", "absent", "present"),
     [
         ("技改投了600万能补多少", "万能", "600"),  # not 600 + 万能 (almighty)
-        ("投了六百多万能补多少", "万能", "六百多"),
+        ("天津投了六百多万能补多少", "万能", "天津"),
         ("五大百亿级产业基地", None, "五大百亿级产业基地"),  # a unit or 级 after 亿 stays with it
     ],
 )
 def test_a_figure_ends_at_its_magnitude(text, absent, present):
     words = shipped_answerer().index.tokenizer.words(text)
     assert present in words and (absent is None or absent not in words), words
+
+
+@pytest.mark.parametrize("text", ["投了六百来万", "七千多", "几百万的项目", "一千六百多亿"])
+def test_a_rough_size_is_not_a_word(text):
+    """How much the asker has is not what the question is about; 十四五 (a plan) is still a word."""
+    tokenizer = shipped_answerer().index.tokenizer
+    assert not [word for word in tokenizer.words(text) if any(char in word for char in "百千万亿多来")]
+    assert "十四五" in tokenizer.words("十四五规划")
 
 
 @pytest.mark.parametrize(
