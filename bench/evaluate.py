@@ -33,6 +33,7 @@ SETS: dict[str, Callable[[], list[Item]]] = {
     "test": lambda: realistic("test"),
     "devset": lambda: load(ROOT / "bench" / "devset.yaml"),
     "heldout": lambda: load(ROOT / "bench" / "heldout.yaml"),
+    "blind": lambda: load(ROOT / "bench" / "blind.yaml"),
 }
 
 
