@@ -462,7 +462,8 @@ def _content_words(pieces: Iterable[str]) -> list[str]:
             previous = piece
             continue
         if run:
-            if len(run) > 1 and not _ROUGH_SIZE.fullmatch(joined := "".join(run)):
+            joined = "".join(run)
+            if len(run) > 1 and joined not in STOPWORDS and not _ROUGH_SIZE.fullmatch(joined):
                 words.append(joined)
             run = []
         if words and words[-1] == previous and _continues_number(previous, piece):

@@ -163,6 +163,11 @@ def test_a_rough_size_is_not_a_word(text):
     assert "十四五" in tokenizer.words("十四五规划")
 
 
+def test_lone_characters_glued_back_are_not_a_stopword():
+    """咋说的来着: jieba leaves 来 and 着 alone; glued back they are 来着, a stopword, not a rare topic word."""
+    assert "来着" not in shipped_answerer().index.tokenizer.words("那句口号咋说的来着")
+
+
 @pytest.mark.parametrize(
     ("pieces", "words"),
     [
