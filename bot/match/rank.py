@@ -115,6 +115,15 @@ def modified_heads(index: MatchIndex, query: Query, params: MatchParams) -> froz
             and word + following in query.compact
         ):
             captured.add(following)
+        elif (
+            following_idf is None
+            and index.idf(word) is not None
+            and index.idf(word) >= params.head_min_idf
+            and not following.isascii()
+            and index.tokenizer.is_dictionary_noun(following)
+            and word + following in query.compact
+        ):
+            captured.add(word)  # 新能源汽车购置税 is about a tax the KB never mentions, not about 新能源汽车
     return frozenset(captured)
 
 

@@ -185,6 +185,11 @@ class Tokenizer:
         tag = lexicon().tag(word)
         return tag is None or tag in _TOPIC_TAGS or (phrases and tag == "l")
 
+    def is_dictionary_noun(self, word: str) -> bool:
+        """Whether general Chinese lists the word as a noun or name: a real word, not a typo's fragment."""
+        tag = lexicon().tag(word)
+        return tag is not None and tag in _TOPIC_TAGS
+
     def information_content(self, word: str) -> float:
         """-log of the word's frequency in jieba's bundled general-Chinese dictionary: how much a word
         the KB never uses says about the topic (住房 says more than 一下). Unseen words get the maximum."""
