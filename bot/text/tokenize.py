@@ -49,8 +49,8 @@ finalseg = jieba.finalseg
 
 _CJK_PAIR = re.compile(r"(?=([\u3400-\u9fff]{2}))")  # each pair of neighbouring CJK characters, overlapping
 
-# "三个", "几项", "两类": a count in words says how many, not what about.
-_COUNTING_WORD = re.compile(r"[一二三四五六七八九十几两]+[个项样种条类点件]")
+# "三个", "几项", "两类", "几块": a count in words says how many, not what about.
+_COUNTING_WORD = re.compile(r"[一二三四五六七八九十几两]+[个项样种条类点件块]")
 # A rough size left in words (六百来万, 七千多, 几百): how much the asker has or means, not what about. Exact
 # figures are digits by now (bot/text/numbers.py); a numeral word without a magnitude or an approximation
 # (十四五, a plan's name) stays a word.
