@@ -58,10 +58,19 @@ class Answerer:
         if len(questions) == 1:
             return self.ask_question(questions[0], traditional)
         named = self._named_place(message)
-        parts = [self._ask_part(questions, at, named, traditional) for at in range(len(questions))]
+        parts: list[Answer] = []
+        foreign = ""  # the topic of an earlier question that the knowledge base does not cover
+        for at in range(len(questions)):
+            part = self._ask_part(questions, at, named, traditional, foreign)
+            if part.outcome is Outcome.REFUSED and not foreign:
+                foreign = self._foreign_topic(questions[at])
+            parts.append(part)
         useful = _distinct_useful(parts)
         if len(useful) < 2:  # perhaps one question over several lines or sentences: read it whole
             whole = self.ask_question(" ".join(questions), traditional)
+            if foreign and whole.outcome is Outcome.ANSWERED:
+                # read whole, its foreign topic is outweighed by the follow-up's words: the parts said no
+                whole = replace(next(part for part in parts if part.outcome is Outcome.REFUSED), asked=None)
             if whole.outcome is Outcome.ANSWERED or not useful:
                 return whole
             return replace(useful[0], asked=None)
@@ -78,12 +87,18 @@ class Answerer:
             parts=tuple(useful),
         )
 
-    def _ask_part(self, questions: list[str], at: int, named: str | None, traditional: bool) -> Answer:
+    def _ask_part(
+        self, questions: list[str], at: int, named: str | None, traditional: bool, foreign: str = ""
+    ) -> Answer:
         """One question of a message. A follow-up that means nothing alone (完成多少了？) is read with the
-        question before it, as its asker meant it."""
+        question before it, as its asker meant it; after a question about a topic the knowledge base does
+        not cover (创业担保贷款额度多少？), a follow-up (利息能贴息吗) is about that topic too."""
         question = questions[at]
-        answer = self.ask_question(_in_context(question, named, self._places), traditional, asked=question)
-        if answer.outcome is not Outcome.REFUSED or at == 0:
+        in_context = _in_context(question, named, self._places)
+        if foreign:
+            in_context = f"{foreign} {in_context}"
+        answer = self.ask_question(in_context, traditional, asked=question)
+        if answer.outcome is not Outcome.REFUSED or at == 0 or foreign:
             return answer
         joined = self.ask_question(f"{questions[at - 1]} {question}", traditional, asked=question)
         return joined if joined.outcome in (Outcome.ANSWERED, Outcome.NOT_STATED) else answer
@@ -178,6 +193,20 @@ class Answerer:
     def sources_of(self, entry: FaqEntry) -> tuple[SourceQuote, ...]:
         title = self.kb.document_title(entry.source.seed)
         return tuple(SourceQuote(entry.source.seed, quote, title) for quote in entry.source.quotes)
+
+    def _foreign_topic(self, question: str) -> str:
+        """The nouns of a question that no entry knows, when they are most of what it asks about (its
+        unknown share at least `params.foreign_topic_share`); else nothing."""
+        text = normalise_query(question).text
+        if not text:
+            return ""
+        prepared, _, unknown = self.candidates(text)
+        if unknown < self.params.foreign_topic_share:
+            return ""
+        tokenizer = self.index.tokenizer
+        return " ".join(
+            word for word in prepared.words if self.index.idf(word) is None and tokenizer.names_a_topic(word)
+        )
 
     def _named_place(self, message: str) -> str | None:
         """The first place the message names: the context of a follow-up that names none."""

@@ -53,6 +53,9 @@ class MatchParams:
     # whose wording matches more of the question's rare terms goes first. Chosen on the tuning data
     # (0, 0.03 ... 0.25): 0.15 answered 5 more of 199 in scope, 1 fewer of 110 out of scope, 2 fewer wrong.
     bm25_rank_weight: float = 0.15
+    # A question whose unknown words carry at least this share of its weight is about a topic the knowledge
+    # base does not cover; the follow-ups in the same message are about it too (engine._foreign_topic).
+    foreign_topic_share: float = 0.5
     suggestion_min_score: float = 0.3  # weaker candidates are not worth suggesting
     max_suggestions: int = 3
 

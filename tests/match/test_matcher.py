@@ -152,6 +152,18 @@ def test_a_known_word_modifying_an_unknown_noun_does_not_explain_it():
     assert ask("天津绿色工厂数量有多少").matched  # 数量 is a word the knowledge base uses: nothing unknown
 
 
+@pytest.mark.parametrize("message", ["车贷能贷几年？利息能贴息吗", "公积金贷款能贷多少？利息能贴息吗"])
+def test_a_follow_up_after_a_question_the_knowledge_base_does_not_cover_is_about_that_topic(message):
+    """利息能贴息吗 alone is answered with the relending rate; after 车贷能贷几年 it asks about car loans."""
+    assert ask(message.split("？")[1]).matched  # the follow-up alone
+    assert ask(message).outcome is not Outcome.ANSWERED
+
+
+def test_a_follow_up_after_a_statement_about_the_asker_is_still_answered():
+    answer = ask("我们是做光伏组件的。天津技改补贴比例多少？")
+    assert answer.matched and "10%" in answer.text
+
+
 def test_names_of_a_counted_list_are_not_stated():
     answer = ask("商丘11个产业集聚区分别叫什么名字")
     assert answer.outcome is Outcome.NOT_STATED and not answer.matched
