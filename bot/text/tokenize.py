@@ -48,7 +48,8 @@ jieba.setLogLevel(logging.WARNING)
 finalseg = jieba.finalseg
 
 _CJK_PAIR = re.compile(r"(?=([\u3400-\u9fff]{2}))")  # each pair of neighbouring CJK characters, overlapping
-_PAIR = re.compile(r"(?=(..))", re.DOTALL)  # each pair of neighbouring characters, overlapping
+# Each pair of neighbouring characters, overlapping; none with a space (no word of jieba's has one).
+_PAIR = re.compile(r"(?=(\S\S))")
 
 # "三个", "几项", "两类": a count in words says how many, not what about.
 _COUNTING_WORD = re.compile(r"[一二三四五六七八九十几两]+[个项样种条类点件]")
@@ -188,15 +189,23 @@ class Tokenizer:
         self._load(text[:2])
         return self._frequencies.get(text, 0) > 0
 
-    def preload(self, text: str) -> None:
-        """Load the dictionary's words for these characters now rather than when a text needs them."""
-        self._load(text)
+    def preload(self, *texts: str) -> None:
+        """Load the dictionary's words for these texts now rather than when a text needs them (one read
+        for many texts costs less than one each)."""
+        keys: set[str] = set()
+        for text in texts:
+            keys.update(text, _PAIR.findall(text))
+        self._load_keys(keys)
 
     def _load(self, text: str) -> None:
         """Add the dictionary's words that are a character of `text` or start with two neighbouring ones
         (see lexicon.py): every substring of `text` then reads as in jieba's table. Words of the KB keep
         their frequency."""
-        keys = {*text, *_PAIR.findall(text)}
+        loaded, pairs = self._loaded, _PAIR.findall(text)
+        if not (loaded.issuperset(text) and loaded.issuperset(pairs)):
+            self._load_keys({*text, *pairs})
+
+    def _load_keys(self, keys: set[str]) -> None:
         if self._loaded.issuperset(keys):
             return
         with self._load_lock:
