@@ -13,6 +13,7 @@ import hashlib
 import importlib
 import logging
 import math
+import operator
 import re
 import sys
 import threading
@@ -201,9 +202,9 @@ class Tokenizer:
         """Add the dictionary's words that are a character of `text` or start with two neighbouring ones
         (see lexicon.py): every substring of `text` then reads as in jieba's table. Words of the KB keep
         their frequency."""
-        loaded, pairs = self._loaded, _PAIR.findall(text)
-        if not (loaded.issuperset(text) and loaded.issuperset(pairs)):
-            self._load_keys({*text, *pairs})
+        loaded = self._loaded
+        if not (loaded.issuperset(text) and loaded.issuperset(map(operator.add, text, text[1:]))):
+            self._load_keys({*text, *_PAIR.findall(text)})
 
     def _load_keys(self, keys: set[str]) -> None:
         if self._loaded.issuperset(keys):
