@@ -23,7 +23,7 @@ from bot.kb.loader import (
     load_knowledge,
     read_faq_file,
 )
-from bot.kb.memory import map_large_blocks, release_memory, trim
+from bot.kb.memory import collection_paused, map_large_blocks, release_memory, trim
 from bot.kb.seeds import SeedLibrary
 from bot.match import cache
 from bot.match.index import tokenizer_for
@@ -45,6 +45,7 @@ def _source_files(kb_dir: Path, seeds_dir: Path) -> list[Path]:
     ]
 
 
+@collection_paused()  # a build makes no garbage cycles (kb/memory.py)
 def build_answerer(
     kb_dir: Path,
     seeds_dir: Path,

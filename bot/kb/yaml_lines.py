@@ -114,7 +114,12 @@ class _ValueError(Exception):
         self.line = line
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _construct(loader: Any, node: yaml.Node) -> Any:
+    if node.tag == _STR and isinstance(node, yaml.ScalarNode):  # nearly every node: its text, as the loader makes it
+        return node.value
     try:
         return loader.construct_object(node, deep=True)
     except yaml.YAMLError:

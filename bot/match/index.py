@@ -144,16 +144,17 @@ class MatchIndex:
     def _index_entry(self, entry: FaqEntry, texts: _Texts) -> tuple[IndexedEntry, bm25.Counts]:
         """The entry's indexed form and its BM25 term counts."""
         phrasings = tuple(texts.canonical(text) for text in [*entry.phrasings, " ".join(entry.keywords)])
-        phrasing_words = tuple(" ".join(texts.words(text)) for text in phrasings)
+        compact = tuple(text.replace(" ", "") for text in phrasings)
         answer = texts.canonical(entry.answer)
         quotes = [texts.canonical(quote) for quote in entry.source.quotes]
         context = self._contexts.get(entry.source.seed, "")
+        texts.tokenizer.preload(*phrasings, *compact, answer, context)  # one read of jieba's words, not one a block
+        phrasing_words = tuple(" ".join(texts.words(text)) for text in phrasings)
         words = {word for text in phrasings for word in texts.search_words(text)}
         words.update(texts.search_words(answer))
         words.update(texts.search_words(context))
         full_text = " ".join([*phrasings, answer, *quotes, context]).replace(" ", "")
         in_digits = arabic_numbers(full_text)  # 百亿级 is known as 100亿级 too, as the question reads it
-        compact = tuple(text.replace(" ", "") for text in phrasings)
         terms: list[str] = []
         for text in compact:
             terms.extend(texts.terms(text))

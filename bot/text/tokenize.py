@@ -13,6 +13,7 @@ import hashlib
 import importlib
 import logging
 import math
+import operator
 import re
 import sys
 import threading
@@ -48,6 +49,8 @@ jieba.setLogLevel(logging.WARNING)
 finalseg = jieba.finalseg
 
 _CJK_PAIR = re.compile(r"(?=([\u3400-\u9fff]{2}))")  # each pair of neighbouring CJK characters, overlapping
+# Each pair of neighbouring characters, overlapping; none with a space (no word of jieba's has one).
+_PAIR = re.compile(r"(?=(\S\S))")
 
 # "三个", "几项", "两类", "几块": a count in words says how many, not what about.
 _COUNTING_WORD = re.compile(r"[一二三四五六七八九十几两]+[个项样种条类点件块]")
@@ -103,7 +106,7 @@ class Tokenizer:
         self._frequencies.update(dict.fromkeys(prefixes(self._added).difference(self._frequencies), 0))
         self._users = frozenset(self._added)
         self._total = lexicon().total + _USER_WORD_FREQ * len(self._added)
-        self._loaded_chars: set[str] = set()  # first characters whose words are in the table
+        self._loaded: set[str] = set()  # characters and pairs of characters whose words are in the table
         self._load_lock = threading.Lock()
         # Canonical terms are in the pattern too, so 天津市 is kept whole rather than 天津 -> 天津市 + 市.
         terms_longest_first = sorted(self._canonical, key=len, reverse=True)
@@ -201,28 +204,42 @@ class Tokenizer:
 
     def is_word(self, text: str) -> bool:
         """Whether jieba's dictionary or the knowledge base has `text` as a word."""
-        self._load(text[:1])
+        self._load(text[:2])
         return self._frequencies.get(text, 0) > 0
 
-    def preload(self, text: str) -> None:
-        """Load the dictionary's words for these characters now rather than when a text needs them."""
-        self._load(text)
+    def preload(self, *texts: str) -> None:
+        """Load the dictionary's words for these texts now rather than when a text needs them (one read
+        for many texts costs less than one each)."""
+        keys: set[str] = set()
+        for text in texts:
+            keys.update(text, _PAIR.findall(text))
+        self._load_keys(keys)
 
     def _load(self, text: str) -> None:
-        """Add the dictionary's words that start with a character of `text`: every substring of `text`
-        then reads as in jieba's table. Words of the KB keep their frequency."""
-        if self._loaded_chars.issuperset(text):
+        """Add the dictionary's words that are a character of `text` or start with two neighbouring ones
+        (see lexicon.py): every substring of `text` then reads as in jieba's table. Words of the KB keep
+        their frequency."""
+        loaded = self._loaded
+        if not (loaded.issuperset(text) and loaded.issuperset(map(operator.add, text, text[1:]))):
+            self._load_keys({*text, *_PAIR.findall(text)})
+
+    def _load_keys(self, keys: set[str]) -> None:
+        if self._loaded.issuperset(keys):
             return
         with self._load_lock:
-            new = set(text).difference(self._loaded_chars)
+            new = keys.difference(self._loaded)
             if not new:
                 return
-            words, frequencies = lexicon().words(new)
+            dictionary = lexicon()
+            words, frequencies = dictionary.words(new)
             table = self._frequencies
             table.update(zip(words, frequencies, strict=True))  # a word listed twice: the last line wins
             table.update(dict.fromkeys(self._users.intersection(words), _USER_WORD_FREQ))
             table.update(dict.fromkeys(prefixes(words).difference(table), 0))
-            self._loaded_chars.update(new)
+            # A character that is no word but starts one is a prefix (0) whether or not a pair showed it.
+            prefix_chars = [key for key in new if len(key) == 1 and key not in table and dictionary.starts_a_word(key)]
+            table.update(dict.fromkeys(prefix_chars, 0))
+            self._loaded.update(new)
 
     def segment(self, text: str) -> list[str]:
         """Dictionary-only segmentation (no HMM guessing), so unknown stretches fall apart."""

@@ -86,7 +86,7 @@ def test_a_renewed_tokenizer_has_nothing_loaded_and_segments_alike():
     text = "技术改造 贷款利率是多少"
     words = tokenizer.words(text)
     renewed = tokenizer.renewed()
-    assert not renewed._loaded_chars and renewed.words(text) == words
+    assert not renewed._loaded and renewed.words(text) == words
     assert Tokenizer.for_kb(["技改"], [("技改", "技术改造")]) is renewed
 
 
@@ -109,14 +109,18 @@ def test_the_table_read_by_first_character_is_jiebas_for_every_substring(tokeniz
     assert fresh._total == reference.total
 
 
-def test_the_lexicon_reads_the_groups_of_the_characters_asked_for():
+def test_the_lexicon_reads_the_words_of_the_keys_asked_for():
+    """A pair gives the words that start with it, a character the word it is; pairs whose lines the file
+    has in two places (B超 listed twice, T恤 and 江南 out of order) give all of them, the last line winning."""
     reference = jieba.Tokenizer()
     reference.initialize()
     lexicon = Lexicon(dictionary_path())
-    words, frequencies = lexicon.words("住房")
-    expected = {word: f for word, f in reference.FREQ.items() if f and word[0] in "住房"}
+    pairs, chars = ["住房", "房贷", "B超", "T恤", "江南", "大小"], ["房", "住", "江", "B", "~"]
+    words, frequencies = lexicon.words([*pairs, *chars])
+    expected = {word: f for word, f in reference.FREQ.items() if f and (word[:2] in pairs or word in chars)}
     assert dict(zip(words, frequencies, strict=True)) == expected
-    assert len(words) < 2000  # of 349,000
+    assert len(words) < 200  # of 349,000
+    assert lexicon.starts_a_word("住") and not lexicon.starts_a_word("~")
     assert lexicon.tag("住房") == "n" and lexicon.tag("住房利率") is None
     assert lexicon.is_place("深圳") and not lexicon.is_place("住房")
     assert lexicon.total == reference.total

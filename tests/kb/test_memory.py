@@ -1,0 +1,41 @@
+"""The collector is held off during a build and comes back as it was."""
+
+from __future__ import annotations
+
+import gc
+
+from bot.config import DEFAULT_SEEDS_DIR
+from bot.kb.memory import collection_paused
+from bot.kb.store import build_answerer
+
+
+def test_a_build_holds_the_collector_off_and_turns_it_back_on():
+    seen = []
+
+    @collection_paused()
+    def build() -> None:
+        seen.append(gc.isenabled())
+        with collection_paused():  # a reload while another build runs
+            seen.append(gc.isenabled())
+        seen.append(gc.isenabled())
+
+    assert gc.isenabled()
+    build()
+    assert seen == [False, False, False] and gc.isenabled()
+
+
+def test_a_collector_turned_off_before_stays_off():
+    gc.disable()
+    try:
+        with collection_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_collector_is_on_after_a_build_even_of_an_invalid_knowledge_base(tmp_path):
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "faq" / "bad.yaml").write_text("entries: [\n", encoding="utf-8")
+    answerer, issues = build_answerer(tmp_path, DEFAULT_SEEDS_DIR, use_cache=False)
+    assert answerer is None and issues and gc.isenabled()
