@@ -134,8 +134,10 @@ class Answerer:
 
     def candidates(self, normalised_text: str) -> tuple[Query, list[Candidate], float]:
         """The question as the index reads it, its ranked candidates, and its share of unknown words."""
-        translated = self.glossary.translate(arabic_numbers(normalised_text))
-        prepared = prepare(self.index, join_split_words(translated, self.index.tokenizer.is_word))
+        is_word = self.index.tokenizer.is_word
+        # Spaces inside words go first (百分之三 十 is a figure), and again after English terms became Chinese.
+        translated = self.glossary.translate(arabic_numbers(join_split_words(normalised_text, is_word)))
+        prepared = prepare(self.index, join_split_words(translated, is_word))
         weights = word_weights(self.index, prepared, self.params)
         heads = modified_heads(self.index, prepared, self.params)
         candidates = rank(self.index, prepared, self.params, weights, heads)

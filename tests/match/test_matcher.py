@@ -164,6 +164,18 @@ def test_a_follow_up_after_a_statement_about_the_asker_is_still_answered():
     assert answer.matched and "10%" in answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("天津技改投资到二七年累计要到一千五 百亿吗", "tj-investment-target-2027"),
+        ("清欠是不是完成了清偿百分之五 十以上欠款的目标", "sw-2019-arrears-result"),
+    ],
+)
+def test_a_figure_in_words_with_a_space_inside_is_still_the_figure(question, entry_id):
+    """The space inside 一千五 百亿 is taken out before figures in words become digits (both refused before)."""
+    assert ask(question).entry_id == entry_id
+
+
 def test_names_of_a_counted_list_are_not_stated():
     answer = ask("商丘11个产业集聚区分别叫什么名字")
     assert answer.outcome is Outcome.NOT_STATED and not answer.matched
