@@ -22,6 +22,7 @@ from math import log
 from pathlib import Path
 from types import ModuleType
 
+from bot.text import routes
 from bot.text.lexicon import lexicon, prefixes
 from bot.text.normalize import normalise
 from bot.text.stopwords import QUESTION_PHRASES, STOPWORDS
@@ -60,7 +61,7 @@ _ENGLISH = jieba.re_eng
 _MAX_REMEMBERED_BLOCKS = 20_000  # bounds the block memo of a long-running process
 _RECENT: list[Tokenizer] = []  # the last tokenizer built, for the next version of the same KB
 _RECENT_LOCK = threading.Lock()
-_SOURCES = (Path(__file__), Path(__file__).with_name("stopwords.py"), Path(__file__).with_name("lexicon.py"))
+_SOURCES = tuple(Path(__file__).with_name(name) for name in ("tokenize.py", "stopwords.py", "lexicon.py", "routes.py"))
 
 
 # jieba's part-of-speech tags for nouns, names, abbreviations and nominal verbs: the kinds of word that
@@ -104,6 +105,7 @@ class Tokenizer:
         self._log_total = log(self._total)
         self._log_probabilities: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._fast: routes.FastRoutes | None = None  # jieba-rs's routes, during a build (`bulk`)
 
     @staticmethod
     def recipe_of(
@@ -146,13 +148,20 @@ class Tokenizer:
         return (Tokenizer, self._init_args)
 
     @contextlib.contextmanager
-    def bulk(self) -> Iterator[None]:
+    def bulk(self, fast: bool = True) -> Iterator[None]:
         """Segment many texts (an index build): every block segmented is remembered while it lasts, and
-        forgotten after."""
+        forgotten after; with `fast` and rjieba installed, blocks are routed by jieba-rs meanwhile
+        (bot/text/routes.py: the same routes; not kept after, as its table would double the tokenizer's)."""
         self._block_limit = sys.maxsize
+        if fast and routes.available():
+            with self._load_lock:
+                self._fast = routes.FastRoutes(self._total, self._frequencies.get)
+                self._fast.add((word, frequency) for word, frequency in self._frequencies.items() if frequency)
         try:
             yield
         finally:
+            with self._load_lock:
+                self._fast = None
             with self._lock:
                 self._block_limit = _MAX_REMEMBERED_BLOCKS
                 self._forget()
@@ -205,6 +214,8 @@ class Tokenizer:
             table.update(zip(words, frequencies, strict=True))  # a word listed twice: the last line wins
             table.update(dict.fromkeys(self._users.intersection(words), _USER_WORD_FREQ))
             table.update(dict.fromkeys(prefixes(words).difference(table), 0))
+            if self._fast is not None:  # the KB's words are there already
+                self._fast.add((word, table[word]) for word in set(words).difference(self._users))
             self._loaded_chars.update(new)
 
     def segment(self, text: str) -> list[str]:
@@ -282,7 +293,13 @@ class Tokenizer:
         (log(freq) - log(total)) + score after the word; a tie goes to the longer word, as max() over
         (score, end) tuples does. Log-probabilities are looked up rather than recomputed (same floating-
         point operations in the same order), and as a position's best depends only on the text after
-        it, the scores of the longest already-scored suffix of the block are reused as they are."""
+        it, the scores of the longest already-scored suffix of the block are reused as they are.
+        During a build, jieba-rs finds the route (`bulk`)."""
+        fast = self._fast
+        if fast is not None:
+            route = fast.route(block)
+            if route is not None:
+                return route
         get = self._frequencies.get
         log_probabilities = self._log_probabilities
         log_total = self._log_total
