@@ -453,12 +453,13 @@ def _content_words(pieces: Iterable[str]) -> list[str]:
     words: list[str] = []
     run: list[str] = []
     previous = ""
+    numbers = False  # whether a word starting with a digit was kept (its trailing "." goes)
     kinds = _KINDS
     for piece in [*pieces, " "]:
         kind = kinds.get(piece)
         if kind is None:
             kind = _kind(piece)
-        if kind is _LONE:
+        if kind == _LONE:
             run.append(piece)
             previous = piece
             continue
@@ -466,14 +467,15 @@ def _content_words(pieces: Iterable[str]) -> list[str]:
             if len(run) > 1:
                 words.append("".join(run))
             run = []
-        if words and words[-1] == previous and _continues_number(previous, piece):
+        if previous[:1].isdigit() and words and words[-1] == previous and _continues_number(previous, piece):
             words[-1] += piece
             previous = words[-1]
             continue
-        if kind is _CONTENT and not _is_punctuation(piece):
+        if kind & _CONTENT:
             words.append(piece)
+            numbers = numbers or kind == _NUMBER
         previous = piece
-    return [word.rstrip(".") if word[:1].isdigit() else word for word in words]
+    return [word.rstrip(".") if word[:1].isdigit() else word for word in words] if numbers else words
 
 
 def _continues_number(number: str, piece: str) -> bool:
@@ -490,15 +492,22 @@ def _is_punctuation(piece: str) -> bool:
     return all(unicodedata.category(char).startswith("P") for char in piece)
 
 
-# What `_content_words` makes of a piece: a lone character (glued to its neighbours), a content word, or
-# neither; remembered per piece (a build reads millions of pieces, a few hundred thousand distinct).
-_LONE, _CONTENT, _OTHER = "lone", "content", "other"
-_KINDS: dict[str, str] = {}
+# What `_content_words` makes of a piece: a lone character (glued to its neighbours), a content word
+# (one starting with a digit flagged too), or neither; remembered per piece (a build reads millions of
+# pieces, a few hundred thousand distinct).
+_OTHER, _LONE, _CONTENT = 0, 1, 2
+_NUMBER = _CONTENT | 4
+_KINDS: dict[str, int] = {}
 _MAX_KINDS = 1 << 18
 
 
-def _kind(piece: str) -> str:
-    kind = _LONE if _is_single_cjk(piece) and piece not in STOPWORDS else _CONTENT if _is_content(piece) else _OTHER
+def _kind(piece: str) -> int:
+    if _is_single_cjk(piece) and piece not in STOPWORDS:
+        kind = _LONE
+    elif _is_content(piece) and not _is_punctuation(piece):
+        kind = _NUMBER if piece[:1].isdigit() else _CONTENT
+    else:
+        kind = _OTHER
     if len(_KINDS) >= _MAX_KINDS:
         _KINDS.clear()
     _KINDS[piece] = kind
