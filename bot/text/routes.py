@@ -38,33 +38,40 @@ def available() -> bool:
     return _binding() is not None
 
 
+_BINDING_LOCK = threading.Lock()
+
+
 @functools.cache
 def _binding() -> ModuleType | None:
     """rjieba's compiled module, loaded without its package's __init__, which builds a segmenter over
     jieba-rs's own dictionary (0.15-0.25 s and its memory, for nothing here). Registered under its usual
     name, so that an `import rjieba` elsewhere reuses it rather than initialising it again."""
-    name = "rjieba.rjieba"
-    if name in sys.modules:
-        return sys.modules[name]
-    try:
-        package = importlib.util.find_spec("rjieba")  # finds the package without running it
-    except ValueError:
-        package = None
-    if package is None or not package.submodule_search_locations:
-        return None
-    folder = Path(next(iter(package.submodule_search_locations)))
-    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-        path = folder / f"rjieba{suffix}"
-        if path.is_file():
-            loader = importlib.machinery.ExtensionFileLoader(name, str(path))
-            spec = importlib.util.spec_from_file_location(name, path, loader=loader)
-            if spec is None:
+    with _BINDING_LOCK:  # an extension module is initialised once
+        name = "rjieba.rjieba"
+        if name in sys.modules:
+            return sys.modules[name]
+        try:
+            package = importlib.util.find_spec("rjieba")  # finds the package without running it
+        except (ImportError, ValueError):
+            return None
+        if package is None or not package.submodule_search_locations:
+            return None
+        folder = Path(next(iter(package.submodule_search_locations)))
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = folder / f"rjieba{suffix}"
+            spec = importlib.util.spec_from_file_location(
+                name, path, loader=importlib.machinery.ExtensionFileLoader(name, str(path))
+            )
+            if not path.is_file() or spec is None or spec.loader is None:
+                continue
+            try:
+                module = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(module)
+            except ImportError:  # built for another platform or Python: jieba's algorithm will do
                 return None
-            module = importlib.util.module_from_spec(spec)
-            loader.exec_module(module)
             sys.modules[name] = module
             return module
-    return None
+        return None
 
 
 class FastRoutes:
