@@ -106,6 +106,7 @@ class Tokenizer:
         self._log_probabilities: dict[str, float] = {}
         self._lock = threading.Lock()
         self._fast: routes.FastRoutes | None = None  # jieba-rs's routes, during a build (`bulk`)
+        self._fast_wanted = False
 
     @staticmethod
     def recipe_of(
@@ -153,14 +154,12 @@ class Tokenizer:
         forgotten after; with `fast` and rjieba installed, blocks are routed by jieba-rs meanwhile
         (bot/text/routes.py: the same routes; not kept after, as its table would double the tokenizer's)."""
         self._block_limit = sys.maxsize
-        if fast and routes.available():
-            with self._load_lock:
-                self._fast = routes.FastRoutes(self._total, self._frequencies.get)
-                self._fast.add((word, frequency) for word, frequency in self._frequencies.items() if frequency)
+        self._fast_wanted = fast
         try:
             yield
         finally:
             with self._load_lock:
+                self._fast_wanted = False
                 self._fast = None
             with self._lock:
                 self._block_limit = _MAX_REMEMBERED_BLOCKS
@@ -199,6 +198,15 @@ class Tokenizer:
     def preload(self, text: str) -> None:
         """Load the dictionary's words for these characters now rather than when a text needs them."""
         self._load(text)
+
+    def _start_fast(self) -> routes.FastRoutes | None:
+        """jieba-rs over the table, made when a build first routes a block (a build that restores every
+        entry from the cache routes none, and does not load it)."""
+        with self._load_lock:
+            if self._fast is None and self._fast_wanted and routes.available():
+                self._fast = routes.FastRoutes(self._total, self._frequencies.get)
+                self._fast.add((word, frequency) for word, frequency in self._frequencies.items() if frequency)
+            return self._fast
 
     def _load(self, text: str) -> None:
         """Add the dictionary's words that start with a character of `text`: every substring of `text`
@@ -295,7 +303,7 @@ class Tokenizer:
         point operations in the same order), and as a position's best depends only on the text after
         it, the scores of the longest already-scored suffix of the block are reused as they are.
         During a build, jieba-rs finds the route (`bulk`)."""
-        fast = self._fast
+        fast = self._fast if self._fast is not None or not self._fast_wanted else self._start_fast()
         if fast is not None:
             route = fast.route(block)
             if route is not None:

@@ -44,11 +44,10 @@ def _routes_both_ways(tokenizer: Tokenizer, blocks: list[str]) -> tuple[list, li
         expected = [slow._route(block) for block in blocks]
     left = 0
     with fast.bulk():
-        assert fast._fast is not None
         routed = []
         for block in blocks:
             fast.preload(block)
-            left += fast._fast.route(block) is None
+            left += fast._start_fast().route(block) is None
             routed.append(fast._route(block))
     return routed, expected, left
 
@@ -92,9 +91,19 @@ def test_latin_runs_come_back_as_single_characters_unless_a_word_could_be_either
     tokenizer = Tokenizer(["5g", "技改"], [])  # normalised text is in lower case
     with tokenizer.bulk():
         tokenizer.preload("园区12技改5g基站")
-        fast = tokenizer._fast
+        fast = tokenizer._start_fast()
         assert fast is not None
         assert fast.route("园区12技改") == ("园区", "1", "2", "技改")  # jieba-rs cuts 园区 | 12 | 技改
         assert fast.route("技改5g基站") is None  # 5g: the word, or 5 and g run together?
         assert tokenizer._route("技改5g基站") == ("技改", "5g", "基站")  # then Python routes it
     assert tokenizer._fast is None  # not kept after the build
+
+
+def test_a_build_that_routes_nothing_does_not_load_jieba_rs():
+    tokenizer = Tokenizer(["技改"], [])
+    with tokenizer.bulk():
+        pass
+    assert tokenizer._fast is None
+    with tokenizer.bulk():
+        tokenizer.words("技改贷款")
+        assert tokenizer._fast is not None
