@@ -71,7 +71,8 @@ class MatchIndex:
         built = []
         stored = stored or {}
         self._keys = tuple(entry_key(entry, self._contexts.get(entry.source.seed, "")) for entry in kb.entries)
-        with tokenizer.bulk():
+        # jieba-rs pays for a build of most entries, not for an edit's few (see Tokenizer.bulk)
+        with tokenizer.bulk(fast=previous is None and len(stored) < len(kb.entries) // 2):
             for entry, key in zip(kb.entries, self._keys, strict=True):
                 old = reusable.get(entry.id)
                 if old is not None and old[0].entry == entry:
