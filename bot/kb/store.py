@@ -4,10 +4,11 @@ when an edit is invalid."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from bot.kb.loader import (
     SPECIAL_FILES,
     FaqFile,
     FaqReader,
+    KnowledgeBase,
     faq_paths,
     load_knowledge,
     read_faq_file,
@@ -26,9 +28,9 @@ from bot.kb.loader import (
 from bot.kb.memory import collection_paused, map_large_blocks, release_memory, trim
 from bot.kb.seeds import SeedLibrary
 from bot.match import cache
-from bot.match.index import tokenizer_for
+from bot.match.index import derive, tokenizer_for
 from bot.match.params import MatchParams
-from bot.match.stored import cache_name
+from bot.match.stored import Derived, cache_name
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +78,7 @@ def build_answerer(
         and previous is None
         and child_build.worth_a_child(len(kb.entries), len(stored or {}))
         and cache.signing_key() is not None  # else the child could not hand its index over
-        and child_build.run_in_child(lambda: _store_entries(name, Answerer(kb, params, stored=stored)))
+        and child_build.run_in_child(lambda: _derive_and_store(name, kb, stored or {}))
     ):
         stored = cache.load_entries(name) or stored
     answerer = Answerer(kb, params, previous=previous, stored=stored)
@@ -92,6 +94,18 @@ def build_answerer(
 
 
 _cache_lock = threading.Lock()
+
+
+def _derive_and_store(name: str, kb: KnowledgeBase, stored: Mapping[str, Derived]) -> None:
+    """A build child's work: every entry's index data, derived by as many processes as there are cores,
+    written to the index cache. Entries are dealt out in turn, so that each share has a like mix of them
+    (some files' entries take longer than others'), and their data is gathered back in their order."""
+    count = child_build.workers()
+    shares = [kb.entries[start::count] for start in range(count)]
+    derived = child_build.map_in_children(lambda share: derive(kb, share, stored), shares)
+    in_order = (pair for turn in itertools.zip_longest(*derived) for pair in turn if pair is not None)
+    with _cache_lock:
+        cache.store_entries(name, dict(in_order))
 
 
 def _store_entries(name: str, answerer: Answerer) -> None:

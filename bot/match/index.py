@@ -15,7 +15,7 @@ import math
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,13 +65,14 @@ class MatchIndex:
         tokenizer = previous.tokenizer if previous is not None else Tokenizer.for_kb(vocabulary, kb.synonym_groups)
         self.tokenizer = tokenizer
         texts = _Texts(tokenizer)
-        self._contexts = {seed: self._document_context(seed, texts) for seed in kb.documents}
+        self._contexts = _contexts(kb, texts)
         reusable = previous._reusable(self._contexts) if previous is not None else {}
         self._vocabulary = previous._vocabulary.copy() if previous is not None else bm25.Vocabulary()
         built = []
         stored = stored or {}
         self._keys = tuple(entry_key(entry, self._contexts.get(entry.source.seed, "")) for entry in kb.entries)
-        with tokenizer.bulk():
+        # jieba-rs pays for a build of most entries, not for an edit's few (see Tokenizer.bulk)
+        with tokenizer.bulk(fast=previous is None and len(stored) < len(kb.entries) // 2):
             for entry, key in zip(kb.entries, self._keys, strict=True):
                 old = reusable.get(entry.id)
                 if old is not None and old[0].entry == entry:
@@ -143,35 +144,8 @@ class MatchIndex:
 
     def _index_entry(self, entry: FaqEntry, texts: _Texts) -> tuple[IndexedEntry, bm25.Counts]:
         """The entry's indexed form and its BM25 term counts."""
-        phrasings = tuple(texts.canonical(text) for text in [*entry.phrasings, " ".join(entry.keywords)])
-        compact = tuple(text.replace(" ", "") for text in phrasings)
-        answer = texts.canonical(entry.answer)
-        quotes = [texts.canonical(quote) for quote in entry.source.quotes]
-        context = self._contexts.get(entry.source.seed, "")
-        texts.tokenizer.preload(*phrasings, *compact, answer, context)  # one read of jieba's words, not one a block
-        phrasing_words = tuple(" ".join(texts.words(text)) for text in phrasings)
-        words = {word for text in phrasings for word in texts.search_words(text)}
-        words.update(texts.search_words(answer))
-        words.update(texts.search_words(context))
-        full_text = " ".join([*phrasings, answer, *quotes, context]).replace(" ", "")
-        in_digits = arabic_numbers(full_text)  # 百亿级 is known as 100亿级 too, as the question reads it
-        terms: list[str] = []
-        for text in compact:
-            terms.extend(texts.terms(text))
-        indexed = IndexedEntry(
-            entry=entry,
-            phrasings=compact,
-            phrasing_words=phrasing_words,
-            vocabulary=tuple(sorted(words)),
-            full_text=full_text if in_digits == full_text else f"{full_text} {in_digits}",
-            answer_plain=to_simplified(unicodedata.normalize("NFKC", entry.answer)),
-        )
+        indexed, terms = _indexed(entry, texts, self._contexts.get(entry.source.seed, ""))
         return indexed, self._vocabulary.counts(terms)
-
-    def _document_context(self, seed: str, texts: _Texts) -> str:
-        """The document's title and the names users give it: every entry of it is about these."""
-        document = self.kb.documents.get(seed)
-        return texts.canonical(" ".join([document.title, *document.aliases])) if document else ""
 
     def idf(self, word: str) -> float | None:
         """The word's IDF over the KB's entries; None for a word the KB never uses."""
@@ -212,6 +186,69 @@ def _vocabulary(kb: KnowledgeBase) -> set[str]:
 def tokenizer_for(kb: KnowledgeBase) -> Tokenizer:
     """The tokenizer a MatchIndex of `kb` builds with (the last one made, if its words are the same)."""
     return Tokenizer.for_kb(_vocabulary(kb), kb.synonym_groups)
+
+
+def derive(kb: KnowledgeBase, entries: Sequence[FaqEntry], stored: Mapping[str, Derived]) -> list[tuple[str, Derived]]:
+    """What a build of `kb` makes of these of its entries: each one's `entry_key` and the data
+    `MatchIndex.derived` holds for it (taken from `stored` where it has the key). An entry's data depends
+    only on its texts, its document and the tokenizer, so processes can each derive a share of a build."""
+    tokenizer = tokenizer_for(kb)
+    texts = _Texts(tokenizer)
+    contexts = _contexts(kb, texts)
+    derived: list[tuple[str, Derived]] = []
+    with tokenizer.bulk():
+        for entry in entries:
+            context = contexts.get(entry.source.seed, "")
+            key = entry_key(entry, context)
+            found = stored.get(key)
+            if found is None:
+                indexed, terms = _indexed(entry, texts, context)
+                counter = Counter(terms)  # first-occurrence order, as bm25.Vocabulary.counts numbers them
+                found = Derived(
+                    indexed.phrasings,
+                    indexed.phrasing_words,
+                    indexed.vocabulary,
+                    indexed.full_text,
+                    indexed.answer_plain,
+                    tuple(counter),
+                    tuple(counter.values()),
+                )
+            derived.append((key, found))
+    return derived
+
+
+def _indexed(entry: FaqEntry, texts: _Texts, context: str) -> tuple[IndexedEntry, list[str]]:
+    """The entry's indexed form and its BM25 terms (`context`: its document's, see `_contexts`)."""
+    phrasings = tuple(texts.canonical(text) for text in [*entry.phrasings, " ".join(entry.keywords)])
+    compact = tuple(text.replace(" ", "") for text in phrasings)
+    answer = texts.canonical(entry.answer)
+    quotes = [texts.canonical(quote) for quote in entry.source.quotes]
+    texts.tokenizer.preload(*phrasings, *compact, answer, context)  # one read of jieba's words, not one a block
+    phrasing_words = tuple(" ".join(texts.words(text)) for text in phrasings)
+    words = {word for text in phrasings for word in texts.search_words(text)}
+    words.update(texts.search_words(answer))
+    words.update(texts.search_words(context))
+    full_text = " ".join([*phrasings, answer, *quotes, context]).replace(" ", "")
+    in_digits = arabic_numbers(full_text)  # 百亿级 is known as 100亿级 too, as the question reads it
+    terms: list[str] = []
+    for text in compact:
+        terms.extend(texts.terms(text))
+    indexed = IndexedEntry(
+        entry=entry,
+        phrasings=compact,
+        phrasing_words=phrasing_words,
+        vocabulary=tuple(sorted(words)),
+        full_text=full_text if in_digits == full_text else f"{full_text} {in_digits}",
+        answer_plain=to_simplified(unicodedata.normalize("NFKC", entry.answer)),
+    )
+    return indexed, terms
+
+
+def _contexts(kb: KnowledgeBase, texts: _Texts) -> dict[str, str]:
+    """Each document's title and the names users give it, canonical: every entry of it is about these."""
+    return {
+        seed: texts.canonical(" ".join([document.title, *document.aliases])) for seed, document in kb.documents.items()
+    }
 
 
 class _Texts:

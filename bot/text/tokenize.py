@@ -23,6 +23,7 @@ from math import log
 from pathlib import Path
 from types import ModuleType
 
+from bot.text import routes
 from bot.text.lexicon import lexicon, prefixes
 from bot.text.normalize import normalise
 from bot.text.stopwords import QUESTION_PHRASES, STOPWORDS
@@ -75,7 +76,7 @@ _ENGLISH = jieba.re_eng
 _MAX_REMEMBERED_BLOCKS = 20_000  # bounds the block memo of a long-running process
 _RECENT: list[Tokenizer] = []  # the last tokenizer built, for the next version of the same KB
 _RECENT_LOCK = threading.Lock()
-_SOURCES = (Path(__file__), Path(__file__).with_name("stopwords.py"), Path(__file__).with_name("lexicon.py"))
+_SOURCES = tuple(Path(__file__).with_name(name) for name in ("tokenize.py", "stopwords.py", "lexicon.py", "routes.py"))
 
 
 # jieba's part-of-speech tags for nouns, names, abbreviations and nominal verbs: the kinds of word that
@@ -119,6 +120,8 @@ class Tokenizer:
         self._log_total = log(self._total)
         self._log_probabilities: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._fast: routes.FastRoutes | None = None  # jieba-rs's routes, during a build (`bulk`)
+        self._fast_wanted = False
 
     @staticmethod
     def recipe_of(
@@ -161,13 +164,18 @@ class Tokenizer:
         return (Tokenizer, self._init_args)
 
     @contextlib.contextmanager
-    def bulk(self) -> Iterator[None]:
+    def bulk(self, fast: bool = True) -> Iterator[None]:
         """Segment many texts (an index build): every block segmented is remembered while it lasts, and
-        forgotten after."""
+        forgotten after; with `fast` and rjieba installed, blocks are routed by jieba-rs meanwhile
+        (bot/text/routes.py: the same routes; not kept after, as its table would double the tokenizer's)."""
         self._block_limit = sys.maxsize
+        self._fast_wanted = fast
         try:
             yield
         finally:
+            with self._load_lock:
+                self._fast_wanted = False
+                self._fast = None
             with self._lock:
                 self._block_limit = _MAX_REMEMBERED_BLOCKS
                 self._forget()
@@ -215,6 +223,15 @@ class Tokenizer:
             keys.update(text, _PAIR.findall(text))
         self._load_keys(keys)
 
+    def _start_fast(self) -> routes.FastRoutes | None:
+        """jieba-rs over the table, made when a build first routes a block (a build that restores every
+        entry from the cache routes none, and does not load it)."""
+        with self._load_lock:
+            if self._fast is None and self._fast_wanted and routes.available():
+                self._fast = routes.FastRoutes(self._total, self._frequencies.get)
+                self._fast.add((word, frequency) for word, frequency in self._frequencies.items() if frequency)
+            return self._fast
+
     def _load(self, text: str) -> None:
         """Add the dictionary's words that are a character of `text` or start with two neighbouring ones
         (see lexicon.py): every substring of `text` then reads as in jieba's table. Words of the KB keep
@@ -239,6 +256,8 @@ class Tokenizer:
             # A character that is no word but starts one is a prefix (0) whether or not a pair showed it.
             prefix_chars = [key for key in new if len(key) == 1 and key not in table and dictionary.starts_a_word(key)]
             table.update(dict.fromkeys(prefix_chars, 0))
+            if self._fast is not None:  # the KB's words are there already
+                self._fast.add((word, table[word]) for word in set(words).difference(self._users))
             self._loaded.update(new)
 
     def segment(self, text: str) -> list[str]:
@@ -316,7 +335,13 @@ class Tokenizer:
         (log(freq) - log(total)) + score after the word; a tie goes to the longer word, as max() over
         (score, end) tuples does. Log-probabilities are looked up rather than recomputed (same floating-
         point operations in the same order), and as a position's best depends only on the text after
-        it, the scores of the longest already-scored suffix of the block are reused as they are."""
+        it, the scores of the longest already-scored suffix of the block are reused as they are.
+        During a build, jieba-rs finds the route (`bulk`)."""
+        fast = self._fast if self._fast is not None or not self._fast_wanted else self._start_fast()
+        if fast is not None:
+            route = fast.route(block)
+            if route is not None:
+                return route
         get = self._frequencies.get
         log_probabilities = self._log_probabilities
         log_total = self._log_total
@@ -476,12 +501,13 @@ def _content_words(pieces: Iterable[str]) -> list[str]:
     words: list[str] = []
     run: list[str] = []
     previous = ""
+    numbers = False  # whether a word starting with a digit was kept (its trailing "." goes)
     kinds = _KINDS
     for piece in [*pieces, " "]:
         kind = kinds.get(piece)
         if kind is None:
             kind = _kind(piece)
-        if kind is _LONE:
+        if kind == _LONE:
             run.append(piece)
             previous = piece
             continue
@@ -490,14 +516,15 @@ def _content_words(pieces: Iterable[str]) -> list[str]:
             if len(run) > 1 and joined not in STOPWORDS and not _ROUGH_SIZE.fullmatch(joined):
                 words.append(joined)
             run = []
-        if words and words[-1] == previous and _continues_number(previous, piece):
+        if previous[:1].isdigit() and words and words[-1] == previous and _continues_number(previous, piece):
             words[-1] += piece
             previous = words[-1]
             continue
-        if kind is _CONTENT and not _is_punctuation(piece):
+        if kind & _CONTENT:
             words.append(piece)
+            numbers = numbers or kind == _NUMBER
         previous = piece
-    return [word.rstrip(".") if word[:1].isdigit() else word for word in words]
+    return [word.rstrip(".") if word[:1].isdigit() else word for word in words] if numbers else words
 
 
 def _continues_number(number: str, piece: str) -> bool:
@@ -514,15 +541,22 @@ def _is_punctuation(piece: str) -> bool:
     return all(unicodedata.category(char).startswith("P") for char in piece)
 
 
-# What `_content_words` makes of a piece: a lone character (glued to its neighbours), a content word, or
-# neither; remembered per piece (a build reads millions of pieces, a few hundred thousand distinct).
-_LONE, _CONTENT, _OTHER = "lone", "content", "other"
-_KINDS: dict[str, str] = {}
+# What `_content_words` makes of a piece: a lone character (glued to its neighbours), a content word
+# (one starting with a digit flagged too), or neither; remembered per piece (a build reads millions of
+# pieces, a few hundred thousand distinct).
+_OTHER, _LONE, _CONTENT = 0, 1, 2
+_NUMBER = _CONTENT | 4
+_KINDS: dict[str, int] = {}
 _MAX_KINDS = 1 << 18
 
 
-def _kind(piece: str) -> str:
-    kind = _LONE if _is_single_cjk(piece) and piece not in STOPWORDS else _CONTENT if _is_content(piece) else _OTHER
+def _kind(piece: str) -> int:
+    if _is_single_cjk(piece) and piece not in STOPWORDS:
+        kind = _LONE
+    elif _is_content(piece) and not _is_punctuation(piece):
+        kind = _NUMBER if piece[:1].isdigit() else _CONTENT
+    else:
+        kind = _OTHER
     if len(_KINDS) >= _MAX_KINDS:
         _KINDS.clear()
     _KINDS[piece] = kind

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from bot.kb import child_build
-from bot.kb.child_build import run_in_child, worth_a_child
+from bot.kb.child_build import map_in_children, run_in_child, worth_a_child
 from bot.kb.store import KnowledgeStore
 from tests.kb.test_incremental_reload import answers, fresh
 from tests.support.kb import copy_knowledge
@@ -33,6 +33,7 @@ def test_a_store_built_by_a_child_answers_as_a_build_in_the_process(tmp_path, mo
     monkeypatch.setenv("BOT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("BOT_CACHE_KEY", "test-key")
     monkeypatch.setattr(child_build, "MIN_ENTRIES", 1)
+    monkeypatch.setattr(child_build, "workers", lambda: 3)  # the child shares the build out, whatever the cores
     forks: list[bool] = []
 
     def counted(work):
@@ -44,3 +45,15 @@ def test_a_store_built_by_a_child_answers_as_a_build_in_the_process(tmp_path, mo
     store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=3600)
     assert forks == [True], "the build was not done by a child"
     assert answers(store.answerer()) == answers(fresh(kb_dir))
+
+
+def test_each_share_is_worked_on_by_its_own_process_and_comes_back_in_order():
+    results = map_in_children(lambda part: (part, os.getpid()), ["a", "b", "c"])
+    assert [part for part, _ in results] == ["a", "b", "c"]
+    pids = [pid for _, pid in results]
+    assert pids[0] == os.getpid() and len(set(pids)) == 3
+
+
+def test_a_share_that_fails_in_a_child_fails_the_whole():
+    with pytest.raises(RuntimeError):
+        map_in_children(lambda part: 1 / part, [1, 0])

@@ -10,6 +10,7 @@ from bench.datasets import load
 from bot.config import DEFAULT_KB_DIR
 from bot.engine import Answerer
 from bot.kb.loader import KnowledgeBase
+from bot.match.index import derive
 from tests.support.kb import shipped_answerer
 
 NEW_PHRASING = "厂里用机械手替掉工人的做法叫什么"
@@ -93,3 +94,10 @@ def _bm25_terms(answerer: Answerer) -> list[dict[str, int]]:
         {terms[int(column)]: int(tf) for column, tf in zip(counts.ids, counts.tf, strict=True)}
         for counts in answerer.index._counts
     ]
+
+
+def test_entries_derived_in_shares_are_what_a_full_build_holds(before):
+    kb = before.kb
+    shares = [derive(kb, kb.entries[start::2], {}) for start in range(2)]
+    derived = dict(pair for share in shares for pair in share)
+    assert derived == before.index.derived()
