@@ -31,15 +31,29 @@ Part = TypeVar("Part")
 Result = TypeVar("Result")
 
 
+MIN_SHARED_ENTRIES = 200  # below this, forking a worker costs more than the share it takes
+
+
 def worth_a_child(entries: int, cached: int) -> bool:
     """A build of many entries, most of them not in the index cache."""
     return entries >= MIN_ENTRIES and cached < entries // 2
 
 
+def worth_sharing(entries: int, cached: int) -> bool:
+    """A build from nothing too small for a child of its own, whose entries workers can still share out:
+    a first `python -m bot ask` on a new machine waits for every entry of the shipped knowledge base."""
+    return MIN_SHARED_ENTRIES <= entries < MIN_ENTRIES and cached < entries // 2
+
+
+def can_fork() -> bool:
+    """Where there is fork and no other thread runs (a child would inherit their locks)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
 def run_in_child(work: Callable[[], None]) -> bool:
     """Run `work` in a forked child and wait for it; True when it finished without an error. Not forked
     (False) where there is no fork, or when other threads run: a child would inherit their locks."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
+    if not can_fork():
         return False
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # or the child's exit would write what is buffered a second time

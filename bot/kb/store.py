@@ -81,8 +81,11 @@ def build_answerer(
         and child_build.run_in_child(lambda: _derive_and_store(name, kb, stored or {}))
     ):
         stored = cache.load_entries(name) or stored
+    from_file = stored
+    if previous is None and child_build.worth_sharing(len(kb.entries), len(stored or {})):
+        stored = _derived_in_shares(kb, stored or {}) or stored
     answerer = Answerer(kb, params, previous=previous, stored=stored)
-    if stored is not None and stored.keys() == set(answerer.index.derived_keys()):
+    if from_file is not None and from_file.keys() == set(answerer.index.derived_keys()):
         return answerer, []  # the file holds exactly this version already
     if cache_in_background:
         writer = threading.Thread(target=_store_entries_and_release, args=(name, answerer), name="index-cache")
@@ -94,6 +97,21 @@ def build_answerer(
 
 
 _cache_lock = threading.Lock()
+
+
+def _derived_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> dict[str, Derived] | None:
+    """Every entry's index data, derived by this process and forked workers, one share each; None when
+    no worker could be forked (the caller then builds alone)."""
+    count = child_build.workers()
+    if count < 2 or not child_build.can_fork():
+        return None
+    shares = [kb.entries[start::count] for start in range(count)]
+    try:
+        derived = child_build.map_in_children(lambda share: derive(kb, share, stored), shares)
+    except (OSError, RuntimeError):
+        log.exception("index build in shares failed; building in this process")
+        return None
+    return dict(pair for share in derived for pair in share)
 
 
 def _derive_and_store(name: str, kb: KnowledgeBase, stored: Mapping[str, Derived]) -> None:

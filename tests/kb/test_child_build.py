@@ -9,7 +9,7 @@ import pytest
 
 from bot.kb import child_build
 from bot.kb.child_build import map_in_children, run_in_child, worth_a_child
-from bot.kb.store import KnowledgeStore
+from bot.kb.store import KnowledgeStore, build_answerer
 from tests.kb.test_incremental_reload import answers, fresh
 from tests.support.kb import copy_knowledge
 
@@ -45,6 +45,31 @@ def test_a_store_built_by_a_child_answers_as_a_build_in_the_process(tmp_path, mo
     store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=3600)
     assert forks == [True], "the build was not done by a child"
     assert answers(store.answerer()) == answers(fresh(kb_dir))
+
+
+def test_a_first_build_shared_out_among_workers_is_the_build_of_one_process(tmp_path, monkeypatch):
+    """A first `ask` on a new machine: the shipped entries are indexed by two processes, one share each."""
+    monkeypatch.setenv("BOT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("BOT_CACHE_KEY", "test-key")
+    monkeypatch.setattr(child_build, "workers", lambda: 2)
+    shares: list[int] = []
+    share_out = child_build.map_in_children
+
+    def counted(work, parts):
+        shares.append(len(parts))
+        return share_out(work, parts)
+
+    monkeypatch.setattr(child_build, "map_in_children", counted)
+    kb_dir = copy_knowledge(tmp_path)
+    answerer, issues = build_answerer(kb_dir, tmp_path / "seeds")
+    assert answerer is not None, issues
+    assert shares == [2], "the build was not shared out"
+    alone = fresh(kb_dir)
+    assert answerer.index.derived() == alone.index.derived()
+    assert answers(answerer) == answers(alone)
+    assert list((tmp_path / "cache").glob("index-*.json")), "the shared build is cached as any build"
+    assert not child_build.worth_sharing(child_build.MIN_SHARED_ENTRIES - 1, 0)
+    assert not child_build.worth_sharing(300, 200)  # mostly cached already
 
 
 def test_each_share_is_worked_on_by_its_own_process_and_comes_back_in_order():
