@@ -34,6 +34,7 @@ SETS: dict[str, Callable[[], list[Item]]] = {
     "devset": lambda: load(ROOT / "bench" / "devset.yaml"),
     "heldout": lambda: load(ROOT / "bench" / "heldout.yaml"),
     "blind": lambda: load(ROOT / "bench" / "blind.yaml"),
+    "blind2": lambda: load(ROOT / "bench" / "blind2.yaml"),
 }
 
 
