@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answer import Outcome
+from bot.match.answer_type import asked_types
 from bot.text.normalize import MAX_QUERY_CHARS, normalise_query, to_simplified
 from tests.support.kb import shipped_answerer
 
@@ -174,6 +175,20 @@ def test_a_follow_up_after_a_statement_about_the_asker_is_still_answered():
 def test_a_figure_in_words_with_a_space_inside_is_still_the_figure(question, entry_id):
     """The space inside 一千五 百亿 is taken out before figures in words become digits (both refused before)."""
     assert ask(question).entry_id == entry_id
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("申报技改项目需要什么材料", ["materials"]),
+        ("那个做手机壳的厂子还整啥材料的壳子", []),  # what a product is made of, not documents
+        ("工业增加值占比多少", ["share"]),
+        ("占比大的重点行业是哪几个", []),  # describes the industries
+    ],
+)
+def test_a_kind_of_fact_is_asked_for_only_where_the_words_ask(question, kinds):
+    types = shipped_answerer().index.question_types
+    assert [kind.name for kind in asked_types(types, question)] == kinds
 
 
 def test_names_of_a_counted_list_are_not_stated():
