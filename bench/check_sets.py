@@ -1,6 +1,6 @@
 """Check evaluation sets: every required fact is a verbatim passage of the seed it names.
 
-    python bench/check_sets.py [FILE.yaml ...]     (default: bench/realistic/*.yaml, devset, heldout)
+    python bench/check_sets.py [FILE.yaml ...]     (default: bench/realistic/*.yaml, devset, heldout, blind, blind2)
 
 Facts are compared modulo width, script and whitespace (bench.datasets.fact_form), so a fact written
 in simplified Chinese matches the traditional-script Tianjin document. Prints one line per problem
@@ -55,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         *sorted(REALISTIC.glob("*.yaml")),
         ROOT / "bench" / "devset.yaml",
         ROOT / "bench" / "heldout.yaml",
+        ROOT / "bench" / "blind.yaml",
+        ROOT / "bench" / "blind2.yaml",
     ]
     seeds = seed_texts()
     failed = False

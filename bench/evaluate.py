@@ -2,10 +2,11 @@
 kind of negative, for our matcher and for a naive baseline (rapidfuzz `extractOne` over entry
 questions), side by side.
 
-    python bench/evaluate.py [--set tune|test|devset|heldout ...] [--misses]
+    python bench/evaluate.py [--set tune|test|devset|heldout|blind|blind2 ...] [--misses]
 
 Sets: the tuning and test parts of bench/realistic/ (the test part is never tuned on), the older
-bench/devset.yaml (tuned on) and bench/heldout.yaml (never tuned on).
+bench/devset.yaml (tuned on) and bench/heldout.yaml (never tuned on), and bench/blind.yaml and
+bench/blind2.yaml (written blind from the documents; run once untouched, then used like the devset).
 """
 
 from __future__ import annotations
