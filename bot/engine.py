@@ -61,9 +61,9 @@ class Answerer:
         parts: list[Answer] = []
         foreign = ""  # the topic of an earlier question that the knowledge base does not cover
         for at in range(len(questions)):
-            part = self._ask_part(questions, at, named, traditional, foreign)
+            part, topic = self._ask_part(questions, at, named, traditional, foreign)
             if part.outcome is Outcome.REFUSED and not foreign:
-                foreign = self._foreign_topic(questions[at])
+                foreign = topic
             parts.append(part)
         useful = _distinct_useful(parts)
         if len(useful) < 2:  # perhaps one question over several lines or sentences: read it whole
@@ -89,43 +89,50 @@ class Answerer:
 
     def _ask_part(
         self, questions: list[str], at: int, named: str | None, traditional: bool, foreign: str = ""
-    ) -> Answer:
-        """One question of a message. A follow-up that means nothing alone (完成多少了？) is read with the
-        question before it, as its asker meant it; after a question about a topic the knowledge base does
-        not cover (创业担保贷款额度多少？), a follow-up (利息能贴息吗) is about that topic too."""
+    ) -> tuple[Answer, str]:
+        """One question of a message, and its foreign topic if it was refused (see `_foreign_topic`). A
+        follow-up that means nothing alone (完成多少了？) is read with the question before it, as its asker
+        meant it; after a question about a topic the knowledge base does not cover (创业担保贷款额度多少？),
+        a follow-up (利息能贴息吗) is about that topic too."""
         question = questions[at]
         in_context = _in_context(question, named, self._places)
         if foreign:
             in_context = f"{foreign} {in_context}"
-        answer = self.ask_question(in_context, traditional, asked=question)
+        answer, topic = self._ask_one(in_context, traditional, question)
         if answer.outcome is not Outcome.REFUSED or at == 0 or foreign:
-            return answer
+            return answer, topic
         joined = self.ask_question(f"{questions[at - 1]} {question}", traditional, asked=question)
-        return joined if joined.outcome in (Outcome.ANSWERED, Outcome.NOT_STATED) else answer
+        return (joined, "") if joined.outcome in (Outcome.ANSWERED, Outcome.NOT_STATED) else (answer, topic)
 
     def ask_question(self, question: str, traditional: bool | None = None, asked: str | None = None) -> Answer:
         """Answer one question (chat wrapping already removed)."""
+        return self._ask_one(question, traditional, asked)[0]
+
+    def _ask_one(self, question: str, traditional: bool | None, asked: str | None) -> tuple[Answer, str]:
+        """`ask_question`'s answer, and when it refuses, the question's foreign topic (`_foreign_topic`)."""
         query = normalise_query(question)
         traditional = query.traditional if traditional is None else traditional
         if not query.text:
-            return Answer(Outcome.EMPTY if not question.strip() else Outcome.NO_CONTENT, traditional=traditional)
+            return Answer(Outcome.EMPTY if not question.strip() else Outcome.NO_CONTENT, traditional=traditional), ""
         if not query.has_content:
-            return Answer(Outcome.NO_CONTENT, traditional=traditional)
-        _, candidates, decision = self.explain(query.text)
+            return Answer(Outcome.NO_CONTENT, traditional=traditional), ""
+        prepared, candidates, unknown = self.candidates(query.text)
+        decision = decide(candidates, unknown, len(prepared.words), self.params)
         script = to_traditional if traditional else _same
         chosen = decision.chosen
         suggested = self._suggestions(candidates, chosen, script)
         if decision.verdict is Verdict.ANSWERED and chosen is not None:
-            return self._answered(chosen.indexed.entry, decision.confidence, traditional, suggested, asked)
+            return self._answered(chosen.indexed.entry, decision.confidence, traditional, suggested, asked), ""
         if decision.verdict is Verdict.NOT_STATED and chosen is not None:
-            return self._not_stated(chosen, decision.confidence, traditional, suggested, asked)
-        return Answer(
+            return self._not_stated(chosen, decision.confidence, traditional, suggested, asked), ""
+        refused = Answer(
             Outcome.REFUSED,
             score=decision.confidence,
             suggestions=suggested,
             traditional=traditional,
             asked=asked,
         )
+        return refused, self._foreign_topic(prepared, unknown)
 
     def explain(self, normalised_text: str) -> tuple[Query, list[Candidate], Decision]:
         """Every step's result for one normalised question (bench/explain.py prints them)."""
@@ -196,13 +203,9 @@ class Answerer:
         title = self.kb.document_title(entry.source.seed)
         return tuple(SourceQuote(entry.source.seed, quote, title) for quote in entry.source.quotes)
 
-    def _foreign_topic(self, question: str) -> str:
+    def _foreign_topic(self, prepared: Query, unknown: float) -> str:
         """The nouns of a question that no entry knows, when they are most of what it asks about (its
         unknown share at least `params.foreign_topic_share`); else nothing."""
-        text = normalise_query(question).text
-        if not text:
-            return ""
-        prepared, _, unknown = self.candidates(text)
         if unknown < self.params.foreign_topic_share:
             return ""
         tokenizer = self.index.tokenizer
