@@ -102,7 +102,9 @@ def word_weights(index: MatchIndex, query: Query, params: MatchParams) -> dict[s
 def modified_heads(index: MatchIndex, query: Query, params: MatchParams) -> frozenset[str]:
     """Known words that a word the knowledge base never uses makes into another thing: 公积金贷款 is
     another loan than the KB's 贷款, 买房贷款 another than 技改贷款. No entry explains such a word. A
-    common head (企业, idf below `params.head_min_idf`) stays explained: 手机外壳的企业 is still an enterprise."""
+    common head (企业, idf below `params.head_min_idf`) stays explained: 手机外壳的企业 is still an enterprise.
+    The other way round too: a known word before a noun of general Chinese that the knowledge base never
+    uses modifies that noun (新能源汽车购置税 is a tax), so no entry explains the known word either."""
     captured = set()
     for word, following in zip(query.words, query.words[1:], strict=False):
         following_idf = index.idf(following)
