@@ -25,13 +25,11 @@ from typing import TypeVar
 log = logging.getLogger(__name__)
 
 MIN_ENTRIES = 2_000  # below this a build leaves too little behind to be worth a process
+MIN_SHARED_ENTRIES = 200  # below this, forking a worker costs more than the share it takes
 MAX_WORKERS = 4  # each holds its share's segmentations: more would cost memory for little time
 
 Part = TypeVar("Part")
 Result = TypeVar("Result")
-
-
-MIN_SHARED_ENTRIES = 200  # below this, forking a worker costs more than the share it takes
 
 
 def worth_a_child(entries: int, cached: int) -> bool:

@@ -83,7 +83,7 @@ def build_answerer(
         stored = cache.load_entries(name) or stored
     from_file = stored
     if previous is None and child_build.worth_sharing(len(kb.entries), len(stored or {})):
-        stored = _derived_in_shares(kb, stored or {}) or stored
+        stored = _try_derive_in_shares(kb, stored or {}) or stored
     answerer = Answerer(kb, params, previous=previous, stored=stored)
     if from_file is not None and from_file.keys() == set(answerer.index.derived_keys()):
         return answerer, []  # the file holds exactly this version already
@@ -99,31 +99,33 @@ def build_answerer(
 _cache_lock = threading.Lock()
 
 
-def _derived_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> dict[str, Derived] | None:
-    """Every entry's index data, derived by this process and forked workers, one share each; None when
+def _try_derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> dict[str, Derived] | None:
+    """Every entry's index data, derived by this process and a forked worker per other core; None when
     no worker could be forked (the caller then builds alone)."""
-    count = child_build.workers()
-    if count < 2 or not child_build.can_fork():
+    if child_build.workers() < 2 or not child_build.can_fork():
         return None
-    shares = [kb.entries[start::count] for start in range(count)]
     try:
-        derived = child_build.map_in_children(lambda share: derive(kb, share, stored), shares)
+        return _derive_in_shares(kb, stored)
     except (OSError, RuntimeError):
         log.exception("index build in shares failed; building in this process")
         return None
-    return dict(pair for share in derived for pair in share)
 
 
 def _derive_and_store(name: str, kb: KnowledgeBase, stored: Mapping[str, Derived]) -> None:
-    """A build child's work: every entry's index data, derived by as many processes as there are cores,
-    written to the index cache. Entries are dealt out in turn, so that each share has a like mix of them
-    (some files' entries take longer than others'), and their data is gathered back in their order."""
+    """A build child's work: every entry's index data, derived in shares, written to the index cache."""
+    derived = _derive_in_shares(kb, stored)
+    with _cache_lock:
+        cache.store_entries(name, derived)
+
+
+def _derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> dict[str, Derived]:
+    """Every entry's index data, derived by as many processes as there are cores, in entry order. Entries
+    are dealt out in turn, so that each share has a like mix of them (some files' entries take longer than
+    others'). Raises RuntimeError when a worker fails."""
     count = child_build.workers()
     shares = [kb.entries[start::count] for start in range(count)]
     derived = child_build.map_in_children(lambda share: derive(kb, share, stored), shares)
-    in_order = (pair for turn in itertools.zip_longest(*derived) for pair in turn if pair is not None)
-    with _cache_lock:
-        cache.store_entries(name, dict(in_order))
+    return dict(pair for turn in itertools.zip_longest(*derived) for pair in turn if pair is not None)
 
 
 def _store_entries(name: str, answerer: Answerer) -> None:

@@ -125,15 +125,7 @@ class MatchIndex:
         """Every entry's data by `entry_key`, for the index cache."""
         terms = list(self._vocabulary.ids)  # ids are positions: terms in the order they were numbered
         return {
-            key: Derived(
-                indexed.phrasings,
-                indexed.phrasing_words,
-                indexed.vocabulary,
-                indexed.full_text,
-                indexed.answer_plain,
-                tuple(terms[i] for i in counts.ids.tolist()),
-                tuple(counts.tf.tolist()),
-            )
+            key: _derived(indexed, tuple(terms[i] for i in counts.ids.tolist()), tuple(counts.tf.tolist()))
             for key, indexed, counts in zip(self._keys, self.entries, self._counts, strict=True)
         }
 
@@ -206,17 +198,22 @@ def derive(kb: KnowledgeBase, entries: Sequence[FaqEntry], stored: Mapping[str, 
             if found is None:
                 indexed, terms = _indexed(entry, texts, context)
                 counter = Counter(terms)  # first-occurrence order, as bm25.Vocabulary.counts numbers them
-                found = Derived(
-                    indexed.phrasings,
-                    indexed.phrasing_words,
-                    indexed.vocabulary,
-                    indexed.full_text,
-                    indexed.answer_plain,
-                    tuple(counter),
-                    tuple(counter.values()),
-                )
+                found = _derived(indexed, tuple(counter), tuple(counter.values()))
             derived.append((key, found))
     return derived
+
+
+def _derived(indexed: IndexedEntry, terms: tuple[str, ...], tf: tuple[int, ...]) -> Derived:
+    """An indexed entry with its BM25 terms and their counts, as the index cache holds it."""
+    return Derived(
+        indexed.phrasings,
+        indexed.phrasing_words,
+        indexed.vocabulary,
+        indexed.full_text,
+        indexed.answer_plain,
+        terms,
+        tf,
+    )
 
 
 def _indexed(entry: FaqEntry, texts: _Texts, context: str) -> tuple[IndexedEntry, list[str]]:

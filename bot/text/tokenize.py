@@ -513,7 +513,7 @@ def _content_words(pieces: Iterable[str]) -> list[str]:
             continue
         if run:
             joined = "".join(run)
-            if len(run) > 1 and joined not in STOPWORDS and not _ROUGH_SIZE.fullmatch(joined):
+            if len(run) > 1 and _is_content(joined):
                 words.append(joined)
             run = []
         if previous[:1].isdigit() and words and words[-1] == previous and _continues_number(previous, piece):
