@@ -106,24 +106,25 @@ def modified_heads(index: MatchIndex, query: Query, params: MatchParams) -> froz
     The other way round too: a known word before a noun of general Chinese that the knowledge base never
     uses modifies that noun (新能源汽车购置税 is a tax), so no entry explains the known word either."""
     captured = set()
+    tokenizer = index.tokenizer
     for word, following in zip(query.words, query.words[1:], strict=False):
-        following_idf = index.idf(following)
+        if word + following not in query.compact:  # not written together: no compound
+            continue
+        word_idf, following_idf = index.idf(word), index.idf(following)
         if (
-            index.idf(word) is None
+            word_idf is None
             and following_idf is not None
             and following_idf >= params.head_min_idf
             and not word.isascii()
-            and index.tokenizer.names_a_topic(word)
-            and word + following in query.compact
+            and tokenizer.names_a_topic(word)
         ):
-            captured.add(following)
+            captured.add(following)  # 公积金贷款: the unknown word makes the head another thing
         elif (
             following_idf is None
-            and index.idf(word) is not None
-            and index.idf(word) >= params.head_min_idf
+            and word_idf is not None
+            and word_idf >= params.head_min_idf
             and not following.isascii()
-            and index.tokenizer.is_dictionary_noun(following)
-            and word + following in query.compact
+            and tokenizer.is_dictionary_noun(following)
         ):
             captured.add(word)  # 新能源汽车购置税 is about a tax the KB never mentions, not about 新能源汽车
     return frozenset(captured)
