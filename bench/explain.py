@@ -27,8 +27,9 @@ def main() -> int:
     for message in sys.argv[1:]:
         print(f"\n{message!r}")
         for question in answerer.cleaner.questions(message):
-            query, candidates, decision = answerer.explain(normalise_query(question).text)
-            unknown = answerer.candidates(normalise_query(question).text)[2]
+            normalised = normalise_query(question)
+            query, candidates, decision = answerer.explain(normalised.text, normalised.quoted)
+            unknown = answerer.candidates(normalised.text, normalised.quoted)[2]
             weights = word_weights(index, query, answerer.params)
             known = {w: index.idf(w) is not None for w in weights}
             print(f"  question: {question}\n  canonical: {query.text}")

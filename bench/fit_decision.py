@@ -66,12 +66,13 @@ class CachedAnswerer(Answerer):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._memo: dict[str, tuple[Query, list[Candidate], float]] = {}
+        self._memo: dict[tuple[str, tuple[str, ...]], tuple[Query, list[Candidate], float]] = {}
 
-    def candidates(self, normalised_text: str) -> tuple[Query, list[Candidate], float]:
-        if normalised_text not in self._memo:
-            self._memo[normalised_text] = super().candidates(normalised_text)
-        return self._memo[normalised_text]
+    def candidates(self, normalised_text: str, quoted: tuple[str, ...] = ()) -> tuple[Query, list[Candidate], float]:
+        key = (normalised_text, quoted)
+        if key not in self._memo:
+            self._memo[key] = super().candidates(normalised_text, quoted)
+        return self._memo[key]
 
 
 def sample(answerer: Answerer, item: Item) -> tuple[tuple[float, ...], int] | None:
@@ -80,7 +81,8 @@ def sample(answerer: Answerer, item: Item) -> tuple[tuple[float, ...], int] | No
     questions = answerer.cleaner.questions(item.question)
     if len(questions) != 1:
         return None
-    query, candidates, unknown = answerer.candidates(normalise_query(questions[0]).text)
+    normalised = normalise_query(questions[0])
+    query, candidates, unknown = answerer.candidates(normalised.text, normalised.quoted)
     pool = topical(candidates)
     if not pool:
         return None

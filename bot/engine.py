@@ -116,7 +116,7 @@ class Answerer:
             return Answer(Outcome.EMPTY if not question.strip() else Outcome.NO_CONTENT, traditional=traditional), ""
         if not query.has_content:
             return Answer(Outcome.NO_CONTENT, traditional=traditional), ""
-        prepared, candidates, unknown = self.candidates(query.text)
+        prepared, candidates, unknown = self.candidates(query.text, query.quoted)
         decision = decide(candidates, unknown, len(prepared.words), self.params)
         script = to_traditional if traditional else _same
         chosen = decision.chosen
@@ -134,17 +134,18 @@ class Answerer:
         )
         return refused, self._foreign_topic(prepared, unknown)
 
-    def explain(self, normalised_text: str) -> tuple[Query, list[Candidate], Decision]:
+    def explain(self, normalised_text: str, quoted: tuple[str, ...] = ()) -> tuple[Query, list[Candidate], Decision]:
         """Every step's result for one normalised question (bench/explain.py prints them)."""
-        prepared, candidates, unknown = self.candidates(normalised_text)
+        prepared, candidates, unknown = self.candidates(normalised_text, quoted)
         return prepared, candidates, decide(candidates, unknown, len(prepared.words), self.params)
 
-    def candidates(self, normalised_text: str) -> tuple[Query, list[Candidate], float]:
-        """The question as the index reads it, its ranked candidates, and its share of unknown words."""
+    def candidates(self, normalised_text: str, quoted: tuple[str, ...] = ()) -> tuple[Query, list[Candidate], float]:
+        """The question as the index reads it, its ranked candidates, and its share of unknown words.
+        `quoted`: the passages the question quotes (`NormalisedQuery.quoted`), which ask for nothing."""
         is_word = self.index.tokenizer.is_word
         # Spaces inside words go first (百分之三 十 is a figure), and again after English terms became Chinese.
         translated = self.glossary.translate(arabic_numbers(join_split_words(normalised_text, is_word)))
-        prepared = prepare(self.index, join_split_words(translated, is_word))
+        prepared = prepare(self.index, join_split_words(translated, is_word), quoted)
         weights = word_weights(self.index, prepared, self.params)
         heads = modified_heads(self.index, prepared, self.params)
         candidates = rank(self.index, prepared, self.params, weights, heads)

@@ -39,9 +39,10 @@ class Candidate:
     missing_facts: tuple[str, ...] = ()  # kinds of fact asked for that the answer does not hold
 
 
-def prepare(index: MatchIndex, normalised_text: str) -> Query:
+def prepare(index: MatchIndex, normalised_text: str, quoted: tuple[str, ...] = ()) -> Query:
     """The question's words, and its retrieval terms: the words plus character pairs read across the
-    spaces a writer put between words (商丘 讲话说 matches 商丘讲话 as if typed without one)."""
+    spaces a writer put between words (商丘 讲话说 matches 商丘讲话 as if typed without one). The kind of
+    fact asked for is read outside the `quoted` passages: a quoted name asks for nothing."""
     repaired = index.repairer.repair(normalised_text)
     text = index.tokenizer.canonicalise(repaired)
     compact = text.replace(" ", "")
@@ -50,8 +51,15 @@ def prepare(index: MatchIndex, normalised_text: str) -> Query:
         compact=compact,
         words=tuple(dict.fromkeys(index.tokenizer.words(text))),
         terms=tuple(dict.fromkeys([*index.tokenizer.search_words(text), *bigrams(compact)])),
-        asked=asked_types(index.question_types, repaired.replace(" ", "")),
+        asked=asked_types(index.question_types, _unquoted(repaired.replace(" ", ""), quoted)),
     )
+
+
+def _unquoted(compact: str, quoted: tuple[str, ...]) -> str:
+    """The compact question with its quoted passages cut out (a passage the repair changed stays)."""
+    for passage in quoted:
+        compact = compact.replace(passage, " ")
+    return compact
 
 
 def similarities(query: Query, entries: list[IndexedEntry]) -> list[float]:

@@ -21,6 +21,9 @@ MAX_QUERY_CHARS = 300
 _NON_WORD = re.compile(r"[^\w%.]+")
 _SPACES = re.compile(r"\s+")
 _HAS_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+# What a writer quotes (“三对标四提高”, 《行动方案》) names something the document says; it is not their
+# question, so 几个 inside “几个对标、几个提高” does not ask for a count.
+_QUOTED = re.compile(r"“([^“”]{1,60})”|「([^「」]{1,60})」|『([^『』]{1,60})』|《([^《》]{1,60})》|\"([^\"]{1,60})\"")
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +61,7 @@ class NormalisedQuery:
     text: str
     traditional: bool
     truncated: bool
+    quoted: tuple[str, ...] = ()  # the quoted passages, normalised, without spaces
 
     @property
     def has_content(self) -> bool:
@@ -83,7 +87,14 @@ def normalise_query(raw: str) -> NormalisedQuery:
         text=normalise(head),
         traditional=is_traditional(head),
         truncated=len(compact) > MAX_QUERY_CHARS,
+        quoted=quoted_passages(head),
     )
+
+
+def quoted_passages(text: str) -> tuple[str, ...]:
+    """What the text quotes, in canonical form without spaces (empty quotes left out)."""
+    found = (normalise("".join(match.groups(""))).replace(" ", "") for match in _QUOTED.finditer(text))
+    return tuple(passage for passage in found if passage)
 
 
 def compact(text: str) -> str:

@@ -6,6 +6,7 @@ import pytest
 
 from bot.kb.schema import QuestionType
 from bot.match.answer_type import asked_types, compile_types, missing_types
+from bot.text.normalize import normalise_query
 from tests.support.kb import shipped_answerer
 
 NAMES = QuestionType(
@@ -46,3 +47,17 @@ def test_a_broken_ask_pattern_is_rejected():
 def test_percentage_points_ask_for_a_share_not_a_count(question, kinds):
     shipped = compile_types(shipped_answerer().kb.question_types)
     assert {kind.name for kind in asked_types(shipped, question)} == kinds
+
+
+@pytest.mark.parametrize(
+    ("message", "kinds"),
+    [
+        ("那个“几个对标、几个提高”的活动叫啥", {"names"}),
+        ("“三换”是指哪几个，一共几个", {"count"}),
+        ("《关于多少钱的通知》发布了吗", set()),
+    ],
+)
+def test_what_a_question_quotes_asks_for_nothing(message, kinds):
+    normalised = normalise_query(message)
+    query, _, _ = shipped_answerer().explain(normalised.text, normalised.quoted)
+    assert {kind.name for kind in query.asked} == kinds

@@ -42,3 +42,9 @@ def test_long_input_is_bounded():
 def test_only_emoji_and_punctuation_has_no_content():
     assert not normalise_query("😀🎉！？…").has_content
     assert normalise_query("😀 三换").has_content
+
+
+def test_quoted_passages_are_kept_in_canonical_form():
+    query = normalise_query('开展“几个对标、几个提高”活动，见《行動方案》和 "A B"，“”不算')
+    assert query.quoted == ("几个对标几个提高", "行动方案", "ab")
+    assert "几个对标" in query.text
