@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         ROOT / "bench" / "heldout.yaml",
         ROOT / "bench" / "blind.yaml",
         ROOT / "bench" / "blind2.yaml",
+        ROOT / "bench" / "blind3.yaml",
     ]
     seeds = seed_texts()
     failed = False
