@@ -31,6 +31,8 @@ def test_slack_message_wrapping_is_removed():
         "想确认一下：<https://example.gov.cn/a.html|这个文件>里商丘的三换是什么？",
         # struck-out words were taken back
         "~平顶山~ 商丘的三换是什么？",
+        # what the answer is for, in a clause of its own
+        "@小智 商丘的三换是什么？\n标题要用 😂",
     ],
 )
 def test_greetings_politeness_urgency_and_quotes_leave_only_the_question(message):
@@ -89,3 +91,7 @@ def test_tildes_and_urgency_around_a_question_leave_it_whole(message):
 
 def test_bold_inside_a_chinese_word_does_not_split_it():
     assert cleaner().questions("商丘*智能化*改造的补贴是多少") == ["商丘智能化改造的补贴是多少"]
+
+
+def test_a_question_about_what_something_is_for_keeps_its_words():
+    assert [q.replace(" ", "") for q in cleaner().questions("贴息资金要用在哪些方面")] == ["贴息资金要用在哪些方面"]
