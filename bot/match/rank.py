@@ -167,6 +167,16 @@ def named_programmes(index: MatchIndex, query: Query, anchors: list[str]) -> lis
     return programme_names(query.words, index.kb.programme_heads, is_qualifier)
 
 
+def _with_reserve(
+    retrieved: list[tuple[IndexedEntry, float, float]], limit: int
+) -> list[tuple[IndexedEntry, float, float]]:
+    """The first `limit` of (entry, BM25, coverage), plus any later one covering more of the question
+    than all of them (MatchParams.coverage_reserve)."""
+    first, reserve = retrieved[:limit], retrieved[limit:]
+    best = max((cov for _, _, cov in first), default=0.0)
+    return first + [item for item in reserve if item[2] > best]
+
+
 def rank(
     index: MatchIndex, query: Query, params: MatchParams, weights: dict[str, float], heads: frozenset[str]
 ) -> list[Candidate]:
@@ -179,10 +189,13 @@ def rank(
     anchors = [word for word in query.words if is_anchor(word, index.kb.places, index.kb.not_places)]
     years = asked_years(query.compact, anchors)
     programmes = named_programmes(index, query, anchors)
-    retrieved = index.retrieve(list(query.terms), params.candidates)
-    entries = [index.entries[position] for position, _ in retrieved]
-    for indexed, (_, bm25_score), sim in zip(entries, retrieved, similarities(query, entries), strict=True):
-        cov = coverage(indexed, weights, heads)
+    retrieved = [
+        (index.entries[position], bm25_score, coverage(index.entries[position], weights, heads))
+        for position, bm25_score in index.retrieve(list(query.terms), params.candidates + params.coverage_reserve)
+    ]
+    retrieved = _with_reserve(retrieved, params.candidates)
+    entries = [indexed for indexed, _, _ in retrieved]
+    for (indexed, bm25_score, cov), sim in zip(retrieved, similarities(query, entries), strict=True):
         score = params.combine(cov, sim)
         missing = tuple(
             word

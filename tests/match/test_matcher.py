@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.answer import Outcome
@@ -282,3 +284,17 @@ def test_among_entries_that_explain_every_word_the_one_matching_the_rare_terms_g
     characters, the definition's wording holds more of the question's rare terms (BM25)."""
     answer = ask("平顶山提案答复中说的“三大改造”指的是哪三个")
     assert answer.entry_id == "pds-three-transformations-definition"
+
+
+@pytest.mark.parametrize("reserve", [0, 10])
+def test_the_entry_knowing_every_rare_word_is_found_below_the_bm25_cut(reserve):
+    """数字化 and 绿色化 fill many entries' BM25; the one that knows 不仅, 一场 and 革命 as well ranks
+    below the first 20, and only the coverage reserve brings it back."""
+    answerer = shipped_answerer()
+    params = answerer.params
+    try:
+        answerer.params = replace(params, coverage_reserve=reserve)
+        answer = answerer.ask("数字化、绿色化转型讲话说它除了是技术革命还是什么革命")
+    finally:
+        answerer.params = params
+    assert (answer.entry_id == "ne-work-style") == (reserve > 0)
