@@ -73,19 +73,13 @@ class Answerer:
                 whole = replace(next(part for part in parts if part.outcome is Outcome.REFUSED), asked=None)
             if whole.outcome is Outcome.ANSWERED or not useful:
                 return whole
-            return replace(useful[0], asked=None)
-        first = useful[0]
-        return Answer(
-            first.outcome,
-            entry_id=first.entry_id,
-            question=first.question,
-            text=first.text,
-            score=first.score,
-            sources=first.sources,
-            traditional=traditional,
-            related=first.related,
-            parts=tuple(useful),
-        )
+            # The one useful reply, and under their own question the message's questions the documents do
+            # not answer: a single reply would read as answering them too.
+            shown = [part for part in parts if part is useful[0] or part.outcome is Outcome.REFUSED]
+            if len(shown) < 2:
+                return replace(useful[0], asked=None)
+            return _several(useful[0], shown, traditional)
+        return _several(useful[0], useful, traditional)
 
     def _ask_part(
         self, questions: list[str], at: int, named: str | None, traditional: bool, foreign: str = ""
@@ -99,7 +93,7 @@ class Answerer:
         if foreign:
             in_context = f"{foreign} {in_context}"
         answer, topic = self._ask_one(in_context, traditional, question)
-        if answer.outcome is not Outcome.REFUSED or at == 0 or foreign:
+        if answer.outcome is not Outcome.REFUSED or at == 0 or foreign or topic:
             return answer, topic
         joined = self.ask_question(f"{questions[at - 1]} {question}", traditional, asked=question)
         return (joined, "") if joined.outcome in (Outcome.ANSWERED, Outcome.NOT_STATED) else (answer, topic)
@@ -233,6 +227,21 @@ def _in_context(question: str, named: str | None, places: list[str]) -> str:
     if named is None or any(place in question for place in places):
         return question
     return f"{named} {question}"
+
+
+def _several(first: Answer, parts: list[Answer], traditional: bool) -> Answer:
+    """One reply to several questions, its outcome and answer those of `first` (a useful part)."""
+    return Answer(
+        first.outcome,
+        entry_id=first.entry_id,
+        question=first.question,
+        text=first.text,
+        score=first.score,
+        sources=first.sources,
+        traditional=traditional,
+        related=first.related,
+        parts=tuple(parts),
+    )
 
 
 def _distinct_useful(parts: list[Answer]) -> list[Answer]:

@@ -8,6 +8,7 @@ import pytest
 
 from bot.answer import Outcome
 from bot.match.answer_type import asked_types
+from bot.render_text import REFUSAL, render_text
 from bot.text.normalize import MAX_QUERY_CHARS, normalise_query, to_simplified
 from tests.support.kb import shipped_answerer
 
@@ -212,6 +213,17 @@ def test_two_questions_in_one_message_are_both_answered():
     assert len(answer.all_parts) == 2
     texts = " ".join(part.text or "" for part in answer.all_parts)
     assert "10%" in texts and "1.75%" in texts
+
+
+def test_a_question_the_documents_do_not_cover_is_refused_beside_the_answer():
+    """Read with the question before it, 公积金贷款利率 was outweighed and the reply answered only the
+    first question, as if it answered both."""
+    answer = ask("天津技改项目市里补贴比例是多少？公积金贷款利率是多少？")
+    assert answer.matched and "10%" in (answer.text or "")
+    assert [part.outcome for part in answer.all_parts] == [Outcome.ANSWERED, Outcome.REFUSED]
+    assert answer.all_parts[1].asked == "公积金贷款利率是多少"
+    rendered = render_text(answer, shipped_answerer().kb)
+    assert "【公积金贷款利率是多少】" in rendered and REFUSAL in rendered
 
 
 def test_a_follow_up_that_means_nothing_alone_is_read_with_the_question_before_it():

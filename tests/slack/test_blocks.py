@@ -157,3 +157,12 @@ def test_several_questions_are_answered_in_one_reply_under_their_own_headings(an
     assert shown.index("第一个问题") < shown.index("第一个答案") < shown.index("第二个问题") < shown.index("没有写明")
     action_blocks = [b["block_id"] for b in message["blocks"] if b["type"] == "actions"]
     assert len(action_blocks) == len(set(action_blocks)) == 1  # the answered part only, ids unique
+
+
+def test_a_refused_question_beside_an_answer_is_said_to_be_unanswered(answerer: Answerer) -> None:
+    first = replace(answered("第一个答案"), asked="第一个问题")
+    second = replace(refused(Suggestion("e-3", "也许是这个问题")), asked="第二个问题")
+    message = blocks.answer_message(replace(first, parts=(first, second)), answerer.kb)
+    shown = text_of(message["blocks"])
+    assert shown.index("第一个答案") < shown.index("第二个问题") < shown.index(blocks.REFUSAL)
+    assert blocks.REFUSAL in message["text"]
