@@ -71,8 +71,14 @@ class MatchIndex:
         built = []
         stored = stored or {}
         self._keys = tuple(entry_key(entry, self._contexts.get(entry.source.seed, "")) for entry in kb.entries)
+        fresh = [
+            entry
+            for entry, key in zip(kb.entries, self._keys, strict=True)
+            if key not in stored and (entry.id not in reusable or reusable[entry.id][0].entry != entry)
+        ]
         # jieba-rs pays for a build of most entries, not for an edit's few (see Tokenizer.bulk)
         with tokenizer.bulk(fast=previous is None and len(stored) < len(kb.entries) // 2):
+            texts.prepare(fresh, self._contexts)
             for entry, key in zip(kb.entries, self._keys, strict=True):
                 old = reusable.get(entry.id)
                 if old is not None and old[0].entry == entry:
@@ -189,11 +195,12 @@ def derive(kb: KnowledgeBase, entries: Sequence[FaqEntry], stored: Mapping[str, 
     tokenizer = tokenizer_for(kb)
     texts = _Texts(tokenizer)
     contexts = _contexts(kb, texts)
+    keys = [entry_key(entry, contexts.get(entry.source.seed, "")) for entry in entries]
     derived: list[tuple[str, Derived]] = []
     with tokenizer.bulk():
-        for entry in entries:
+        texts.prepare([entry for entry, key in zip(entries, keys, strict=True) if key not in stored], contexts)
+        for entry, key in zip(entries, keys, strict=True):
             context = contexts.get(entry.source.seed, "")
-            key = entry_key(entry, context)
             found = stored.get(key)
             if found is None:
                 indexed, terms = _indexed(entry, texts, context)
@@ -218,11 +225,7 @@ def _derived(indexed: IndexedEntry, terms: tuple[str, ...], tf: tuple[int, ...])
 
 def _indexed(entry: FaqEntry, texts: _Texts, context: str) -> tuple[IndexedEntry, list[str]]:
     """The entry's indexed form and its BM25 terms (`context`: its document's, see `_contexts`)."""
-    phrasings = tuple(texts.canonical(text) for text in [*entry.phrasings, " ".join(entry.keywords)])
-    compact = tuple(text.replace(" ", "") for text in phrasings)
-    answer = texts.canonical(entry.answer)
-    quotes = [texts.canonical(quote) for quote in entry.source.quotes]
-    texts.tokenizer.preload(*phrasings, *compact, answer, context)  # one read of jieba's words, not one a block
+    phrasings, compact, answer, quotes = texts.of_entry(entry)
     phrasing_words = tuple(" ".join(texts.words(text)) for text in phrasings)
     words = {word for text in phrasings for word in texts.search_words(text)}
     words.update(texts.search_words(answer))
@@ -265,6 +268,24 @@ class _Texts:
     def seen(self) -> int:
         """How many texts were segmented."""
         return len(self._words) + len(self._search_words)
+
+    def of_entry(self, entry: FaqEntry) -> tuple[tuple[str, ...], tuple[str, ...], str, list[str]]:
+        """The entry's texts in canonical form: its phrasings (keywords last), the same without spaces, its
+        answer and its quotes."""
+        phrasings = tuple(self.canonical(text) for text in [*entry.phrasings, " ".join(entry.keywords)])
+        compact = tuple(text.replace(" ", "") for text in phrasings)
+        quotes = [self.canonical(quote) for quote in entry.source.quotes]
+        return phrasings, compact, self.canonical(entry.answer), quotes
+
+    def prepare(self, entries: Sequence[FaqEntry], contexts: Mapping[str, str]) -> None:
+        """Read jieba's words for every text these entries will segment, in one pass: one read for many
+        texts costs less than one a text, and an answer or a title shared by many entries is read once."""
+        wanted: set[str] = set()
+        for entry in entries:
+            phrasings, compact, answer, _ = self.of_entry(entry)
+            wanted.update(phrasings, compact)
+            wanted.update((answer, contexts.get(entry.source.seed, "")))
+        self.tokenizer.preload(*wanted)
 
     def canonical(self, text: str) -> str:
         found = self._canonical.get(text)
