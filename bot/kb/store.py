@@ -4,7 +4,7 @@ when an edit is invalid."""
 from __future__ import annotations
 
 import hashlib
-import itertools
+import json
 import logging
 import threading
 import time
@@ -30,7 +30,7 @@ from bot.kb.seeds import SeedLibrary
 from bot.match import cache
 from bot.match.index import derive, tokenizer_for
 from bot.match.params import MatchParams
-from bot.match.stored import Derived, cache_name
+from bot.match.stored import Derived, cache_name, encode_part_bytes, from_json, joined_parts
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +82,17 @@ def build_answerer(
     ):
         stored = cache.load_entries(name) or stored
     from_file = stored
+    parts = None
     if previous is None and child_build.worth_sharing(len(kb.entries), len(stored or {})):
-        stored = _try_derive_in_shares(kb, stored or {}) or stored
+        parts = _try_derive_in_shares(kb, stored or {})
+        stored = from_json(json.loads(joined_parts(parts))) if parts is not None else stored
     answerer = Answerer(kb, params, previous=previous, stored=stored)
     if from_file is not None and from_file.keys() == set(answerer.index.derived_keys()):
         return answerer, []  # the file holds exactly this version already
-    if cache_in_background:
+    if parts is not None:  # every entry's data, encoded by the workers already
+        with _cache_lock:
+            cache.store_entry_parts(name, parts)
+    elif cache_in_background:
         writer = threading.Thread(target=_store_entries_and_release, args=(name, answerer), name="index-cache")
         writer.daemon = True
         writer.start()
@@ -99,9 +104,9 @@ def build_answerer(
 _cache_lock = threading.Lock()
 
 
-def _try_derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> dict[str, Derived] | None:
-    """Every entry's index data, derived by this process and a forked worker per other core; None when
-    no worker could be forked (the caller then builds alone)."""
+def _try_derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> list[bytes] | None:
+    """Every entry's index data, derived by this process and a forked worker per other core, as cache
+    file parts; None when no worker could be forked (the caller then builds alone)."""
     if child_build.workers() < 2 or not child_build.can_fork():
         return None
     try:
@@ -113,19 +118,20 @@ def _try_derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> d
 
 def _derive_and_store(name: str, kb: KnowledgeBase, stored: Mapping[str, Derived]) -> None:
     """A build child's work: every entry's index data, derived in shares, written to the index cache."""
-    derived = _derive_in_shares(kb, stored)
+    parts = _derive_in_shares(kb, stored)
     with _cache_lock:
-        cache.store_entries(name, derived)
+        cache.store_entry_parts(name, parts)
 
 
-def _derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> dict[str, Derived]:
-    """Every entry's index data, derived by as many processes as there are cores, in entry order. Entries
-    are dealt out in turn, so that each share has a like mix of them (some files' entries take longer than
-    others'). Raises RuntimeError when a worker fails."""
+def _derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> list[bytes]:
+    """Every entry's index data, derived by as many processes as there are cores, each share encoded as a
+    part of the cache file by the process that derived it (`stored.encode_part_bytes`: what comes back
+    through the pipe is a few strings, not a pickle of every entry's data). Entries are dealt out in turn,
+    so that each share has a like mix of them (some files' entries take longer than others'). Raises
+    RuntimeError when a worker fails."""
     count = child_build.workers()
     shares = [kb.entries[start::count] for start in range(count)]
-    derived = child_build.map_in_children(lambda share: derive(kb, share, stored), shares)
-    return dict(pair for turn in itertools.zip_longest(*derived) for pair in turn if pair is not None)
+    return child_build.map_in_children(lambda share: encode_part_bytes(derive(kb, share, stored)), shares)
 
 
 def _store_entries(name: str, answerer: Answerer) -> None:
