@@ -77,8 +77,8 @@ class MatchIndex:
             if key not in stored and (entry.id not in reusable or reusable[entry.id][0].entry != entry)
         ]
         # jieba-rs pays for a build of most entries, not for an edit's few (see Tokenizer.bulk)
-        with tokenizer.bulk(fast=previous is None and len(stored) < len(kb.entries) // 2):
-            texts.prepare(fresh, self._contexts)
+        fast = previous is None and len(stored) < len(kb.entries) // 2
+        with tokenizer.bulk(fast, texts.to_segment(fresh, self._contexts)):
             for entry, key in zip(kb.entries, self._keys, strict=True):
                 old = reusable.get(entry.id)
                 if old is not None and old[0].entry == entry:
@@ -197,8 +197,8 @@ def derive(kb: KnowledgeBase, entries: Sequence[FaqEntry], stored: Mapping[str, 
     contexts = _contexts(kb, texts)
     keys = [entry_key(entry, contexts.get(entry.source.seed, "")) for entry in entries]
     derived: list[tuple[str, Derived]] = []
-    with tokenizer.bulk():
-        texts.prepare([entry for entry, key in zip(entries, keys, strict=True) if key not in stored], contexts)
+    fresh = [entry for entry, key in zip(entries, keys, strict=True) if key not in stored]
+    with tokenizer.bulk(texts=texts.to_segment(fresh, contexts)):
         for entry, key in zip(entries, keys, strict=True):
             context = contexts.get(entry.source.seed, "")
             found = stored.get(key)
@@ -241,7 +241,7 @@ def _indexed(entry: FaqEntry, texts: _Texts, context: str) -> tuple[IndexedEntry
         phrasing_words=phrasing_words,
         vocabulary=tuple(sorted(words)),
         full_text=full_text if in_digits == full_text else f"{full_text} {in_digits}",
-        answer_plain=to_simplified(unicodedata.normalize("NFKC", entry.answer)),
+        answer_plain=texts.plain(entry.answer),
     )
     return indexed, terms
 
@@ -261,6 +261,7 @@ class _Texts:
     def __init__(self, tokenizer: Tokenizer) -> None:
         self.tokenizer = tokenizer
         self._canonical: dict[str, str] = {}
+        self._plain: dict[str, str] = {}
         self._words: dict[str, tuple[str, ...]] = {}
         self._search_words: dict[str, tuple[str, ...]] = {}
 
@@ -277,20 +278,27 @@ class _Texts:
         quotes = [self.canonical(quote) for quote in entry.source.quotes]
         return phrasings, compact, self.canonical(entry.answer), quotes
 
-    def prepare(self, entries: Sequence[FaqEntry], contexts: Mapping[str, str]) -> None:
-        """Read jieba's words for every text these entries will segment, in one pass: one read for many
-        texts costs less than one a text, and an answer or a title shared by many entries is read once."""
+    def to_segment(self, entries: Sequence[FaqEntry], contexts: Mapping[str, str]) -> set[str]:
+        """Every text `_indexed` segments for these entries, canonical (for `Tokenizer.bulk`: jieba's words
+        for all of them are read in one pass; an answer or a title shared by many entries once)."""
         wanted: set[str] = set()
         for entry in entries:
             phrasings, compact, answer, _ = self.of_entry(entry)
             wanted.update(phrasings, compact)
             wanted.update((answer, contexts.get(entry.source.seed, "")))
-        self.tokenizer.preload(*wanted)
+        return wanted
 
     def canonical(self, text: str) -> str:
         found = self._canonical.get(text)
         if found is None:
             found = self._canonical[text] = self.tokenizer.canonicalise(normalise(text))
+        return found
+
+    def plain(self, text: str) -> str:
+        """The text in simplified, half-width form, punctuation kept."""
+        found = self._plain.get(text)
+        if found is None:
+            found = self._plain[text] = to_simplified(unicodedata.normalize("NFKC", text))
         return found
 
     def words(self, text: str) -> tuple[str, ...]:
