@@ -57,6 +57,7 @@ def build_answerer(
     read: FaqReader = read_faq_file,
     cache_in_background: bool = False,
     build_in_child: bool = False,
+    after_build: Callable[[], None] | None = None,
 ) -> tuple[Answerer | None, list[Issue]]:
     """Load and index a knowledge folder; (None, issues) when it is invalid.
 
@@ -65,21 +66,46 @@ def build_answerer(
     (signed JSON, see match/cache.py) and writes the cache again when entries changed (after returning,
     with `cache_in_background`: a reload need not wait for the write). `read` reads one FAQ file.
     `build_in_child`: a large build from nothing is done by a child process, through the cache
-    (kb/child_build.py)."""
+    (kb/child_build.py). `after_build`: done once the knowledge base is indexed, by the build child if
+    there is one (while this process reads the index on another core), else here."""
+    try:
+        answerer, issues, done_after = _build_answerer(
+            kb_dir, seeds_dir, params, use_cache, previous, read, cache_in_background, build_in_child, after_build
+        )
+    finally:
+        child_build.reap()
+    if after_build is not None and answerer is not None and not done_after:
+        after_build()
+    return answerer, issues
+
+
+def _build_answerer(
+    kb_dir: Path,
+    seeds_dir: Path,
+    params: MatchParams | None,
+    use_cache: bool,
+    previous: Answerer | None,
+    read: FaqReader,
+    cache_in_background: bool,
+    build_in_child: bool,
+    after_build: Callable[[], None] | None,
+) -> tuple[Answerer | None, list[Issue], bool]:
+    """`build_answerer`; the last item says whether a build child did `after_build`."""
     kb, issues = load_knowledge(kb_dir, SeedLibrary.load(seeds_dir), read)
     if kb is None:
-        return None, issues
+        return None, issues, False
     if not use_cache:
-        return Answerer(kb, params, previous=previous), []
+        return Answerer(kb, params, previous=previous), [], False
     name = cache_name(tokenizer_for(kb).signature)
     stored = cache.load_entries(name) if previous is None else None  # a reload reuses the running version
-    if (
+    done_after = (
         build_in_child
         and previous is None
         and child_build.worth_a_child(len(kb.entries), len(stored or {}))
         and cache.signing_key() is not None  # else the child could not hand its index over
-        and child_build.run_in_child(lambda: _derive_and_store(name, kb, stored or {}))
-    ):
+        and child_build.run_in_child(lambda: _derive_and_store(name, kb, stored or {}), then=after_build)
+    )
+    if done_after:
         stored = cache.load_entries(name) or stored
     from_file = stored
     parts = None
@@ -88,7 +114,7 @@ def build_answerer(
         stored = from_json(json.loads(joined_parts(parts))) if parts is not None else stored
     answerer = Answerer(kb, params, previous=previous, stored=stored)
     if from_file is not None and from_file.keys() == set(answerer.index.derived_keys()):
-        return answerer, []  # the file holds exactly this version already
+        return answerer, [], done_after  # the file holds exactly this version already
     if parts is not None:  # every entry's data, encoded by the workers already
         with _cache_lock:
             cache.store_entry_parts(name, parts)
@@ -98,7 +124,7 @@ def build_answerer(
         writer.start()
     else:
         _store_entries(name, answerer)
-    return answerer, []
+    return answerer, [], done_after
 
 
 _cache_lock = threading.Lock()
@@ -190,6 +216,10 @@ class FaqFiles:
         if self._stored is not None:
             self._stored = {}
 
+    def saved(self) -> None:
+        """Note that the files read so far are in the cache (written by a build child from its copy)."""
+        self._unsaved = False
+
     def save(self) -> None:
         """Write the files read so far to the index cache, if some were parsed (not restored)."""
         if self._stored is None or not self._unsaved:
@@ -229,10 +259,12 @@ class KnowledgeStore:
         self._fingerprint = _fingerprint(kb_dir, seeds_dir)
         self._faq_files = FaqFiles(seeds_dir, use_cache=True)
         self._faq_files.start(faq_paths(kb_dir))
-        answerer, issues = build_answerer(kb_dir, seeds_dir, params, read=self._faq_files.read, build_in_child=True)
+        answerer, issues = build_answerer(
+            kb_dir, seeds_dir, params, read=self._faq_files.read, build_in_child=True, after_build=self._faq_files.save
+        )
         if answerer is None:
             raise KnowledgeError(issues)
-        self._faq_files.save()
+        self._faq_files.saved()  # by the build child, if there was one
         self._faq_files.forget_stored()
         release_memory()
         self._answerer = answerer
