@@ -11,6 +11,7 @@ are the same.
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
 import unicodedata
@@ -165,7 +166,7 @@ class MatchIndex:
 def _document_frequency(entries: tuple[IndexedEntry, ...], previous: MatchIndex | None) -> Counter[str]:
     """How many entries know each word; after an edit, the previous counts corrected for what changed."""
     if previous is None:
-        return Counter(word for indexed in entries for word in indexed.vocabulary)
+        return Counter(itertools.chain.from_iterable(indexed.vocabulary for indexed in entries))
     now = {id(indexed) for indexed in entries}
     before = {id(indexed) for indexed in previous.entries}
     frequency = Counter(previous._document_frequency)
