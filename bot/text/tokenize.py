@@ -346,9 +346,10 @@ class Tokenizer:
         During a build, jieba-rs finds the route (`bulk`)."""
         fast = self._fast if self._fast is not None or not self._fast_wanted else self._start_fast()
         if fast is not None:
-            route = fast.route(block)
-            if route is not None:
-                return route
+            found = fast.route_and_cut(block)
+            if found is not None:
+                self._plains[block] = found[1]  # jieba-rs's cut is the plain cut (`_plain`)
+                return found[0]
         get = self._frequencies.get
         log_probabilities = self._log_probabilities
         log_total = self._log_total
