@@ -72,22 +72,22 @@ class MatchIndex:
         built = []
         stored = stored or {}
         self._keys = tuple(entry_key(entry, self._contexts.get(entry.source.seed, "")) for entry in kb.entries)
-        fresh = [
-            entry
-            for entry, key in zip(kb.entries, self._keys, strict=True)
-            if key not in stored and (entry.id not in reusable or reusable[entry.id][0].entry != entry)
-        ]
+        # Each entry's source, decided once (comparing entries costs): the previous version's, the cache, or None.
+        sources: list[tuple[IndexedEntry, bm25.Counts] | Derived | None] = []
+        for entry, key in zip(kb.entries, self._keys, strict=True):
+            old = reusable.get(entry.id)
+            sources.append(old if old is not None and old[0].entry == entry else stored.get(key))
+        fresh = [entry for entry, source in zip(kb.entries, sources, strict=True) if source is None]
         # jieba-rs pays for a build of most entries, not for an edit's few (see Tokenizer.bulk)
         fast = previous is None and len(stored) < len(kb.entries) // 2
         with tokenizer.bulk(fast, texts.to_segment(fresh, self._contexts)):
-            for entry, key in zip(kb.entries, self._keys, strict=True):
-                old = reusable.get(entry.id)
-                if old is not None and old[0].entry == entry:
-                    built.append(old)
-                elif key in stored:
-                    built.append(self._restore(entry, stored[key]))
-                else:
+            for entry, source in zip(kb.entries, sources, strict=True):
+                if source is None:
                     built.append(self._index_entry(entry, texts))
+                elif isinstance(source, Derived):
+                    built.append(self._restore(entry, source))
+                else:
+                    built.append(source)
         self.entries = tuple(indexed for indexed, _ in built)
         self._counts = tuple(counts for _, counts in built)  # each entry's BM25 term counts, kept for the next build
         self.question_types = compile_types(kb.question_types)
