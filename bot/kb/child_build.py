@@ -48,25 +48,48 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def run_in_child(work: Callable[[], None]) -> bool:
+def run_in_child(work: Callable[[], None], then: Callable[[], None] | None = None) -> bool:
     """Run `work` in a forked child and wait for it; True when it finished without an error. Not forked
-    (False) where there is no fork, or when other threads run: a child would inherit their locks."""
+    (False) where there is no fork, or when other threads run: a child would inherit their locks.
+    `then`: more for the child to do after `work`, which this process does not wait for (it goes on as
+    soon as `work` is done, on another core): `reap` waits for it."""
     if not can_fork():
         return False
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # or the child's exit would write what is buffered a second time
+    read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never return into the parent's code
         code = 1
         try:
+            os.close(read_end)
             work()
+            os.write(write_end, b"done")
+            os.close(write_end)  # the parent goes on
+            if then is not None:
+                then()
             code = 0
         except BaseException:
             log.exception("index build in a child process failed")
         finally:
             os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        done = pipe.read() == b"done"  # until the child closes its end: `work` done, or the child gone
+    if done and then is not None:
+        _unreaped.append(pid)
+        return True
     _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) == 0
+    return done and os.waitstatus_to_exitcode(status) == 0
+
+
+_unreaped: list[int] = []
+
+
+def reap() -> None:
+    """Wait for the children still doing what `run_in_child` gave them to do after their work."""
+    while _unreaped:
+        os.waitpid(_unreaped.pop(), 0)
 
 
 def workers() -> int:

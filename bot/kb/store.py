@@ -4,7 +4,7 @@ when an edit is invalid."""
 from __future__ import annotations
 
 import hashlib
-import itertools
+import json
 import logging
 import threading
 import time
@@ -30,7 +30,7 @@ from bot.kb.seeds import SeedLibrary
 from bot.match import cache
 from bot.match.index import derive, tokenizer_for
 from bot.match.params import MatchParams
-from bot.match.stored import Derived, cache_name
+from bot.match.stored import Derived, cache_name, encode_part_bytes, from_json, joined_parts
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ def build_answerer(
     read: FaqReader = read_faq_file,
     cache_in_background: bool = False,
     build_in_child: bool = False,
+    after_build: Callable[[], None] | None = None,
 ) -> tuple[Answerer | None, list[Issue]]:
     """Load and index a knowledge folder; (None, issues) when it is invalid.
 
@@ -65,43 +66,73 @@ def build_answerer(
     (signed JSON, see match/cache.py) and writes the cache again when entries changed (after returning,
     with `cache_in_background`: a reload need not wait for the write). `read` reads one FAQ file.
     `build_in_child`: a large build from nothing is done by a child process, through the cache
-    (kb/child_build.py)."""
+    (kb/child_build.py). `after_build`: done once the knowledge base is indexed, by the build child if
+    there is one (while this process reads the index on another core), else here."""
+    try:
+        answerer, issues, done_after = _build_answerer(
+            kb_dir, seeds_dir, params, use_cache, previous, read, cache_in_background, build_in_child, after_build
+        )
+    finally:
+        child_build.reap()
+    if after_build is not None and answerer is not None and not done_after:
+        after_build()
+    return answerer, issues
+
+
+def _build_answerer(
+    kb_dir: Path,
+    seeds_dir: Path,
+    params: MatchParams | None,
+    use_cache: bool,
+    previous: Answerer | None,
+    read: FaqReader,
+    cache_in_background: bool,
+    build_in_child: bool,
+    after_build: Callable[[], None] | None,
+) -> tuple[Answerer | None, list[Issue], bool]:
+    """`build_answerer`; the last item says whether a build child did `after_build`."""
     kb, issues = load_knowledge(kb_dir, SeedLibrary.load(seeds_dir), read)
     if kb is None:
-        return None, issues
+        return None, issues, False
     if not use_cache:
-        return Answerer(kb, params, previous=previous), []
+        return Answerer(kb, params, previous=previous), [], False
     name = cache_name(tokenizer_for(kb).signature)
     stored = cache.load_entries(name) if previous is None else None  # a reload reuses the running version
-    if (
+    done_after = (
         build_in_child
         and previous is None
         and child_build.worth_a_child(len(kb.entries), len(stored or {}))
         and cache.signing_key() is not None  # else the child could not hand its index over
-        and child_build.run_in_child(lambda: _derive_and_store(name, kb, stored or {}))
-    ):
+        and child_build.run_in_child(lambda: _derive_and_store(name, kb, stored or {}), then=after_build)
+    )
+    if done_after:
         stored = cache.load_entries(name) or stored
     from_file = stored
+    parts = None
     if previous is None and child_build.worth_sharing(len(kb.entries), len(stored or {})):
-        stored = _try_derive_in_shares(kb, stored or {}) or stored
+        parts = _try_derive_in_shares(kb, stored or {})
+        stored = from_json(json.loads(joined_parts(parts))) if parts is not None else stored
     answerer = Answerer(kb, params, previous=previous, stored=stored)
     if from_file is not None and from_file.keys() == set(answerer.index.derived_keys()):
-        return answerer, []  # the file holds exactly this version already
-    if cache_in_background:
+        return answerer, [], done_after  # the file holds exactly this version already
+    if parts is not None:  # every entry's data, encoded by the workers already
+        with _cache_lock:
+            cache.store_entry_parts(name, parts)
+    elif cache_in_background:
         writer = threading.Thread(target=_store_entries_and_release, args=(name, answerer), name="index-cache")
         writer.daemon = True
         writer.start()
     else:
         _store_entries(name, answerer)
-    return answerer, []
+    return answerer, [], done_after
 
 
 _cache_lock = threading.Lock()
 
 
-def _try_derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> dict[str, Derived] | None:
-    """Every entry's index data, derived by this process and a forked worker per other core; None when
-    no worker could be forked (the caller then builds alone)."""
+def _try_derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> list[bytes] | None:
+    """Every entry's index data, derived by this process and a forked worker per other core, as cache
+    file parts; None when no worker could be forked (the caller then builds alone)."""
     if child_build.workers() < 2 or not child_build.can_fork():
         return None
     try:
@@ -113,19 +144,20 @@ def _try_derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> d
 
 def _derive_and_store(name: str, kb: KnowledgeBase, stored: Mapping[str, Derived]) -> None:
     """A build child's work: every entry's index data, derived in shares, written to the index cache."""
-    derived = _derive_in_shares(kb, stored)
+    parts = _derive_in_shares(kb, stored)
     with _cache_lock:
-        cache.store_entries(name, derived)
+        cache.store_entry_parts(name, parts)
 
 
-def _derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> dict[str, Derived]:
-    """Every entry's index data, derived by as many processes as there are cores, in entry order. Entries
-    are dealt out in turn, so that each share has a like mix of them (some files' entries take longer than
-    others'). Raises RuntimeError when a worker fails."""
+def _derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> list[bytes]:
+    """Every entry's index data, derived by as many processes as there are cores, each share encoded as a
+    part of the cache file by the process that derived it (`stored.encode_part_bytes`: what comes back
+    through the pipe is a few strings, not a pickle of every entry's data). Entries are dealt out in turn,
+    so that each share has a like mix of them (some files' entries take longer than others'). Raises
+    RuntimeError when a worker fails."""
     count = child_build.workers()
     shares = [kb.entries[start::count] for start in range(count)]
-    derived = child_build.map_in_children(lambda share: derive(kb, share, stored), shares)
-    return dict(pair for turn in itertools.zip_longest(*derived) for pair in turn if pair is not None)
+    return child_build.map_in_children(lambda share: encode_part_bytes(derive(kb, share, stored)), shares)
 
 
 def _store_entries(name: str, answerer: Answerer) -> None:
@@ -184,6 +216,10 @@ class FaqFiles:
         if self._stored is not None:
             self._stored = {}
 
+    def saved(self) -> None:
+        """Note that the files read so far are in the cache (written by a build child from its copy)."""
+        self._unsaved = False
+
     def save(self) -> None:
         """Write the files read so far to the index cache, if some were parsed (not restored)."""
         if self._stored is None or not self._unsaved:
@@ -223,10 +259,12 @@ class KnowledgeStore:
         self._fingerprint = _fingerprint(kb_dir, seeds_dir)
         self._faq_files = FaqFiles(seeds_dir, use_cache=True)
         self._faq_files.start(faq_paths(kb_dir))
-        answerer, issues = build_answerer(kb_dir, seeds_dir, params, read=self._faq_files.read, build_in_child=True)
+        answerer, issues = build_answerer(
+            kb_dir, seeds_dir, params, read=self._faq_files.read, build_in_child=True, after_build=self._faq_files.save
+        )
         if answerer is None:
             raise KnowledgeError(issues)
-        self._faq_files.save()
+        self._faq_files.saved()  # by the build child, if there was one
         self._faq_files.forget_stored()
         release_memory()
         self._answerer = answerer

@@ -16,7 +16,27 @@ import yaml
 Path_ = tuple[str | int, ...]
 
 # libyaml's parser is several times faster; the pure-Python one is the fallback where it is missing.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DEFAULT_TAGS = {
+    yaml.ScalarNode: _BaseLoader.DEFAULT_SCALAR_TAG,
+    yaml.SequenceNode: _BaseLoader.DEFAULT_SEQUENCE_TAG,
+    yaml.MappingNode: _BaseLoader.DEFAULT_MAPPING_TAG,
+}
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """The safe loader, with PyYAML's tag resolution (called from C for every node) in fewer steps: the
+    same tags where no path resolvers and no resolvers for any first character are registered, as in
+    the safe loader (else PyYAML's own)."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if self.yaml_path_resolvers or None in self.yaml_implicit_resolvers:
+            return super().resolve(kind, value, implicit)
+        if kind is yaml.ScalarNode and implicit[0]:
+            for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):  # '' for an empty value
+                if regexp.match(value):
+                    return tag
+        return _DEFAULT_TAGS[kind]
 
 
 @dataclass
@@ -137,12 +157,22 @@ def _to_python(node: yaml.Node, loc: Path_, lines: dict[Path_, int], loader: Any
             key = _construct(loader, key_node)
             if isinstance(key, list):
                 key = tuple(key)
-            lines[(*loc, key)] = key_node.start_mark.line + 1
-            result[key] = _to_python(value_node, (*loc, key), lines, loader)
-            lines[(*loc, key)] = key_node.start_mark.line + 1
+            where = (*loc, key)
+            if value_node.tag == _STR and isinstance(value_node, yaml.ScalarNode):  # most values: a string
+                result[key] = value_node.value
+            else:
+                result[key] = _to_python(value_node, where, lines, loader)
+            lines[where] = key_node.start_mark.line + 1  # a key's path is the key's line, not its value's
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, (*loc, index), lines, loader) for index, item in enumerate(node.value)]
+        items = []
+        for index, item in enumerate(node.value):
+            if item.tag == _STR and isinstance(item, yaml.ScalarNode):
+                lines[(*loc, index)] = item.start_mark.line + 1
+                items.append(item.value)
+            else:
+                items.append(_to_python(item, (*loc, index), lines, loader))
+        return items
     return _construct(loader, node)
 
 

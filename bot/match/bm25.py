@@ -51,7 +51,10 @@ class Vocabulary:
     def counts_of(self, terms: Sequence[str], tf: Sequence[int]) -> Counts:
         """`counts` of a document given as its distinct terms (in order of first occurrence) and their counts."""
         ids = self.ids
-        column = [ids.setdefault(term, len(ids)) for term in terms]
+        column = list(map(ids.get, terms))  # distinct terms: most known already
+        if None in column:  # new terms numbered in order, as `counts` numbers them
+            pairs = zip(terms, column, strict=True)
+            column = [ids.setdefault(term, len(ids)) if known is None else known for term, known in pairs]
         return Counts(np.array(column, dtype=_ID), np.array(tf, dtype=_ID), sum(tf))
 
 

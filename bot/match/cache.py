@@ -25,11 +25,11 @@ import re
 import secrets
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.match.stored import Derived, from_json, to_json
+from bot.match.stored import Derived, from_json, joined_parts, to_json
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +118,11 @@ def load(name: str) -> Any | None:
 def store(name: str, value: Any, prefix: str | None = None) -> None:
     """Write `value` as signed JSON under `name`; with `prefix`, other files of that prefix go (one
     knowledge-base version at a time is enough)."""
+    _write(name, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), prefix)
+
+
+def _write(name: str, payload: bytes, prefix: str | None) -> None:
+    """Write `payload` (JSON text) signed under `name` (see `store`)."""
     if not _NAME.fullmatch(name):
         raise ValueError(f"bad cache name {name!r}")
     secret = signing_key()
@@ -131,7 +136,6 @@ def store(name: str, value: Any, prefix: str | None = None) -> None:
             stale += [path for path in directory.glob(f"{prefix}*.json") if path.name != f"{name}.json"]
         for old in stale:
             old.unlink(missing_ok=True)
-        payload = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=".tmp") as handle:
             handle.write(_MAGIC + _signature(secret, name, payload) + payload)
         os.replace(handle.name, _path(name))
@@ -147,3 +151,8 @@ def load_entries(name: str) -> dict[str, Derived] | None:
 
 def store_entries(name: str, entries: Mapping[str, Derived]) -> None:
     store(name, to_json(entries), prefix="index-")
+
+
+def store_entry_parts(name: str, parts: Sequence[bytes]) -> None:
+    """Entries encoded in parts (`stored.encode_part_bytes`, by build workers), written as one file."""
+    _write(name, joined_parts(parts), prefix="index-")

@@ -11,6 +11,7 @@ are the same.
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
 import unicodedata
@@ -71,16 +72,22 @@ class MatchIndex:
         built = []
         stored = stored or {}
         self._keys = tuple(entry_key(entry, self._contexts.get(entry.source.seed, "")) for entry in kb.entries)
+        # Each entry's source, decided once (comparing entries costs): the previous version's, the cache, or None.
+        sources: list[tuple[IndexedEntry, bm25.Counts] | Derived | None] = []
+        for entry, key in zip(kb.entries, self._keys, strict=True):
+            old = reusable.get(entry.id)
+            sources.append(old if old is not None and old[0].entry == entry else stored.get(key))
+        fresh = [entry for entry, source in zip(kb.entries, sources, strict=True) if source is None]
         # jieba-rs pays for a build of most entries, not for an edit's few (see Tokenizer.bulk)
-        with tokenizer.bulk(fast=previous is None and len(stored) < len(kb.entries) // 2):
-            for entry, key in zip(kb.entries, self._keys, strict=True):
-                old = reusable.get(entry.id)
-                if old is not None and old[0].entry == entry:
-                    built.append(old)
-                elif key in stored:
-                    built.append(self._restore(entry, stored[key]))
-                else:
+        fast = previous is None and len(stored) < len(kb.entries) // 2
+        with tokenizer.bulk(fast, texts.to_segment(fresh, self._contexts)):
+            for entry, source in zip(kb.entries, sources, strict=True):
+                if source is None:
                     built.append(self._index_entry(entry, texts))
+                elif isinstance(source, Derived):
+                    built.append(self._restore(entry, source))
+                else:
+                    built.append(source)
         self.entries = tuple(indexed for indexed, _ in built)
         self._counts = tuple(counts for _, counts in built)  # each entry's BM25 term counts, kept for the next build
         self.question_types = compile_types(kb.question_types)
@@ -159,7 +166,7 @@ class MatchIndex:
 def _document_frequency(entries: tuple[IndexedEntry, ...], previous: MatchIndex | None) -> Counter[str]:
     """How many entries know each word; after an edit, the previous counts corrected for what changed."""
     if previous is None:
-        return Counter(word for indexed in entries for word in indexed.vocabulary)
+        return Counter(itertools.chain.from_iterable(indexed.vocabulary for indexed in entries))
     now = {id(indexed) for indexed in entries}
     before = {id(indexed) for indexed in previous.entries}
     frequency = Counter(previous._document_frequency)
@@ -189,11 +196,12 @@ def derive(kb: KnowledgeBase, entries: Sequence[FaqEntry], stored: Mapping[str, 
     tokenizer = tokenizer_for(kb)
     texts = _Texts(tokenizer)
     contexts = _contexts(kb, texts)
+    keys = [entry_key(entry, contexts.get(entry.source.seed, "")) for entry in entries]
     derived: list[tuple[str, Derived]] = []
-    with tokenizer.bulk():
-        for entry in entries:
+    fresh = [entry for entry, key in zip(entries, keys, strict=True) if key not in stored]
+    with tokenizer.bulk(texts=texts.to_segment(fresh, contexts)):
+        for entry, key in zip(entries, keys, strict=True):
             context = contexts.get(entry.source.seed, "")
-            key = entry_key(entry, context)
             found = stored.get(key)
             if found is None:
                 indexed, terms = _indexed(entry, texts, context)
@@ -218,11 +226,7 @@ def _derived(indexed: IndexedEntry, terms: tuple[str, ...], tf: tuple[int, ...])
 
 def _indexed(entry: FaqEntry, texts: _Texts, context: str) -> tuple[IndexedEntry, list[str]]:
     """The entry's indexed form and its BM25 terms (`context`: its document's, see `_contexts`)."""
-    phrasings = tuple(texts.canonical(text) for text in [*entry.phrasings, " ".join(entry.keywords)])
-    compact = tuple(text.replace(" ", "") for text in phrasings)
-    answer = texts.canonical(entry.answer)
-    quotes = [texts.canonical(quote) for quote in entry.source.quotes]
-    texts.tokenizer.preload(*phrasings, *compact, answer, context)  # one read of jieba's words, not one a block
+    phrasings, compact, answer, quotes = texts.of_entry(entry)
     phrasing_words = tuple(" ".join(texts.words(text)) for text in phrasings)
     words = {word for text in phrasings for word in texts.search_words(text)}
     words.update(texts.search_words(answer))
@@ -238,7 +242,7 @@ def _indexed(entry: FaqEntry, texts: _Texts, context: str) -> tuple[IndexedEntry
         phrasing_words=phrasing_words,
         vocabulary=tuple(sorted(words)),
         full_text=full_text if in_digits == full_text else f"{full_text} {in_digits}",
-        answer_plain=to_simplified(unicodedata.normalize("NFKC", entry.answer)),
+        answer_plain=texts.plain(entry.answer),
     )
     return indexed, terms
 
@@ -258,6 +262,7 @@ class _Texts:
     def __init__(self, tokenizer: Tokenizer) -> None:
         self.tokenizer = tokenizer
         self._canonical: dict[str, str] = {}
+        self._plain: dict[str, str] = {}
         self._words: dict[str, tuple[str, ...]] = {}
         self._search_words: dict[str, tuple[str, ...]] = {}
 
@@ -266,10 +271,35 @@ class _Texts:
         """How many texts were segmented."""
         return len(self._words) + len(self._search_words)
 
+    def of_entry(self, entry: FaqEntry) -> tuple[tuple[str, ...], tuple[str, ...], str, list[str]]:
+        """The entry's texts in canonical form: its phrasings (keywords last), the same without spaces, its
+        answer and its quotes."""
+        phrasings = tuple(self.canonical(text) for text in [*entry.phrasings, " ".join(entry.keywords)])
+        compact = tuple(text.replace(" ", "") for text in phrasings)
+        quotes = [self.canonical(quote) for quote in entry.source.quotes]
+        return phrasings, compact, self.canonical(entry.answer), quotes
+
+    def to_segment(self, entries: Sequence[FaqEntry], contexts: Mapping[str, str]) -> set[str]:
+        """Every text `_indexed` segments for these entries, canonical (for `Tokenizer.bulk`: jieba's words
+        for all of them are read in one pass; an answer or a title shared by many entries once)."""
+        wanted: set[str] = set()
+        for entry in entries:
+            phrasings, compact, answer, _ = self.of_entry(entry)
+            wanted.update(phrasings, compact)
+            wanted.update((answer, contexts.get(entry.source.seed, "")))
+        return wanted
+
     def canonical(self, text: str) -> str:
         found = self._canonical.get(text)
         if found is None:
             found = self._canonical[text] = self.tokenizer.canonicalise(normalise(text))
+        return found
+
+    def plain(self, text: str) -> str:
+        """The text in simplified, half-width form, punctuation kept."""
+        found = self._plain.get(text)
+        if found is None:
+            found = self._plain[text] = to_simplified(unicodedata.normalize("NFKC", text))
         return found
 
     def words(self, text: str) -> tuple[str, ...]:

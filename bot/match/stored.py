@@ -26,7 +26,7 @@ import numpy as np
 if TYPE_CHECKING:
     from bot.kb.schema import FaqEntry
 
-FORMAT = 2
+FORMAT = 3
 _INT32 = np.dtype("<i4")
 # The code an entry's data depends on besides the tokenizer (which has its own signature).
 _SOURCES = [Path(__file__).parent / name for name in ("index.py", "stored.py", "bm25.py")] + [
@@ -67,64 +67,105 @@ def cache_name(tokenizer_signature: str) -> str:
 
 
 def to_json(entries: Mapping[str, Derived]) -> dict[str, Any]:
+    """The cache file's value for these entries (one part; see `to_json_parts`)."""
+    return {"format": FORMAT, "parts": [encode_part(entries.items())]}
+
+
+def encode_part(entries: Iterable[tuple[str, Derived]]) -> dict[str, Any]:
+    """Entries as one part of a cache file: each word listed once, the entries' strings in one list, their
+    integers in three packed arrays (per entry: how many phrasings, vocabulary words and terms it has; the
+    vocabulary's then the terms' positions in the word list; the terms' counts). Parts are independent,
+    so build workers each encode their own and the file joins them as they are."""
     words: dict[str, int] = {}
-
-    def ids(items: Any) -> str:
-        return _packed(words.setdefault(item, len(words)) for item in items)
-
-    rows = {
-        key: [
-            list(d.phrasings),
-            list(d.phrasing_words),
-            ids(sorted(d.vocabulary)),
-            d.full_text,
-            d.answer_plain,
-            ids(d.terms),
-            _packed(d.tf),
-        ]
-        for key, d in entries.items()
+    keys: list[str] = []
+    strings: list[str] = []
+    shape: list[int] = []
+    ids: list[int] = []
+    tf: list[int] = []
+    number = words.setdefault
+    for key, d in entries:
+        keys.append(key)
+        strings += d.phrasings
+        strings += d.phrasing_words
+        strings += (d.full_text, d.answer_plain)
+        vocabulary = sorted(d.vocabulary)
+        shape += (len(d.phrasings), len(vocabulary), len(d.terms))
+        ids += [number(word, len(words)) for word in vocabulary]
+        ids += [number(term, len(words)) for term in d.terms]
+        tf += d.tf
+    return {
+        "words": list(words),
+        "keys": keys,
+        "strings": strings,
+        "shape": _packed(shape),
+        "ids": _packed(ids),
+        "tf": _packed(tf),
     }
-    return {"format": FORMAT, "words": list(words), "entries": rows}
+
+
+def encode_part_bytes(entries: Iterable[tuple[str, Derived]]) -> bytes:
+    """`encode_part` as the JSON text the cache file holds (see `cache.store_entry_parts`)."""
+    return json.dumps(encode_part(entries), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def joined_parts(parts: Iterable[bytes]) -> bytes:
+    """The JSON text of a cache file's value made of parts (`encode_part_bytes`), without decoding them."""
+    return b'{"format":%d,"parts":[%s]}' % (FORMAT, b",".join(parts))
 
 
 def from_json(value: Any) -> dict[str, Derived] | None:
     """The entries of a cache file's value; None unless every part has exactly the expected shape."""
-    if not isinstance(value, dict) or value.get("format") != FORMAT:
+    if not isinstance(value, dict) or value.get("format") != FORMAT or not isinstance(value.get("parts"), list):
         return None
-    words, rows = value.get("words"), value.get("entries")
-    if not (_strings(words) and isinstance(rows, dict)):
+    entries: dict[str, Derived] = {}
+    for part in value["parts"]:
+        decoded = _decoded(part)
+        if decoded is None:
+            return None
+        entries.update(decoded)
+    return entries
+
+
+def _decoded(part: Any) -> dict[str, Derived] | None:
+    """One part's entries (see `encode_part`), or None unless it has exactly the expected shape."""
+    if not isinstance(part, dict):
+        return None
+    words, keys, strings = part.get("words"), part.get("keys"), part.get("strings")
+    if not (_strings(words) and _strings(keys) and _strings(strings)):
+        return None
+    shape = _unpacked(part.get("shape"), 2**31 - 1)
+    ids = _unpacked(part.get("ids"), len(words))
+    tf = _unpacked(part.get("tf"), 2**31 - 1)
+    if shape is None or ids is None or tf is None or len(shape) != 3 * len(keys):
+        return None
+    phrasing_counts, vocabulary_sizes, term_counts = shape[0::3], shape[1::3], shape[2::3]
+    if not (
+        int(phrasing_counts.sum(dtype=np.int64)) * 2 + 2 * len(keys) == len(strings)
+        and int(vocabulary_sizes.sum(dtype=np.int64) + term_counts.sum(dtype=np.int64)) == len(ids)
+        and int(term_counts.sum(dtype=np.int64)) == len(tf)
+        and (not len(tf) or tf.min() > 0)
+    ):
         return None
     # Words by position, as an array: picking an entry's words makes no integer objects.
     table = np.array([sys.intern(word) for word in words], dtype=object)
-    count = len(words)
     entries: dict[str, Derived] = {}
-    for key, row in rows.items():
-        if not (isinstance(row, list) and len(row) == 7):
-            return None
-        phrasings, phrasing_words, vocabulary, full_text, answer_plain, terms, tf = row
-        vocabulary, terms, tf = _unpacked(vocabulary, count), _unpacked(terms, count), _unpacked(tf, 2**31 - 1)
-        if not (
-            _strings(phrasings)
-            and _strings(phrasing_words)
-            and len(phrasing_words) == len(phrasings)
-            and isinstance(full_text, str)
-            and isinstance(answer_plain, str)
-            and vocabulary is not None
-            and terms is not None
-            and tf is not None
-            and len(tf) == len(terms)
-            and (not len(tf) or tf.min() > 0)
-        ):
-            return None
+    at = at_id = at_tf = 0
+    counts = zip(phrasing_counts.tolist(), vocabulary_sizes.tolist(), term_counts.tolist(), strict=True)
+    for key, (phrasings, size, terms) in zip(keys, counts, strict=True):
+        vocabulary = ids[at_id : at_id + size]
+        at_id += size
         entries[key] = Derived(
-            tuple(phrasings),
-            tuple(phrasing_words),
+            tuple(strings[at : at + phrasings]),
+            tuple(strings[at + phrasings : at + 2 * phrasings]),
             tuple(sorted(table[vocabulary])),  # written sorted: Timsort checks in one pass
-            full_text,
-            answer_plain,
-            tuple(table[terms]),
-            tuple(tf.tolist()),  # small counts: Python's shared small integers
+            strings[at + 2 * phrasings],
+            strings[at + 2 * phrasings + 1],
+            tuple(table[ids[at_id : at_id + terms]]),
+            tuple(tf[at_tf : at_tf + terms].tolist()),  # small counts: Python's shared small integers
         )
+        at += 2 * phrasings + 2
+        at_id += terms
+        at_tf += terms
     return entries
 
 

@@ -105,16 +105,31 @@ class FastRoutes:
     def route(self, block: str) -> tuple[str, ...] | None:
         """The words of jieba's route through the block (one of jieba's blocks, its characters' words
         added), or None if jieba-rs's cut cannot tell it."""
+        found = self.route_and_cut(block)
+        return None if found is None else found[0]
+
+    def route_and_cut(self, block: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """The block's route (`route`) and its cut without HMM, which is jieba-rs's cut as it is (the route
+        with runs of single Latin letters and digits joined, as jieba's cut joins them); None if jieba-rs's
+        cut cannot tell the route."""
         with self._lock:
             pieces = self._jieba.cut(block, False)
+        cut = tuple(pieces)
         if _RUN.search(block) is None:
-            return tuple(pieces)
-        route: list[str] = []
-        for piece in pieces:
-            if len(piece) > 1 and piece.isascii() and piece.isalnum():  # Latin letters and digits only
-                if self._frequency(piece):
-                    return None  # a word of the table, or single characters run together
-                route.extend(piece)
-            else:
-                route.append(piece)
-        return tuple(route)
+            return cut, cut
+        joined = _SEPARATOR.join(pieces)  # the pieces of Latin letters and digits found in one pass
+        runs = _LATIN_PIECE.findall(joined)
+        if not runs:
+            return cut, cut
+        if any(map(self._frequency, runs)):
+            return None  # a word of the table, or single characters run together
+        return tuple(_LATIN_PIECE.sub(_spread, joined).split(_SEPARATOR)), cut
+
+
+_SEPARATOR = "\x00"  # in no block
+_LATIN_PIECE = re.compile(r"(?<![^\x00])[a-zA-Z0-9]{2,}(?![^\x00])")  # a whole piece of them, two or more
+
+
+def _spread(run: re.Match[str]) -> str:
+    """A run of Latin letters and digits as the single characters of the route."""
+    return _SEPARATOR.join(run.group())

@@ -4,11 +4,12 @@ in the process."""
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
 from bot.kb import child_build
-from bot.kb.child_build import map_in_children, run_in_child, worth_a_child
+from bot.kb.child_build import map_in_children, reap, run_in_child, worth_a_child
 from bot.kb.store import KnowledgeStore, build_answerer
 from tests.kb.test_incremental_reload import answers, fresh
 from tests.support.kb import copy_knowledge
@@ -21,6 +22,17 @@ def test_the_child_does_the_work_and_says_whether_it_finished(tmp_path):
     assert run_in_child(lambda: out.write_text("built"))
     assert out.read_text() == "built"
     assert not run_in_child(lambda: 1 / 0)
+
+
+def test_what_the_child_does_after_its_work_is_not_waited_for_until_reaped(tmp_path):
+    out = tmp_path / "out"
+    assert run_in_child(lambda: out.write_text("built"), then=lambda: (time.sleep(0.5), out.write_text("then")))
+    assert out.read_text() == "built"  # back as soon as the work is done
+    reap()
+    assert out.read_text() == "then"
+    assert not run_in_child(lambda: 1 / 0, then=lambda: out.write_text("not after a failure"))
+    reap()
+    assert out.read_text() == "then"
 
 
 def test_only_a_large_mostly_uncached_build_is_worth_a_child():
@@ -36,8 +48,8 @@ def test_a_store_built_by_a_child_answers_as_a_build_in_the_process(tmp_path, mo
     monkeypatch.setattr(child_build, "workers", lambda: 3)  # the child shares the build out, whatever the cores
     forks: list[bool] = []
 
-    def counted(work):
-        forks.append(run_in_child(work))
+    def counted(work, then=None):
+        forks.append(run_in_child(work, then))
         return forks[-1]
 
     monkeypatch.setattr(child_build, "run_in_child", counted)
@@ -45,6 +57,7 @@ def test_a_store_built_by_a_child_answers_as_a_build_in_the_process(tmp_path, mo
     store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=3600)
     assert forks == [True], "the build was not done by a child"
     assert answers(store.answerer()) == answers(fresh(kb_dir))
+    assert list((tmp_path / "cache").glob("faqs-*.json")), "the child wrote the parsed files too"
 
 
 def test_a_first_build_shared_out_among_workers_is_the_build_of_one_process(tmp_path, monkeypatch):

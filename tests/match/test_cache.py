@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.match import cache
-from bot.match.stored import Derived, _packed, _unpacked, cache_name, to_json
+from bot.match.stored import Derived, _packed, _unpacked, cache_name, encode_part_bytes, to_json
 
 
 class Planted:
@@ -78,17 +78,19 @@ def test_the_file_is_json_data(folders):
     cache.store_entries("index-sig1", ENTRIES)
     data = only_file(folders).read_bytes()
     payload = json.loads(data[len(cache._MAGIC) + cache._SIGNATURE_BYTES :])
-    words = payload["words"]
-    phrasings, phrasing_words, vocabulary, full_text, answer, terms, tf = payload["entries"]["k1"]
-    assert (phrasings, phrasing_words, full_text, answer) == (
-        ["技改补贴多少"],
-        ["技改 补贴"],
-        "技改补贴多少",
-        "补贴10%",
-    )
-    assert [words[i] for i in _unpacked(terms, len(words))] == ["技改", "补贴"]
-    assert _unpacked(tf, 10).tolist() == [1, 2]
-    assert {words[i] for i in _unpacked(vocabulary, len(words))} == {"技改", "补贴"}
+    (part,) = payload["parts"]
+    words = part["words"]
+    assert part["keys"] == ["k1", "k2"]
+    assert part["strings"] == ["技改补贴多少", "技改 补贴", "技改补贴多少", "补贴10%", "", ""]
+    assert _unpacked(part["shape"], 10).tolist() == [1, 2, 2, 0, 0, 0]  # phrasings, vocabulary, terms
+    assert [words[i] for i in _unpacked(part["ids"], len(words))] == ["技改", "补贴", "技改", "补贴"]
+    assert _unpacked(part["tf"], 10).tolist() == [1, 2]
+
+
+def test_parts_encoded_apart_make_one_file(folders):
+    parts = [encode_part_bytes([(key, derived)]) for key, derived in ENTRIES.items()]
+    cache.store_entry_parts("index-sig1", parts)
+    assert cache.load_entries("index-sig1") == ENTRIES
 
 
 def test_the_module_cannot_unpickle():
@@ -156,21 +158,24 @@ def test_a_truncated_or_corrupt_file_is_ignored(folders):
 
 def test_a_signed_file_of_the_wrong_shape_is_a_miss(folders):
     good = to_json(ENTRIES)
-    row = good["entries"]["k1"]
+    part = good["parts"][0]
     wrong = [
         [1, 2],
         None,
         {**good, "format": 99},
-        {**good, "words": ["技改", 3]},
-        {**good, "entries": {"k1": row[:6]}},
-        {**good, "entries": {"k1": [*row[:2], _packed([0, 99]), *row[3:]]}},  # a word that is not in the list
-        {**good, "entries": {"k1": [*row[:2], [0, 1], *row[3:]]}},  # positions not packed
-        {**good, "entries": {"k1": [*row[:2], "AAAA!", *row[3:]]}},  # not base64
-        {**good, "entries": {"k1": [*row[:2], "AAA=", *row[3:]]}},  # not whole int32s
-        {**good, "entries": {"k1": [*row[:2], _packed([-1]), *row[3:]]}},  # a negative position
-        {**good, "entries": {"k1": [*row[:5], row[5], _packed([1])]}},  # counts for fewer terms than listed
-        {**good, "entries": {"k1": [*row[:6], _packed([1, 0])]}},  # a term counted zero times
-        {**good, "entries": {"k1": [["a", "b"], *row[1:]]}},  # two phrasings, words for one
+        {**good, "parts": part},
+        {**good, "parts": [{**part, "words": ["技改", 3]}]},
+        {**good, "parts": [{**part, "keys": ["k1"]}]},  # a shape for two entries
+        {**good, "parts": [{**part, "strings": part["strings"][:-1]}]},  # a string missing
+        {**good, "parts": [{**part, "ids": _packed([0, 1, 0, 99])}]},  # a word that is not in the list
+        {**good, "parts": [{**part, "ids": [0, 1, 0, 1]}]},  # positions not packed
+        {**good, "parts": [{**part, "ids": "AAAA!"}]},  # not base64
+        {**good, "parts": [{**part, "ids": "AAA="}]},  # not whole int32s
+        {**good, "parts": [{**part, "ids": _packed([0, 1, 0, -1])}]},  # a negative position
+        {**good, "parts": [{**part, "tf": _packed([1])}]},  # counts for fewer terms than listed
+        {**good, "parts": [{**part, "tf": _packed([1, 0])}]},  # a term counted zero times
+        {**good, "parts": [{**part, "shape": _packed([1, 2, 2, 0, 0, -1])}]},  # a negative size
+        {**good, "parts": [{**part, "shape": _packed([2, 2, 2, 0, 0, 0])}]},  # two phrasings, strings for one
     ]
     assert cache.load_entries("index-sig1") is None
     for value in wrong:

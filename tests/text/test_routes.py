@@ -48,14 +48,14 @@ def _routes_both_ways(tokenizer: Tokenizer, blocks: list[str]) -> tuple[list, li
     blocks jieba-rs left to Python."""
     fast, slow = Tokenizer(*tokenizer.recipe), Tokenizer(*tokenizer.recipe)
     with slow.bulk(fast=False):
-        expected = [slow._route(block) for block in blocks]
+        expected = [(slow._route(block), slow._plain(block)) for block in blocks]
     left = 0
     with fast.bulk():
         routed = []
         for block in blocks:
             fast.preload(block)
             left += fast._start_fast().route(block) is None
-            routed.append(fast._route(block))
+            routed.append((fast._route(block), fast._plain(block)))  # the plain cut taken from jieba-rs's
     return routed, expected, left
 
 
@@ -102,6 +102,8 @@ def test_latin_runs_come_back_as_single_characters_unless_a_word_could_be_either
         fast = tokenizer._start_fast()
         assert fast is not None
         assert fast.route("园区12技改") == ("园区", "1", "2", "技改")  # jieba-rs cuts 园区 | 12 | 技改
+        route, cut = fast.route_and_cut("ab园区12技改x")
+        assert route == ("a", "b", "园区", "1", "2", "技改", "x") and cut == ("ab", "园区", "12", "技改", "x")
         assert fast.route("技改5g基站") is None  # 5g: the word, or 5 and g run together?
         assert tokenizer._route("技改5g基站") == ("技改", "5g", "基站")  # then Python routes it
     assert tokenizer._fast is None  # not kept after the build

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import jieba
 import pytest
 
@@ -13,6 +16,7 @@ from bot.text.tokenize import (
     _content_words,
     _end_magnitudes,
     _is_content,
+    longest_first,
 )
 from tests.support.kb import shipped_answerer
 
@@ -183,3 +187,29 @@ def test_lone_characters_glued_back_are_not_a_stopword():
 )
 def test_a_decimal_or_percentage_the_cut_broke_apart_is_one_word(pieces, words):
     assert _content_words(pieces) == words
+
+
+def test_the_tree_of_synonyms_matches_what_their_alternation_longest_first_matches(tokenizer):
+    terms = sorted(tokenizer.synonym_terms)
+    alternation = re.compile("|".join(map(re.escape, sorted(terms, key=len, reverse=True))))
+    tree = re.compile(longest_first(terms))
+    for text in _texts():
+        assert [m.span() for m in tree.finditer(text)] == [m.span() for m in alternation.finditer(text)], text
+    rng = random.Random(3)
+    for _ in range(2_000):  # terms that are each other's beginnings, over a small alphabet
+        terms = list({"".join(rng.choices("abc.", k=rng.randint(1, 4))) for _ in range(rng.randint(1, 8))})
+        alternation = re.compile("|".join(map(re.escape, sorted(terms, key=len, reverse=True))))
+        tree = re.compile(longest_first(terms))
+        text = "".join(rng.choices("abc.x", k=rng.randint(0, 12)))
+        assert [m.span() for m in tree.finditer(text)] == [m.span() for m in alternation.finditer(text)], terms
+
+
+def test_a_bulk_of_preloaded_texts_segments_as_one_that_checks_every_block(tokenizer):
+    texts = _texts()[:600]
+    checked = Tokenizer(*tokenizer.recipe)
+    preloaded = Tokenizer(*tokenizer.recipe)
+    with preloaded.bulk(texts=texts):
+        for text in texts:
+            assert preloaded.words(text) == checked.words(text), text
+            assert preloaded.search_words(text) == checked.search_words(text), text
+    assert checked._loaded <= preloaded._loaded  # every block's characters and pairs were read with its text
