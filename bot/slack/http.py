@@ -257,7 +257,9 @@ class HttpServer:
     def shutdown(self) -> None:
         self._stop.set()
         if self._serving:
-            self._server.pull_trigger()
+            # Wakes the loop; a loop that saw the stop first has already closed the trigger.
+            with contextlib.suppress(OSError):
+                self._server.pull_trigger()
             self._stopped.wait(timeout=30)
 
     def server_close(self) -> None:
