@@ -229,6 +229,7 @@ class KnowledgeStore:
         self._faq_files.save()
         self._faq_files.forget_stored()
         release_memory()
+        map_large_blocks(keep_in_heap=answerer.index.question_bytes())
         self._answerer = answerer
         self._checked_at = time.monotonic()
         self._watching = False  # a watched store (a serving process) prepares each version fully
@@ -276,6 +277,7 @@ class KnowledgeStore:
         else:
             if self._watching:
                 answerer.index.warm()
+            map_large_blocks(keep_in_heap=answerer.index.question_bytes())
             self._answerer = answerer
             log.info("knowledge base reloaded: %d entries", len(answerer.kb.entries))
         if self.on_reload is not None:

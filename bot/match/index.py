@@ -150,10 +150,16 @@ class MatchIndex:
         if not terms or not self.entries:
             return []
         scores = self.bm25.get_scores(terms)
-        limit = min(limit, len(scores))
-        top = np.argpartition(-scores, limit - 1)[:limit]
-        ranked = sorted(top.tolist(), key=lambda position: -scores[position])
-        return [(position, float(scores[position])) for position in ranked if scores[position] > 0]
+        negated = np.negative(scores, out=scores)  # best first, without another array of every entry
+        limit = min(limit, len(negated))
+        top = np.argpartition(negated, limit - 1)[:limit]
+        ranked = sorted(top.tolist(), key=negated.item)
+        return [(position, -negated.item(position)) for position in ranked if negated.item(position) < 0]
+
+    def question_bytes(self) -> int:
+        """The size of the largest array a question makes: the positions of every entry, as `retrieve`
+        ranks them (a serving process keeps such blocks in its heap, see kb/memory.py)."""
+        return np.dtype(np.intp).itemsize * len(self.entries)
 
 
 def _document_frequency(entries: tuple[IndexedEntry, ...], previous: MatchIndex | None) -> Counter[str]:
