@@ -24,6 +24,7 @@ from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import FaqEntry
 from bot.match import bm25
 from bot.match.answer_type import compile_types
+from bot.match.similarity import sorted_words
 from bot.match.stored import Derived, entry_key
 from bot.match.typos import HomophoneRepairer
 from bot.text.normalize import normalise, to_simplified
@@ -41,7 +42,7 @@ class IndexedEntry:
 
     entry: FaqEntry
     phrasings: tuple[str, ...]
-    phrasing_words: tuple[str, ...]
+    phrasing_words: tuple[str, ...]  # each phrasing's words, sorted (bot/match/similarity.py)
     vocabulary: tuple[str, ...]
     full_text: str
     answer_plain: str  # the answer in simplified, half-width form, punctuation kept (for fact kinds)
@@ -229,7 +230,8 @@ def _indexed(entry: FaqEntry, texts: _Texts, context: str) -> tuple[IndexedEntry
     answer = texts.canonical(entry.answer)
     quotes = [texts.canonical(quote) for quote in entry.source.quotes]
     texts.tokenizer.preload(*phrasings, *compact, answer, context)  # one read of jieba's words, not one a block
-    phrasing_words = tuple(" ".join(texts.words(text)) for text in phrasings)
+    # sorted, as token_sort_ratio reads them (bot/match/similarity.py)
+    phrasing_words = tuple(sorted_words(texts.words(text)) for text in phrasings)
     words = {word for text in phrasings for word in texts.search_words(text)}
     words.update(texts.search_words(answer))
     words.update(texts.search_words(context))
