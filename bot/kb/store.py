@@ -259,6 +259,7 @@ class KnowledgeStore:
             return self.errors
         self._fingerprint = fingerprint
         self._faq_files.start(faq_paths(self.kb_dir))
+        map_large_blocks()  # a build's temporaries are mapped, not left in the heap (questions meanwhile fault)
         answerer, issues = build_answerer(
             self.kb_dir,
             self.seeds_dir,
@@ -277,9 +278,9 @@ class KnowledgeStore:
         else:
             if self._watching:
                 answerer.index.warm()
-            map_large_blocks(keep_in_heap=answerer.index.question_bytes())
             self._answerer = answerer
             log.info("knowledge base reloaded: %d entries", len(answerer.kb.entries))
+        map_large_blocks(keep_in_heap=self._answerer.index.question_bytes())
         if self.on_reload is not None:
             self.on_reload(issues)
         return issues
