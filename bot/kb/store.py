@@ -267,6 +267,7 @@ class KnowledgeStore:
         self._faq_files.saved()  # by the build child, if there was one
         self._faq_files.forget_stored()
         release_memory()
+        map_large_blocks(keep_in_heap=answerer.index.question_bytes())
         self._answerer = answerer
         self._checked_at = time.monotonic()
         self._watching = False  # a watched store (a serving process) prepares each version fully
@@ -296,6 +297,7 @@ class KnowledgeStore:
             return self.errors
         self._fingerprint = fingerprint
         self._faq_files.start(faq_paths(self.kb_dir))
+        map_large_blocks()  # a build's temporaries are mapped, not left in the heap (questions meanwhile fault)
         answerer, issues = build_answerer(
             self.kb_dir,
             self.seeds_dir,
@@ -316,6 +318,7 @@ class KnowledgeStore:
                 answerer.index.warm()
             self._answerer = answerer
             log.info("knowledge base reloaded: %d entries", len(answerer.kb.entries))
+        map_large_blocks(keep_in_heap=self._answerer.index.question_bytes())
         if self.on_reload is not None:
             self.on_reload(issues)
         return issues

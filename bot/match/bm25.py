@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.match.columns import ColumnSums
+
 _K1 = 1.5
 _B = 0.75
 _SCORE = np.float32
@@ -60,21 +62,18 @@ class Vocabulary:
 
 @dataclass(frozen=True)
 class Bm25:
-    """The term x document score matrix in compressed columns (bm25s's `scores`) and the term ids."""
+    """The term x document score matrix in compressed columns (bm25s's `scores`), the term ids, and the
+    columns laid out for scoring queries (bot/match/columns.py)."""
 
     scores: dict[str, np.ndarray | int]  # data, indices, indptr, num_docs
     vocab_dict: dict[str, int]
+    columns: ColumnSums
 
     def get_scores(self, terms: Sequence[str]) -> np.ndarray:
-        """Every document's BM25 score for the query terms (a term the corpus does not use adds nothing)."""
-        data, indices, indptr = self.scores["data"], self.scores["indices"], self.scores["indptr"]
-        columns = np.asarray([self.vocab_dict[term] for term in terms if term in self.vocab_dict], dtype=_ID)
-        scores = np.zeros(self.scores["num_docs"], dtype=_SCORE)
-        # A column lists each document once, so a fancy-indexed += adds each score exactly once, in the
-        # order np.add.at would (float32, term by term), without np.add.at's per-element cost.
-        for start, end in zip(indptr[columns].tolist(), indptr[columns + 1].tolist(), strict=True):
-            scores[indices[start:end]] += data[start:end]
-        return scores
+        """Every document's BM25 score for the query terms (a term the corpus does not use adds nothing):
+        their columns added term by term in float32, as bm25s adds them."""
+        vocab_dict = self.vocab_dict
+        return self.columns.sum([vocab_dict[term] for term in terms if term in vocab_dict])
 
 
 def build(documents: Sequence[Counts], vocabulary: Vocabulary) -> Bm25:
@@ -99,8 +98,9 @@ def build(documents: Sequence[Counts], vocabulary: Vocabulary) -> Bm25:
     order = np.argsort((ids.astype(np.int64) << 32) | rows.astype(np.int64))
     indptr = np.zeros(n_vocab + 1, dtype=np.int64)
     np.cumsum(np.bincount(ids, minlength=n_vocab), out=indptr[1:])
-    matrix = {"data": scores[order], "indices": rows[order], "indptr": indptr, "num_docs": n_docs}
-    return Bm25(matrix, vocabulary.ids)
+    # Document positions as intp, not bm25s's int32: numpy converts int32 ones at every indexing (ColumnSums).
+    matrix = {"data": scores[order], "indices": rows[order].astype(np.intp), "indptr": indptr, "num_docs": n_docs}
+    return Bm25(matrix, vocabulary.ids, ColumnSums(matrix["data"], matrix["indices"], indptr, n_docs))
 
 
 def _idf(df: int, n_docs: int) -> float:

@@ -25,6 +25,7 @@ from bot.kb.loader import KnowledgeBase
 from bot.kb.schema import FaqEntry
 from bot.match import bm25
 from bot.match.answer_type import compile_types
+from bot.match.similarity import sorted_words
 from bot.match.stored import Derived, entry_key
 from bot.match.typos import HomophoneRepairer
 from bot.text.normalize import normalise, to_simplified
@@ -42,7 +43,7 @@ class IndexedEntry:
 
     entry: FaqEntry
     phrasings: tuple[str, ...]
-    phrasing_words: tuple[str, ...]
+    phrasing_words: tuple[str, ...]  # each phrasing's words, sorted (bot/match/similarity.py)
     vocabulary: tuple[str, ...]
     full_text: str
     answer_plain: str  # the answer in simplified, half-width form, punctuation kept (for fact kinds)
@@ -157,10 +158,16 @@ class MatchIndex:
         if not terms or not self.entries:
             return []
         scores = self.bm25.get_scores(terms)
-        limit = min(limit, len(scores))
-        top = np.argpartition(-scores, limit - 1)[:limit]
-        ranked = sorted(top.tolist(), key=lambda position: -scores[position])
-        return [(position, float(scores[position])) for position in ranked if scores[position] > 0]
+        negated = np.negative(scores, out=scores)  # best first, without another array of every entry
+        limit = min(limit, len(negated))
+        top = np.argpartition(negated, limit - 1)[:limit]
+        ranked = sorted(top.tolist(), key=negated.item)
+        return [(position, -negated.item(position)) for position in ranked if negated.item(position) < 0]
+
+    def question_bytes(self) -> int:
+        """The size of the largest array a question makes: the positions of every entry, as `retrieve`
+        ranks them (a serving process keeps such blocks in its heap, see kb/memory.py)."""
+        return np.dtype(np.intp).itemsize * len(self.entries)
 
 
 def _document_frequency(entries: tuple[IndexedEntry, ...], previous: MatchIndex | None) -> Counter[str]:
@@ -227,7 +234,8 @@ def _derived(indexed: IndexedEntry, terms: tuple[str, ...], tf: tuple[int, ...])
 def _indexed(entry: FaqEntry, texts: _Texts, context: str) -> tuple[IndexedEntry, list[str]]:
     """The entry's indexed form and its BM25 terms (`context`: its document's, see `_contexts`)."""
     phrasings, compact, answer, quotes = texts.of_entry(entry)
-    phrasing_words = tuple(" ".join(texts.words(text)) for text in phrasings)
+    # sorted, as token_sort_ratio reads them (bot/match/similarity.py)
+    phrasing_words = tuple(sorted_words(texts.words(text)) for text in phrasings)
     words = {word for text in phrasings for word in texts.search_words(text)}
     words.update(texts.search_words(answer))
     words.update(texts.search_words(context))

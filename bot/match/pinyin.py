@@ -13,6 +13,7 @@ text first has that character: every text then reads as with the whole tables
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import os
@@ -156,8 +157,40 @@ def _table_path() -> Path:
 
 
 def toneless(text: str) -> list[str]:
-    """pypinyin's `lazy_pinyin(text, Style.NORMAL)`, a character without pinyin kept as it is."""
-    _tables().load(text)
-    from pypinyin import Style, lazy_pinyin
+    """pypinyin's `lazy_pinyin(text, Style.NORMAL)`, a character without pinyin kept as it is.
 
-    return lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: list(chars))
+    As lazy_pinyin does: the text cut into words (runs of Chinese by its phrases), each word read on
+    its own; a word's reading is remembered (`_word`): converting it is most of what pypinyin costs, and
+    questions are made of the same few thousand words."""
+    _tables().load(text)
+    cut, _ = _reader()
+    return [syllable for word in cut(text) for syllable in _word(word)]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word(word: str) -> tuple[str, ...]:
+    """One word's syllables, as lazy_pinyin reads it within a text. Its characters' readings and the phrases
+    starting with them are in pypinyin's tables by now (`toneless` loads them first), and what is added
+    later starts with other characters: the reading never changes."""
+    from pypinyin import Style
+
+    _, converter = _reader()
+    converted = converter.convert(word, Style.NORMAL, False, _as_is, True)
+    return tuple(syllable for syllables in converted for syllable in syllables)
+
+
+@functools.cache
+def _reader() -> tuple[Callable[[str], list[str]], Any]:
+    """What `lazy_pinyin` makes at each call: a Pinyin over an UltimateConverter with no option; its cut
+    into words and the converter."""
+    _tables()
+    from pypinyin.converter import UltimateConverter
+    from pypinyin.core import Pinyin
+
+    converter = UltimateConverter()
+    return Pinyin(converter).seg, converter
+
+
+def _as_is(chars: str) -> list[str]:
+    """What a character without pinyin reads as: itself."""
+    return list(chars)

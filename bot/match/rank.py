@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 from bot.match.answer_type import CompiledType, asked_types, missing_types
 from bot.match.index import IndexedEntry, MatchIndex
 from bot.match.params import MatchParams
+from bot.match.similarity import sorted_words
 from bot.text.entities import asked_years, is_anchor, names_programme, only_as_baseline, programme_names
 from bot.text.tokenize import bigrams
 
@@ -64,15 +65,15 @@ def _unquoted(compact: str, quoted: tuple[str, ...]) -> str:
 
 def similarities(query: Query, entries: list[IndexedEntry]) -> list[float]:
     """Each entry's closest phrasing by characters (typos, word order) or by word sets (keyword-style
-    questions), 0..1: all phrasings of all candidates scored in one rapidfuzz call per measure."""
+    questions: token_sort_ratio, the entries' side sorted beforehand, see bot/match/similarity.py), 0..1:
+    all phrasings of all candidates scored in one rapidfuzz call per measure."""
     compacts = [compact for indexed in entries for compact in indexed.phrasings]
     if not compacts:
         return [0.0] * len(entries)
-    words = [phrasing for indexed in entries for phrasing in indexed.phrasing_words]
     best = process.cdist([query.compact], compacts, scorer=fuzz.ratio, dtype=np.float64)[0]
-    joined_words = " ".join(query.words)
-    if joined_words:
-        by_words = process.cdist([joined_words], words, scorer=fuzz.token_sort_ratio, dtype=np.float64)[0]
+    if query.words:
+        words = [phrasing for indexed in entries for phrasing in indexed.phrasing_words]
+        by_words = process.cdist([sorted_words(query.words)], words, scorer=fuzz.ratio, dtype=np.float64)[0]
         np.maximum(best, np.where([bool(phrasing) for phrasing in words], by_words, 0.0), out=best)
     result, start = [], 0
     for indexed in entries:
