@@ -57,10 +57,12 @@ def prepare(index: MatchIndex, normalised_text: str, quoted: tuple[str, ...] = (
 
 
 def _unquoted(compact: str, quoted: tuple[str, ...]) -> str:
-    """The compact question with its quoted passages cut out (a passage the repair changed stays)."""
+    """The compact question with its quoted passages cut out (a passage the repair changed stays). A
+    question that is all quoted (“商丘三换有几个？”) is the asker's own question and stays whole."""
+    cut = compact
     for passage in quoted:
-        compact = compact.replace(passage, " ")
-    return compact
+        cut = cut.replace(passage, " ")
+    return cut if cut.strip() else compact
 
 
 def similarities(query: Query, entries: list[IndexedEntry]) -> list[float]:

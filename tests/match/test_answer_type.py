@@ -55,6 +55,7 @@ def test_percentage_points_ask_for_a_share_not_a_count(question, kinds):
         ("那个“几个对标、几个提高”的活动叫啥", {"names"}),
         ("“三换”是指哪几个，一共几个", {"count"}),
         ("《关于多少钱的通知》发布了吗", set()),
+        ("“商丘三换一共几个”", {"count"}),  # the whole question quoted is still the asker's
     ],
 )
 def test_what_a_question_quotes_asks_for_nothing(message, kinds):
