@@ -14,13 +14,14 @@ pipe (pickled: the bytes come from a process this one forked, never from a file)
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import pickle
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,27 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
+def _fork_with_pipe() -> tuple[int, int, int]:
+    """Fork with a pipe from the child to this process: (pid, read end, write end), pid 0 in the child."""
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # or the child's exit would write what is buffered a second time
+    read_end, write_end = os.pipe()
+    return os.fork(), read_end, write_end
+
+
+def _exit_after(body: Callable[[], None], failure: str) -> NoReturn:
+    """A forked child's whole life: run `body`, then exit (0, or 1 after logging `failure`), never
+    returning into the code that forked it."""
+    code = 1
+    try:
+        body()
+        code = 0
+    except BaseException:
+        log.exception(failure)
+    finally:
+        os._exit(code)
+
+
 def run_in_child(work: Callable[[], None], then: Callable[[], None] | None = None) -> bool:
     """Run `work` in a forked child and wait for it; True when it finished without an error. Not forked
     (False) where there is no fork, or when other threads run: a child would inherit their locks.
@@ -55,24 +77,18 @@ def run_in_child(work: Callable[[], None], then: Callable[[], None] | None = Non
     soon as `work` is done, on another core): `reap` waits for it."""
     if not can_fork():
         return False
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()  # or the child's exit would write what is buffered a second time
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never return into the parent's code
-        code = 1
-        try:
+    pid, read_end, write_end = _fork_with_pipe()
+    if pid == 0:
+
+        def child() -> None:
             os.close(read_end)
             work()
             os.write(write_end, b"done")
             os.close(write_end)  # the parent goes on
             if then is not None:
                 then()
-            code = 0
-        except BaseException:
-            log.exception("index build in a child process failed")
-        finally:
-            os._exit(code)
+
+        _exit_after(child, "index build in a child process failed")
     os.close(write_end)
     with os.fdopen(read_end, "rb") as pipe:
         done = pipe.read() == b"done"  # until the child closes its end: `work` done, or the child gone
@@ -98,29 +114,26 @@ def workers() -> int:
     return max(1, min(cores, MAX_WORKERS)) if hasattr(os, "fork") else 1
 
 
+def _send_share(work: Callable[[Part], Result], part: Part, read_end: int, write_end: int, others: list[int]) -> None:
+    """A forked child's share of `map_in_children`: `work(part)`, pickled down the pipe to the parent."""
+    os.close(read_end)
+    for other in others:  # the earlier children's pipes, inherited: only the parent reads them
+        os.close(other)
+    with os.fdopen(write_end, "wb") as pipe:
+        pickle.dump(work(part), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def map_in_children(work: Callable[[Part], Result], parts: Sequence[Part]) -> list[Result]:
     """`work(part)` for each part, in order: the first part in this process while each other part is
     worked on by a forked child. Raises RuntimeError if a child fails. Only for a process whose other
     threads (if any) hold no lock the work needs, as in `run_in_child`'s child."""
     children: list[tuple[int, int]] = []
     for part in parts[1:]:
-        for stream in (sys.stdout, sys.stderr):
-            stream.flush()
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never return into the caller's code
-            code = 1
-            try:
-                os.close(read_end)
-                for _, other in children:
-                    os.close(other)
-                with os.fdopen(write_end, "wb") as pipe:
-                    pickle.dump(work(part), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-                code = 0
-            except BaseException:
-                log.exception("a share of the index build failed in a child process")
-            finally:
-                os._exit(code)
+        pid, read_end, write_end = _fork_with_pipe()
+        if pid == 0:
+            others = [other for _, other in children]
+            share = functools.partial(_send_share, work, part, read_end, write_end, others)
+            _exit_after(share, "a share of the index build failed in a child process")
         os.close(write_end)
         children.append((pid, read_end))
     try:
