@@ -16,6 +16,7 @@ _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _NUMERAL = "[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?"
 
 _PERCENT = re.compile(f"百分之({_NUMERAL})")
+_PERCENT_OF_DIGITS = re.compile(r"百分之(\d+(?:\.\d+)?)")  # 百分之10
 _HALF = re.compile("(?<![一两三四五六七八九十])一半")  # 一半以上 is 50%以上; 两个一半 or 十一半 is not
 _TENTHS = re.compile("(?<![完八九十])([一二三四五六七八九])成(?![功立为果本员绩])")
 _MAGNITUDE = re.compile(f"({_NUMERAL})(万亿|万元|亿元|万|亿|元|倍)")
@@ -27,6 +28,11 @@ _LARGE = re.compile("([一二两三四五六七八九][千百][零一二三四�
 _MONTH_DAY = re.compile("([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})[日号])?")
 _DECIMAL = re.compile("([零一二两三四五六七八九十]+点[零〇一二三四五六七八九]+)")
 _YEAR = re.compile("([零〇一二三四五六七八九]{4})年")
+# 1千万, 3百万, 1.5千亿: digits with a Chinese unit before a magnitude; read digit by digit as a numeral
+# they became 11000万 (1 and 千万).
+_DIGITS_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)([十百千])(?=[万亿元])")
+# 七十六%: a numeral before a per cent sign (％ is % by then)
+_NUMERAL_PERCENT = re.compile(f"(?<![几数上])({_NUMERAL})%")
 
 
 def _integer(text: str) -> int | None:
@@ -78,6 +84,11 @@ def arabic_numbers(text: str) -> str:
     return text
 
 
+def _digits_with_unit(match: re.Match[str]) -> str:
+    value = float(match.group(1)) * _SMALL_UNITS[match.group(2)]
+    return f"{value:g}" if value < 1e15 else match.group(0)
+
+
 def _month_day(match: re.Match[str]) -> str:
     """十二月十九日 -> 12月19日, as the documents write dates; 十三月 or 三十五日 are not dates."""
     month = _integer(match.group(1))
@@ -90,7 +101,10 @@ def _month_day(match: re.Match[str]) -> str:
 # The rewrites in order, each with what a text must contain for its pattern to match at all: a substring
 # test costs less than the regex's scan of a long text (an entry's full text, thousands of characters).
 _REWRITES: tuple[tuple[tuple[str, ...], re.Pattern[str], Callable[[re.Match[str]], str] | str], ...] = (
+    (("十", "百", "千"), _DIGITS_WITH_UNIT, _digits_with_unit),
     (("百分之",), _PERCENT, lambda m: _replace(m, "{number}%")),
+    (("百分之",), _PERCENT_OF_DIGITS, r"\1%"),
+    (("%",), _NUMERAL_PERCENT, lambda m: _replace(m, "{number}%")),
     (("成",), _TENTHS, lambda m: f"{_DIGITS[m.group(1)]}0%"),
     (("一半",), _HALF, "50%"),
     (("万", "亿", "元", "倍"), _MAGNITUDE, lambda m: _replace(m, "{number}{unit}")),

@@ -24,6 +24,13 @@ from bot.text.numbers import arabic_numbers
         ("三月二十九号", "3月29日"),
         ("一千六百", "1600"),
         ("世界五百强", "世界500强"),
+        # digits with a Chinese unit: 1 and 千万 must not read as 11000万
+        ("投资1千万以上", "投资1000万以上"),
+        ("3百万元", "300万元"),
+        ("1.5千亿", "1500亿"),
+        ("七十六%", "76%"),
+        ("百分之10", "10%"),
+        ("百分之1.75", "1.75%"),
     ],
 )
 def test_quantities_become_digits(text, expected):
@@ -34,7 +41,7 @@ def test_quantities_become_digits(text, expected):
     "text",
     [
         *("一个企业", "两家公司", "十四五规划", "成功", "一点点", "一些", "几十个", "数百万元", "上千家"),
-        *("十几个", "三个月", "十三月", "正月", "一百多家", "七千多套"),
+        *("十几个", "三个月", "十三月", "正月", "一百多家", "七千多套", "几十%", "1千"),
     ],
 )
 def test_words_and_names_stay(text):
