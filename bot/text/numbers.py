@@ -28,6 +28,7 @@ _LARGE = re.compile("([一二两三四五六七八九][千百][零一二三四�
 _MONTH_DAY = re.compile("([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})[日号])?")
 _DECIMAL = re.compile("([零一二两三四五六七八九十]+点[零〇一二三四五六七八九]+)")
 _YEAR = re.compile("([零〇一二三四五六七八九]{4})年")
+_AFTER_BARE_MAGNITUDE = frozenset("元级以左上下多余的吨台套家户个人项 ,，。？?！!、")
 # 1千万, 3百万, 1.5千亿: digits with a Chinese unit before a magnitude; read digit by digit as a numeral
 # they became 11000万 (1 and 千万).
 _DIGITS_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)([十百千])(?=[万亿元])")
@@ -42,10 +43,12 @@ def _integer(text: str) -> int | None:
     if all(char in _DIGITS for char in text):
         return int("".join(str(_DIGITS[char]) for char in text))
     total, current = 0, 0
-    for char in text:
+    for position, char in enumerate(text):
         if char in _DIGITS:
             current = _DIGITS[char]
         elif char in _SMALL_UNITS:
+            if position and text[position - 1] in _SMALL_UNITS:  # 千千万万, 百千: words, not a figure
+                return None
             total += (current or 1) * _SMALL_UNITS[char]
             current = 0
         else:
@@ -67,6 +70,13 @@ def _vague(match: re.Match[str]) -> bool:
     """几十个, 数百万, 上千家: a rough size, not a figure; as digits it would be an anchor no entry has."""
     before = match.string[match.start() - 1 : match.start()]
     return before in ("几", "数") or (before == "上" and match.group(1)[0] in "百千万")
+
+
+def _adverb(match: re.Match[str]) -> bool:
+    """千万不要, 百万富翁, 十万火急: a bare 千/百/十 before 万 or 亿 is a figure only before a unit or a
+    limit (百万元, 百亿级, 千万以上) or at the end of a clause."""
+    after = match.string[match.end() : match.end() + 1]
+    return match.group(1) in _SMALL_UNITS and after != "" and after not in _AFTER_BARE_MAGNITUDE
 
 
 def _replace(match: re.Match[str], template: str) -> str:
@@ -107,7 +117,7 @@ _REWRITES: tuple[tuple[tuple[str, ...], re.Pattern[str], Callable[[re.Match[str]
     (("%",), _NUMERAL_PERCENT, lambda m: _replace(m, "{number}%")),
     (("成",), _TENTHS, lambda m: f"{_DIGITS[m.group(1)]}0%"),
     (("一半",), _HALF, "50%"),
-    (("万", "亿", "元", "倍"), _MAGNITUDE, lambda m: _replace(m, "{number}{unit}")),
+    (("万", "亿", "元", "倍"), _MAGNITUDE, lambda m: m.group(0) if _adverb(m) else _replace(m, "{number}{unit}")),
     (("十", "百", "千"), _COUNT, lambda m: _replace(m, "{number}{unit}")),
     (("点",), _DECIMAL, lambda m: _replace(m, "{number}")),
     (("年",), _YEAR, lambda m: _replace(m, "{number}年")),

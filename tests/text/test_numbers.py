@@ -31,6 +31,9 @@ from bot.text.numbers import arabic_numbers
         ("七十六%", "76%"),
         ("百分之10", "10%"),
         ("百分之1.75", "1.75%"),
+        ("投资百万以上", "投资100万以上"),
+        ("百亿级", "100亿级"),
+        ("百分之十就行", "10%就行"),
     ],
 )
 def test_quantities_become_digits(text, expected):
@@ -42,6 +45,8 @@ def test_quantities_become_digits(text, expected):
     [
         *("一个企业", "两家公司", "十四五规划", "成功", "一点点", "一些", "几十个", "数百万元", "上千家"),
         *("十几个", "三个月", "十三月", "正月", "一百多家", "七千多套", "几十%", "1千"),
+        # 千万/百万/十万 as adverbs and idioms, and doubled units, are words
+        *("千万不要错过", "百万富翁", "十万火急", "千千万万"),
     ],
 )
 def test_words_and_names_stay(text):
