@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         ROOT / "bench" / "blind.yaml",
         ROOT / "bench" / "blind2.yaml",
         ROOT / "bench" / "blind3.yaml",
+        ROOT / "bench" / "blind4.yaml",
     ]
     seeds = seed_texts()
     failed = False
