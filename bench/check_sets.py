@@ -2,7 +2,7 @@
 
     python bench/check_sets.py [FILE.yaml ...]     (default: bench/realistic/*.yaml, devset, heldout, blind, blind2)
 
-Facts are compared modulo width, script and whitespace (bench.datasets.fact_form), so a fact written
+Facts are compared modulo width, script, whitespace and punctuation (bench.datasets.fact_form), so a fact written
 in simplified Chinese matches the traditional-script Tianjin document. Prints one line per problem
 and per-file counts by style and kind; exits 1 on any problem.
 """

@@ -36,8 +36,10 @@ class Item:
 
 
 def fact_form(text: str) -> str:
-    """Compare facts modulo width, script and whitespace."""
-    return "".join(to_simplified(unicodedata.normalize("NFKC", text)).split())
+    """Compare facts modulo width, script, whitespace and punctuation: an answer that lists 事事有回音、件件有着落
+    or quotes “一部手机”系列运用 gives the fact the document writes as 事事有回音，件件有着落 or 一部手机系列运用."""
+    simplified = to_simplified(unicodedata.normalize("NFKC", text))
+    return "".join(char for char in simplified if not char.isspace() and not unicodedata.category(char).startswith("P"))
 
 
 def split_of(question: str) -> str:
