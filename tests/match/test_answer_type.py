@@ -52,7 +52,7 @@ def test_percentage_points_ask_for_a_share_not_a_count(question, kinds):
 @pytest.mark.parametrize(
     ("message", "kinds"),
     [
-        ("那个“几个对标、几个提高”的活动叫啥", {"names"}),
+        ("那个“几个对标、几个提高”的活动叫啥", {"term"}),
         ("“三换”是指哪几个，一共几个", {"count"}),
         ("《关于多少钱的通知》发布了吗", set()),
         ("“商丘三换一共几个”", {"count"}),  # the whole question quoted is still the asker's
@@ -62,3 +62,27 @@ def test_what_a_question_quotes_asks_for_nothing(message, kinds):
     normalised = normalise_query(message)
     query, _, _ = shipped_answerer().explain(normalised.text, normalised.quoted)
     assert {kind.name for kind in query.asked} == kinds
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("这个提法原文叫什么", {"term"}),
+        ("那个工作机制简称叫啥", {"term"}),
+        # a counted set asked by name wants every name
+        ("那6个重大工程项目叫什么", {"names", "term"}),
+        ("玉民同志全名叫啥", {"full_name", "term"}),
+        ("他是啥职务", {"title"}),
+    ],
+)
+def test_what_it_is_called_asks_for_a_term(question, kinds):
+    shipped = compile_types(shipped_answerer().kb.question_types)
+    assert {kind.name for kind in asked_types(shipped, question)} == kinds
+
+
+def test_a_slogan_in_quotation_marks_gives_the_term_and_a_missing_surname_is_not_stated():
+    shipped = {kind.name: kind for kind in compile_types(shipped_answerer().kb.question_types)}
+    assert missing_types((shipped["term"],), "智能化改造是产业集聚区进行“二次创业”的重要标志") == ()
+    assert missing_types((shipped["names"],), "智能化改造是产业集聚区进行“二次创业”的重要标志") == ("names",)
+    assert missing_types((shipped["full_name"],), "原文只写“玉民同志”，未给出其姓氏和职务。") == ("full_name",)
+    assert missing_types((shipped["title"],), "原文只写“玉民同志”，未给出其姓氏和职务。") == ("title",)

@@ -187,7 +187,7 @@ def test_a_figure_in_words_with_a_space_inside_is_still_the_figure(question, ent
         ("那个做手机壳的厂子还整啥材料的壳子", []),  # what a product is made of, not documents
         ("工业增加值占比多少", ["share"]),
         ("占比大的重点行业是哪几个", []),  # describes the industries
-        ("天津要推广的那几个大模型叫啥名", ["names"]),  # 那几个 points at them, it does not ask how many
+        ("天津要推广的那几个大模型叫啥名", ["names", "term"]),  # 那几个 points at them, it does not ask how many
         ("天津有几个智能工厂", ["count"]),
     ],
 )
