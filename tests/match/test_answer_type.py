@@ -86,3 +86,11 @@ def test_a_slogan_in_quotation_marks_gives_the_term_and_a_missing_surname_is_not
     assert missing_types((shipped["names"],), "智能化改造是产业集聚区进行“二次创业”的重要标志") == ("names",)
     assert missing_types((shipped["full_name"],), "原文只写“玉民同志”，未给出其姓氏和职务。") == ("full_name",)
     assert missing_types((shipped["title"],), "原文只写“玉民同志”，未给出其姓氏和职务。") == ("title",)
+
+
+def test_several_things_asked_by_which_is_not_a_count_and_work_under_way_is_a_status():
+    shipped = {kind.name: kind for kind in compile_types(shipped_answerer().kb.question_types)}
+    kinds = {kind.name for kind in asked_types(tuple(shipped.values()), "筹措资金的几个渠道是哪几个")}
+    assert "count" not in kinds
+    assert "count" in {kind.name for kind in asked_types(tuple(shipped.values()), "筹措资金的渠道有几个")}
+    assert missing_types((shipped["status"],), "正在研究起草三年工作方案，更加突出降碳目标导向。") == ()
