@@ -94,3 +94,12 @@ def test_several_things_asked_by_which_is_not_a_count_and_work_under_way_is_a_st
     assert "count" not in kinds
     assert "count" in {kind.name for kind in asked_types(tuple(shipped.values()), "筹措资金的渠道有几个")}
     assert missing_types((shipped["status"],), "正在研究起草三年工作方案，更加突出降碳目标导向。") == ()
+
+
+def test_a_companys_figure_needs_a_number_and_how_money_is_paid_out_is_a_procedure():
+    shipped = {kind.name: kind for kind in compile_types(shipped_answerer().kb.question_types)}
+    kinds = tuple(shipped.values())
+    assert "figure" in {kind.name for kind in asked_types(kinds, "足力健去年销售额是多少")}
+    assert missing_types((shipped["figure"],), "足力健销售很火，主要是因为加大投入。") == ("figure",)
+    assert missing_types((shipped["figure"],), "上缴税收仍超过1亿元") == ()
+    assert "procedure" in {kind.name for kind in asked_types(kinds, "奖补资金是怎么发放的")}
