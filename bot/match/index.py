@@ -111,8 +111,8 @@ class MatchIndex:
         group takes milliseconds to load). A serving process calls this; a one-off `ask` does not pay for
         what its question does not need."""
         self.repairer.warm()
-        # Text by text: pairs of characters read across one long join of them all were a list of millions
-        # of strings (120 MB left resident at 10,000 entries), and half of them pairs no text has.
+        # No pair across two phrasings (half of a join's pairs were ones no text has), and no string made
+        # for a pair twice (a list of millions of them left 120 MB resident at 10,000 entries): pairs.py.
         self.tokenizer.preload(*(text for indexed in self.entries for text in indexed.phrasings))
 
     def canonical(self, text: str) -> str:

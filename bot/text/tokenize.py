@@ -26,6 +26,7 @@ from types import ModuleType
 from bot.text import routes
 from bot.text.lexicon import lexicon, prefixes
 from bot.text.normalize import normalise
+from bot.text.pairs import characters_and_pairs
 from bot.text.stopwords import QUESTION_PHRASES, STOPWORDS
 
 
@@ -222,11 +223,9 @@ class Tokenizer:
 
     def preload(self, *texts: str) -> None:
         """Load the dictionary's words for these texts now rather than when a text needs them (one read
-        for many texts costs less than one each)."""
-        keys: set[str] = set()
-        for text in texts:  # text by text: the pairs of one join of them all were millions of strings at once
-            keys.update(text, _PAIR.findall(text))
-        self._load_keys(keys)
+        for many texts costs less than one each). Their keys are found in arrays (bot/text/pairs.py): pair by
+        pair they were a million strings for the fifteen thousand distinct ones of a build's share."""
+        self._load_keys(characters_and_pairs(texts))
 
     def _start_fast(self) -> routes.FastRoutes | None:
         """jieba-rs over the table, made when a build first routes a block (a build that restores every
