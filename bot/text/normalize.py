@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -76,6 +77,27 @@ def normalise(text: str, limit: int | None = None) -> str:
     text = to_simplified(text).lower()
     text = _NON_WORD.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
+
+
+# Joins texts normalised together: stable under NFKC, in no OpenCC phrase, neither cased nor case-ignorable
+# (lower case reads a final sigma by its neighbours).
+_JOIN = "\x00"
+_JOINED_TEXTS = 2_000  # texts normalised in one join: bounds the join's size
+
+
+def normalise_many(texts: Sequence[str]) -> list[str]:
+    """`normalise` of each text (an index build normalises tens of thousands): NFKC, OpenCC and lower case
+    each run once over a join of many texts, which each of them reads text by text (see `_JOIN`), rather
+    than three calls a text."""
+    plain = [text for text in texts if _JOIN not in text]
+    done: dict[str, str] = {}
+    for start in range(0, len(plain), _JOINED_TEXTS):
+        chunk = plain[start : start + _JOINED_TEXTS]
+        parts = to_simplified(unicodedata.normalize("NFKC", _JOIN.join(chunk))).lower().split(_JOIN)
+        if len(parts) != len(chunk):  # not expected; one by one then
+            parts = [to_simplified(unicodedata.normalize("NFKC", text)).lower() for text in chunk]
+        done.update(zip(chunk, (_SPACES.sub(" ", _NON_WORD.sub(" ", part)).strip() for part in parts), strict=True))
+    return [done[text] if text in done else normalise(text) for text in texts]
 
 
 def normalise_query(raw: str) -> NormalisedQuery:
