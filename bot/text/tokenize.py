@@ -294,8 +294,11 @@ class Tokenizer:
         """The block's dictionary-only cut (made only for blocks that need it: most need one of the two cuts)."""
         found = self._plains.get(block)
         if found is None:
-            route = self._route(block)  # without Latin letters or digits, no single ones to run together
-            found = self._plains[block] = route if _ENGLISH.search(block) is None else tuple(_dictionary_only(route))
+            route = self._route(block)  # jieba-rs's routing keeps its cut, which is this (`_best_path`)
+            found = self._plains.get(block)
+            if found is None:  # without Latin letters or digits, no single ones to run together
+                found = route if _ENGLISH.search(block) is None else tuple(_dictionary_only(route))
+                self._plains[block] = found
         return found
 
     def _search(self, block: str) -> tuple[str, ...]:
