@@ -75,30 +75,45 @@ def run_in_child(work: Callable[[], None], then: Callable[[], None] | None = Non
     (False) where there is no fork, or when other threads run: a child would inherit their locks.
     `then`: more for the child to do after `work`, which this process does not wait for (it goes on as
     soon as `work` is done, on another core): `reap` waits for it."""
+
+    def work_making_nothing() -> bytes:
+        work()
+        return b""
+
+    return result_from_child(work_making_nothing, then) is not None
+
+
+def result_from_child(work: Callable[[], bytes], then: Callable[[], None] | None = None) -> bytes | None:
+    """`run_in_child` for work that makes bytes: they come back through the pipe (from a process this one
+    forked, never from a file), None when the child failed or could not be forked."""
     if not can_fork():
-        return False
+        return None
     pid, read_end, write_end = _fork_with_pipe()
     if pid == 0:
 
         def child() -> None:
             os.close(read_end)
-            work()
-            os.write(write_end, b"done")
-            os.close(write_end)  # the parent goes on
+            data = work()
+            with os.fdopen(write_end, "wb") as pipe:  # closed: the parent goes on
+                pipe.write(_DONE + len(data).to_bytes(8, "little") + data)
             if then is not None:
                 then()
 
         _exit_after(child, "index build in a child process failed")
     os.close(write_end)
     with os.fdopen(read_end, "rb") as pipe:
-        done = pipe.read() == b"done"  # until the child closes its end: `work` done, or the child gone
+        sent = pipe.read()  # until the child closes its end: `work` done, or the child gone
+    header = len(_DONE) + 8
+    data = sent[header:]
+    done = sent.startswith(_DONE) and int.from_bytes(sent[len(_DONE) : header], "little") == len(data)
     if done and then is not None:
         _unreaped.append(pid)
-        return True
+        return data
     _, status = os.waitpid(pid, 0)
-    return done and os.waitstatus_to_exitcode(status) == 0
+    return data if done and os.waitstatus_to_exitcode(status) == 0 else None
 
 
+_DONE = b"done"
 _unreaped: list[int] = []
 
 
