@@ -95,17 +95,18 @@ def result_from_child(work: Callable[[], bytes], then: Callable[[], None] | None
             os.close(read_end)
             data = work()
             with os.fdopen(write_end, "wb") as pipe:  # closed: the parent goes on
-                pipe.write(_DONE + len(data).to_bytes(8, "little") + data)
+                pipe.write(_DONE + len(data).to_bytes(8, "little"))
+                pipe.write(data)
+            del data  # what `then` needs, it keeps itself
             if then is not None:
                 then()
 
         _exit_after(child, "index build in a child process failed")
     os.close(write_end)
     with os.fdopen(read_end, "rb") as pipe:
-        sent = pipe.read()  # until the child closes its end: `work` done, or the child gone
-    header = len(_DONE) + 8
-    data = sent[header:]
-    done = sent.startswith(_DONE) and int.from_bytes(sent[len(_DONE) : header], "little") == len(data)
+        header = pipe.read(len(_DONE) + 8)  # once `work` is done (or the child is gone)
+        data = pipe.read()  # until the child closes its end
+    done = header[: len(_DONE)] == _DONE and int.from_bytes(header[len(_DONE) :], "little") == len(data)
     if done and then is not None:
         _unreaped.append(pid)
         return data

@@ -150,15 +150,15 @@ def _derive_in_child(
     and then, while this process reads it, writes it to the index cache (and does `after_build`); None if
     the child failed. Read from the pipe, the data is not read back from the file nor its signature checked
     (a tenth of what reading it cost at 10,000 entries), and the write is no longer waited for."""
-    parts: list[bytes] = []
+    joined: list[bytes] = []  # the cache file's JSON text, kept for `then` (the parts are freed once joined)
 
     def work() -> bytes:
-        parts.extend(_derive_in_shares(kb, stored))
-        return joined_parts(parts)
+        joined.append(joined_parts(_derive_in_shares(kb, stored)))
+        return joined[0]
 
     def then() -> None:
         with _cache_lock:
-            cache.store_entry_parts(name, parts)
+            cache.store_joined_parts(name, joined.pop())
         if after_build is not None:
             after_build()
 

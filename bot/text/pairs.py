@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-_CHUNK_CHARS = 1 << 20  # code points put in one array at once: bounds a large build's temporaries
+_CHUNK_CHARS = 1 << 18  # code points put in one array at once: bounds a large build's temporaries
 _SEPARATOR = " "  # whitespace: no pair crosses from one text into the next
 
 
