@@ -98,15 +98,16 @@ def _build_answerer(
         return Answerer(kb, params, previous=previous), [], False
     name = cache_name(tokenizer_for(kb).signature)
     stored = cache.load_entries(name) if previous is None else None  # a reload reuses the running version
-    done_after = (
+    from_child = (
         build_in_child
         and previous is None
         and child_build.worth_a_child(len(kb.entries), len(stored or {}))
-        and cache.signing_key() is not None  # else the child could not hand its index over
-        and child_build.run_in_child(lambda: _derive_and_store(name, kb, stored or {}), then=after_build)
+        and cache.signing_key() is not None  # else the child could not write the index cache
+        and _derive_in_child(name, kb, stored or {}, after_build)
     )
-    if done_after:
-        stored = cache.load_entries(name) or stored
+    done_after = bool(from_child)
+    if from_child:
+        stored = from_child
     from_file = stored
     parts = None
     if previous is None and child_build.worth_sharing(len(kb.entries), len(stored or {})):
@@ -142,11 +143,27 @@ def _try_derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> l
         return None
 
 
-def _derive_and_store(name: str, kb: KnowledgeBase, stored: Mapping[str, Derived]) -> None:
-    """A build child's work: every entry's index data, derived in shares, written to the index cache."""
-    parts = _derive_in_shares(kb, stored)
-    with _cache_lock:
-        cache.store_entry_parts(name, parts)
+def _derive_in_child(
+    name: str, kb: KnowledgeBase, stored: Mapping[str, Derived], after_build: Callable[[], None] | None
+) -> dict[str, Derived] | None:
+    """Every entry's index data, derived in shares by a build child, which hands it over through a pipe
+    and then, while this process reads it, writes it to the index cache (and does `after_build`); None if
+    the child failed. Read from the pipe, the data is not read back from the file nor its signature checked
+    (a tenth of what reading it cost at 10,000 entries), and the write is no longer waited for."""
+    joined: list[bytes] = []  # the cache file's JSON text, kept for `then` (the parts are freed once joined)
+
+    def work() -> bytes:
+        joined.append(joined_parts(_derive_in_shares(kb, stored)))
+        return joined[0]
+
+    def then() -> None:
+        with _cache_lock:
+            cache.store_joined_parts(name, joined.pop())
+        if after_build is not None:
+            after_build()
+
+    data = child_build.result_from_child(work, then)
+    return None if data is None else from_json(json.loads(data.decode("utf-8")))
 
 
 def _derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> list[bytes]:

@@ -137,7 +137,8 @@ def _write(name: str, payload: bytes, prefix: str | None) -> None:
         for old in stale:
             old.unlink(missing_ok=True)
         with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=".tmp") as handle:
-            handle.write(_MAGIC + _signature(secret, name, payload) + payload)
+            handle.write(_MAGIC + _signature(secret, name, payload))
+            handle.write(payload)  # not joined to the header: a copy of tens of MB
         os.replace(handle.name, _path(name))
     except Exception as exc:
         log.debug("could not write cache in %s: %s", directory, exc)
@@ -155,4 +156,9 @@ def store_entries(name: str, entries: Mapping[str, Derived]) -> None:
 
 def store_entry_parts(name: str, parts: Sequence[bytes]) -> None:
     """Entries encoded in parts (`stored.encode_part_bytes`, by build workers), written as one file."""
-    _write(name, joined_parts(parts), prefix="index-")
+    store_joined_parts(name, joined_parts(parts))
+
+
+def store_joined_parts(name: str, payload: bytes) -> None:
+    """`store_entry_parts` of parts joined already (`stored.joined_parts`)."""
+    _write(name, payload, prefix="index-")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -76,6 +77,28 @@ def normalise(text: str, limit: int | None = None) -> str:
     text = to_simplified(text).lower()
     text = _NON_WORD.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
+
+
+# Joins texts normalised together: a letter (kept by the punctuation pass, so the parts stay apart),
+# stable under NFKC, in no OpenCC phrase, without case, neither cased nor case-ignorable (lower case reads
+# a final sigma by its neighbours).
+_JOIN = "\u16a0"
+_JOINED_TEXTS = 2_000  # texts normalised in one join: bounds the join's size
+
+
+def normalise_many(texts: Sequence[str]) -> list[str]:
+    """`normalise` of each text (an index build normalises tens of thousands): OpenCC, lower case and the
+    two regex passes run once over a join of many texts, which reads as each text alone (see `_JOIN`)."""
+    plain = [text for text in texts if _JOIN not in text]
+    done: dict[str, str] = {}
+    for start in range(0, len(plain), _JOINED_TEXTS):
+        chunk = plain[start : start + _JOINED_TEXTS]
+        # NFKC text by text: most texts pass its quick check, and one that does not makes it redo a whole join
+        joined = to_simplified(_JOIN.join([unicodedata.normalize("NFKC", text) for text in chunk])).lower()
+        parts = _SPACES.sub(" ", _NON_WORD.sub(" ", joined)).split(_JOIN)
+        if len(parts) == len(chunk):  # else (not expected) one by one
+            done.update(zip(chunk, (part.strip() for part in parts), strict=True))
+    return [done[text] if text in done else normalise(text) for text in texts]
 
 
 def normalise_query(raw: str) -> NormalisedQuery:

@@ -18,7 +18,7 @@ import re
 import sys
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from math import log
 from pathlib import Path
 from types import ModuleType
@@ -26,6 +26,7 @@ from types import ModuleType
 from bot.text import routes
 from bot.text.lexicon import lexicon, prefixes
 from bot.text.normalize import normalise
+from bot.text.pairs import characters_and_pairs
 from bot.text.stopwords import QUESTION_PHRASES, STOPWORDS
 
 
@@ -49,7 +50,7 @@ jieba = _import_jieba()
 jieba.setLogLevel(logging.WARNING)
 finalseg = jieba.finalseg
 
-_CJK_PAIR = re.compile(r"(?=([\u3400-\u9fff]{2}))")  # each pair of neighbouring CJK characters, overlapping
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")  # a run of CJK characters with at least one pair
 # Each pair of neighbouring characters, overlapping; none with a space (no word of jieba's has one).
 _PAIR = re.compile(r"(?=(\S\S))")
 
@@ -191,6 +192,15 @@ class Tokenizer:
             return text
         return self._synonym_pattern.sub(lambda m: self._canonical[m.group(0)], text)
 
+    def canonicalise_many(self, texts: Sequence[str]) -> list[str]:
+        """`canonicalise` of each text, the synonyms rewritten over their join (no synonym spans a line
+        break, which normalised text has none of) in one regex pass."""
+        if self._synonym_pattern is None or "" in self._canonical or any("\n" in text for text in texts):
+            return [self.canonicalise(text) for text in texts]
+        canonical = self._canonical
+        found = self._synonym_pattern.sub(lambda m: canonical[m.group(0)], "\n".join(texts)).split("\n")
+        return found if len(found) == len(texts) else [self.canonicalise(text) for text in texts]
+
     @property
     def synonym_terms(self) -> set[str]:
         return set(self._canonical)
@@ -222,11 +232,9 @@ class Tokenizer:
 
     def preload(self, *texts: str) -> None:
         """Load the dictionary's words for these texts now rather than when a text needs them (one read
-        for many texts costs less than one each)."""
-        keys: set[str] = set()
-        for text in texts:  # text by text: the pairs of one join of them all were millions of strings at once
-            keys.update(text, _PAIR.findall(text))
-        self._load_keys(keys)
+        for many texts costs less than one each). Their keys are found in arrays (bot/text/pairs.py): pair by
+        pair they were a million strings for the fifteen thousand distinct ones of a build's share."""
+        self._load_keys(characters_and_pairs(texts))
 
     def _start_fast(self) -> routes.FastRoutes | None:
         """jieba-rs over the table, made when a build first routes a block (a build that restores every
@@ -286,8 +294,11 @@ class Tokenizer:
         """The block's dictionary-only cut (made only for blocks that need it: most need one of the two cuts)."""
         found = self._plains.get(block)
         if found is None:
-            route = self._route(block)  # without Latin letters or digits, no single ones to run together
-            found = self._plains[block] = route if _ENGLISH.search(block) is None else tuple(_dictionary_only(route))
+            route = self._route(block)  # jieba-rs's routing keeps its cut, which is this (`_best_path`)
+            found = self._plains.get(block)
+            if found is None:  # without Latin letters or digits, no single ones to run together
+                found = route if _ENGLISH.search(block) is None else tuple(_dictionary_only(route))
+                self._plains[block] = found
         return found
 
     def _search(self, block: str) -> tuple[str, ...]:
@@ -478,9 +489,16 @@ def _end_magnitudes(text: str) -> str:
 
 
 def bigrams(text: str) -> list[str]:
-    """Every pair of neighbouring CJK characters, left to right (found by the regex engine: a build
-    makes millions)."""
-    return _CJK_PAIR.findall(text)
+    """Every pair of neighbouring CJK characters, left to right: the runs of CJK found by the regex engine,
+    each run's pairs made by `map` (a build makes millions; a lookahead per pair cost half as much again)."""
+    runs = _CJK_RUN.findall(text)
+    if len(runs) == 1:
+        run = runs[0]
+        return list(map(operator.add, run, run[1:]))
+    pairs: list[str] = []
+    for run in runs:
+        pairs += map(operator.add, run, run[1:])
+    return pairs
 
 
 def _signature(added: list[str], canonical: dict[str, str]) -> str:

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from bot.kb import child_build
-from bot.kb.child_build import map_in_children, reap, run_in_child, worth_a_child
+from bot.kb.child_build import map_in_children, reap, result_from_child, run_in_child, worth_a_child
 from bot.kb.store import KnowledgeStore, build_answerer
 from tests.kb.test_incremental_reload import answers, fresh
 from tests.support.kb import copy_knowledge
@@ -49,15 +49,23 @@ def test_a_store_built_by_a_child_answers_as_a_build_in_the_process(tmp_path, mo
     forks: list[bool] = []
 
     def counted(work, then=None):
-        forks.append(run_in_child(work, then))
-        return forks[-1]
+        data = result_from_child(work, then)
+        forks.append(data is not None)
+        return data
 
-    monkeypatch.setattr(child_build, "run_in_child", counted)
+    monkeypatch.setattr(child_build, "result_from_child", counted)
     kb_dir = copy_knowledge(tmp_path)
     store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=3600)
     assert forks == [True], "the build was not done by a child"
     assert answers(store.answerer()) == answers(fresh(kb_dir))
     assert list((tmp_path / "cache").glob("faqs-*.json")), "the child wrote the parsed files too"
+    assert list((tmp_path / "cache").glob("index-*.json")), "the child wrote the index cache too"
+
+
+def test_what_the_child_makes_comes_back_whole_and_a_failure_is_none(tmp_path):
+    assert result_from_child(lambda: b"x" * 1_000_000) == b"x" * 1_000_000  # more than a pipe holds at once
+    assert result_from_child(lambda: b"") == b""
+    assert result_from_child(lambda: 1 / 0) is None
 
 
 def test_a_first_build_shared_out_among_workers_is_the_build_of_one_process(tmp_path, monkeypatch):

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from bot.text.normalize import MAX_QUERY_CHARS, normalise, normalise_query, strip_slack_markup
+import random
+
+from bot.text.normalize import MAX_QUERY_CHARS, normalise, normalise_many, normalise_query, strip_slack_markup
+from tests.support.kb import shipped_answerer
 
 
 def test_traditional_becomes_simplified_and_is_remembered():
@@ -48,3 +51,14 @@ def test_quoted_passages_are_kept_in_canonical_form():
     query = normalise_query('开展“几个对标、几个提高”活动，见《行動方案》和 "A B"，“”不算')
     assert query.quoted == ("几个对标几个提高", "行动方案", "ab")
     assert "几个对标" in query.text
+
+
+def test_normalising_many_texts_together_gives_each_one_alone():
+    kb = shipped_answerer().kb
+    texts = [text for entry in kb.entries for text in [*entry.phrasings, entry.answer, *entry.source.quotes]]
+    rng = random.Random(5)
+    # Final sigma (ΑΣ -> ας), combining marks at a text's start, full width, traditional, the join's own character
+    alphabet = ["Σ", "Α", "\u0301", "Ａ", "發", "頭髮", " ", "\n", "\x00", "İ", "ﬁ", "，", "%"]
+    texts += ["".join(rng.choices(alphabet, k=rng.randint(0, 5))) for _ in range(3000)]
+    assert normalise_many(texts) == [normalise(text) for text in texts]
+    assert normalise_many([]) == []

@@ -16,6 +16,7 @@ from bot.text.tokenize import (
     _content_words,
     _end_magnitudes,
     _is_content,
+    bigrams,
     longest_first,
 )
 from tests.support.kb import shipped_answerer
@@ -213,3 +214,17 @@ def test_a_bulk_of_preloaded_texts_segments_as_one_that_checks_every_block(token
             assert preloaded.words(text) == checked.words(text), text
             assert preloaded.search_words(text) == checked.search_words(text), text
     assert checked._loaded <= preloaded._loaded  # every block's characters and pairs were read with its text
+
+
+def test_bigrams_are_every_pair_of_neighbouring_cjk_characters_left_to_right():
+    by_regex = re.compile(r"(?=([\u3400-\u9fff]{2}))")
+    rng = random.Random(3)
+    alphabet = "天津技改 a1\u3400\u9fff\ua000。"
+    texts = [*_texts(), *("".join(rng.choices(alphabet, k=rng.randint(0, 9))) for _ in range(3000))]
+    for text in texts:
+        assert bigrams(text) == by_regex.findall(text), text
+
+
+def test_canonicalising_many_texts_together_gives_each_one_alone(tokenizer):
+    texts = [*_texts(), "天津市 天津", "", "a\nb"]
+    assert tokenizer.canonicalise_many(texts) == [tokenizer.canonicalise(text) for text in texts]
