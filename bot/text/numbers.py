@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -95,8 +96,8 @@ def arabic_numbers(text: str) -> str:
 
 
 def _digits_with_unit(match: re.Match[str]) -> str:
-    value = float(match.group(1)) * _SMALL_UNITS[match.group(2)]
-    return f"{value:g}" if value < 1e15 else match.group(0)
+    text = format(Decimal(match.group(1)) * _SMALL_UNITS[match.group(2)], "f")  # exact, never 1e+09
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _month_day(match: re.Match[str]) -> str:
