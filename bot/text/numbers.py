@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from itertools import pairwise
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -44,12 +45,10 @@ def _integer(text: str) -> int | None:
     if all(char in _DIGITS for char in text):
         return int("".join(str(_DIGITS[char]) for char in text))
     total, current = 0, 0
-    for position, char in enumerate(text):
+    for char in text:
         if char in _DIGITS:
             current = _DIGITS[char]
         elif char in _SMALL_UNITS:
-            if position and text[position - 1] in _SMALL_UNITS:  # 千千万万, 百千: words, not a figure
-                return None
             total += (current or 1) * _SMALL_UNITS[char]
             current = 0
         else:
@@ -74,10 +73,13 @@ def _vague(match: re.Match[str]) -> bool:
 
 
 def _adverb(match: re.Match[str]) -> bool:
-    """千万不要, 百万富翁, 十万火急: a bare 千/百/十 before 万 or 亿 is a figure only before a unit or a
-    limit (百万元, 百亿级, 千万以上) or at the end of a clause."""
+    """千万不要, 百万富翁, 十万火急, 千千万万: a bare 千/百/十 before 万 or 亿 is a figure only before a unit
+    or a limit (百万元, 百亿级, 千万以上) or at the end of a clause."""
+    numeral = match.group(1)
+    if any(a in _SMALL_UNITS and b in _SMALL_UNITS for a, b in pairwise(numeral)):
+        return True  # 千千万万: doubled units are a word, not a figure
     after = match.string[match.end() : match.end() + 1]
-    return match.group(1) in _SMALL_UNITS and after != "" and after not in _AFTER_BARE_MAGNITUDE
+    return numeral in _SMALL_UNITS and after != "" and after not in _AFTER_BARE_MAGNITUDE
 
 
 def _replace(match: re.Match[str], template: str) -> str:
