@@ -28,7 +28,11 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 FIGURE_BONUS = 0.05
 SEED_BONUS = 0.15
 UNQUOTED_BONUS = 0.1
+LONG_SENTENCE = 80
+LENGTH_PENALTY = 0.1
 MIN_SENTENCE = 8  # characters; shorter pieces are headings or fragments
+_FIGURE = re.compile(r"\d|X")
+_PAGE_MARK = re.compile(r"\d+/\d+(?=[\u3400-\u9fff])")  # 1/7在全市…: a page number the PDF left in, not a figure
 EXTRA_ASKING = ("什么", "多少", "哪些", "哪个", "哪里", "怎么", "如何", "是否", "有没有", "是谁", "叫什么", "吗", "呢")
 
 
@@ -96,9 +100,12 @@ def candidate_quotes(
         if not shared and not char_share:
             continue
         score = 0.7 * shared / total + 0.3 * char_share
-        score += FIGURE_BONUS if re.search(r"\d|X", sentence) else 0.0  # a fact to quote, not a heading
+        score += FIGURE_BONUS if _FIGURE.search(_PAGE_MARK.sub("", sentence)) else 0.0  # a fact, not a heading
         score += SEED_BONUS if name in preferred else 0.0
         score += UNQUOTED_BONUS if sentence[:20] not in quoted_text else 0.0
+        # A long run-on passage (a title fused to its first paragraph) shares characters with anything and
+        # makes a poor quote: past LONG_SENTENCE characters each hundred more costs LENGTH_PENALTY.
+        score -= LENGTH_PENALTY * max(0, len(sentence) - LONG_SENTENCE) / 100
         scored.append(Candidate(name, sentence, score))
     scored.sort(key=lambda candidate: (-candidate.score, len(candidate.sentence)))
     return scored[:limit]
