@@ -39,7 +39,12 @@ def fact_form(text: str) -> str:
     """Compare facts modulo width, script, whitespace and punctuation: an answer that lists 事事有回音、件件有着落
     or quotes “一部手机”系列运用 gives the fact the document writes as 事事有回音，件件有着落 or 一部手机系列运用."""
     simplified = to_simplified(unicodedata.normalize("NFKC", text))
-    return "".join(char for char in simplified if not char.isspace() and not unicodedata.category(char).startswith("P"))
+    return "".join(char for char in simplified if not char.isspace() and not _separator(char))
+
+
+def _separator(char: str) -> bool:
+    """Punctuation between clauses or around a quotation, not a figure's own (1.75%, 2/3 keep theirs)."""
+    return unicodedata.category(char).startswith("P") and char not in "%./"
 
 
 def split_of(question: str) -> str:
