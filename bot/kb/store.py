@@ -4,7 +4,6 @@ when an edit is invalid."""
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import threading
 import time
@@ -30,7 +29,7 @@ from bot.kb.seeds import SeedLibrary
 from bot.match import cache
 from bot.match.index import derive, tokenizer_for
 from bot.match.params import MatchParams
-from bot.match.stored import Derived, cache_name, encode_part_bytes, from_json, joined_parts
+from bot.match.stored import Derived, cache_name, encode_part_bytes, from_json_text, joined_parts
 
 log = logging.getLogger(__name__)
 
@@ -109,16 +108,18 @@ def _build_answerer(
     if from_child:
         stored = from_child
     from_file = stored
-    parts = None
+    joined = None  # the cache file's JSON text, when forked workers derived the entries
     if previous is None and child_build.worth_sharing(len(kb.entries), len(stored or {})):
         parts = _try_derive_in_shares(kb, stored or {})
-        stored = from_json(json.loads(joined_parts(parts))) if parts is not None else stored
+        if parts is not None:
+            joined = joined_parts(parts)
+            stored = from_json_text(joined)
     answerer = Answerer(kb, params, previous=previous, stored=stored)
     if from_file is not None and from_file.keys() == set(answerer.index.derived_keys()):
         return answerer, [], done_after  # the file holds exactly this version already
-    if parts is not None:  # every entry's data, encoded by the workers already
+    if joined is not None:  # every entry's data, encoded by the workers already
         with _cache_lock:
-            cache.store_entry_parts(name, parts)
+            cache.store_joined_parts(name, joined)
     elif cache_in_background:
         writer = threading.Thread(target=_store_entries_and_release, args=(name, answerer), name="index-cache")
         writer.daemon = True
@@ -163,7 +164,7 @@ def _derive_in_child(
             after_build()
 
     data = child_build.result_from_child(work, then)
-    return None if data is None else from_json(json.loads(data.decode("utf-8")))
+    return None if data is None else from_json_text(data)
 
 
 def _derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> list[bytes]:

@@ -25,11 +25,11 @@ import re
 import secrets
 import stat
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from bot.match.stored import Derived, from_json, joined_parts, to_json
+from bot.match.stored import Derived, from_json, to_json
 
 log = logging.getLogger(__name__)
 
@@ -154,11 +154,7 @@ def store_entries(name: str, entries: Mapping[str, Derived]) -> None:
     store(name, to_json(entries), prefix="index-")
 
 
-def store_entry_parts(name: str, parts: Sequence[bytes]) -> None:
-    """Entries encoded in parts (`stored.encode_part_bytes`, by build workers), written as one file."""
-    store_joined_parts(name, joined_parts(parts))
-
-
 def store_joined_parts(name: str, payload: bytes) -> None:
-    """`store_entry_parts` of parts joined already (`stored.joined_parts`)."""
+    """Entries encoded in parts (`stored.encode_part_bytes`, by build workers) and joined into one cache
+    file's JSON text (`stored.joined_parts`), written as that file."""
     _write(name, payload, prefix="index-")

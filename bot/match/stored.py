@@ -67,7 +67,7 @@ def cache_name(tokenizer_signature: str) -> str:
 
 
 def to_json(entries: Mapping[str, Derived]) -> dict[str, Any]:
-    """The cache file's value for these entries (one part; see `to_json_parts`)."""
+    """The cache file's value for these entries (one part; see `encode_part`)."""
     return {"format": FORMAT, "parts": [encode_part(entries.items())]}
 
 
@@ -104,13 +104,18 @@ def encode_part(entries: Iterable[tuple[str, Derived]]) -> dict[str, Any]:
 
 
 def encode_part_bytes(entries: Iterable[tuple[str, Derived]]) -> bytes:
-    """`encode_part` as the JSON text the cache file holds (see `cache.store_entry_parts`)."""
+    """`encode_part` as the JSON text the cache file holds (see `joined_parts`)."""
     return json.dumps(encode_part(entries), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def joined_parts(parts: Iterable[bytes]) -> bytes:
     """The JSON text of a cache file's value made of parts (`encode_part_bytes`), without decoding them."""
     return b'{"format":%d,"parts":[%s]}' % (FORMAT, b",".join(parts))
+
+
+def from_json_text(text: bytes) -> dict[str, Derived] | None:
+    """The entries of a cache file's JSON text as a build hands it over (`joined_parts`), see `from_json`."""
+    return from_json(json.loads(text))
 
 
 def from_json(value: Any) -> dict[str, Derived] | None:
