@@ -115,7 +115,8 @@ def modified_heads(index: MatchIndex, query: Query, params: MatchParams) -> froz
     another loan than the KB's 贷款, 买房贷款 another than 技改贷款. No entry explains such a word. A
     common head (企业, idf below `params.head_min_idf`) stays explained: 手机外壳的企业 is still an enterprise.
     The other way round too: a known word before a noun of general Chinese that the knowledge base never
-    uses modifies that noun (新能源汽车购置税 is a tax), so no entry explains the known word either."""
+    uses modifies that noun (新能源汽车购置税 is a tax), so no entry explains the known word either. A
+    captured noun hands it on to the noun written after it (公积金贷款利率 is that other loan's rate)."""
     captured = set()
     tokenizer = index.tokenizer
     for word, following in zip(query.words, query.words[1:], strict=False):
@@ -123,6 +124,14 @@ def modified_heads(index: MatchIndex, query: Query, params: MatchParams) -> froz
             continue
         word_idf, following_idf = index.idf(word), index.idf(following)
         if (
+            word in captured
+            and tokenizer.is_dictionary_noun(word)
+            and following_idf is not None
+            and following_idf >= params.head_min_idf
+            and tokenizer.is_dictionary_noun(following)
+        ):
+            captured.add(following)  # 公积金贷款利率: the rate of that other loan
+        elif (
             word_idf is None
             and following_idf is not None
             and following_idf >= params.head_min_idf
