@@ -17,6 +17,7 @@ from bot.match.index import MatchIndex
 from bot.match.params import MatchParams
 from bot.match.rank import Candidate, Query, modified_heads, prepare, rank, unknown_share, word_weights
 from bot.match.stored import Derived
+from bot.text.entities import city_level_apart, city_level_pattern
 from bot.text.glossary import Glossary
 from bot.text.normalize import is_traditional, normalise_query, to_traditional
 from bot.text.numbers import arabic_numbers
@@ -43,6 +44,7 @@ class Answerer:
         self.glossary = Glossary(kb.glossary)
         self._fact_labels = {kind.name: kind.label or kind.name for kind in kb.question_types}
         self._places = sorted(kb.places, key=len, reverse=True)
+        self._city_level = city_level_pattern(kb.places)
 
     def ask(self, message: str) -> Answer:
         """Answer a chat message: one question, or up to three in one reply."""
@@ -139,7 +141,8 @@ class Answerer:
         is_word = self.index.tokenizer.is_word
         # Spaces inside words go first (百分之三 十 is a figure), and again after English terms became Chinese.
         translated = self.glossary.translate(arabic_numbers(join_split_words(normalised_text, is_word)))
-        prepared = prepare(self.index, join_split_words(translated, is_word), quoted)
+        text = city_level_apart(join_split_words(translated, is_word), self._city_level)
+        prepared = prepare(self.index, text, quoted)
         weights = word_weights(self.index, prepared, self.params)
         heads = modified_heads(self.index, prepared, self.params)
         candidates = rank(self.index, prepared, self.params, weights, heads)

@@ -18,6 +18,18 @@ from bot.text.lexicon import lexicon
 _NUMBER = re.compile(r"\d")
 
 
+def city_level_pattern(places: frozenset[str]) -> re.Pattern[str] | None:
+    """`X市里` for the listed places X: see `city_level_apart`."""
+    names = sorted((place for place in places if not place.endswith("市")), key=len, reverse=True)
+    return re.compile(f"({'|'.join(map(re.escape, names))})市里") if names else None
+
+
+def city_level_apart(text: str, pattern: re.Pattern[str] | None) -> str:
+    """天津市里 is 天津 + 市里 (the city's own government, as against the state's), not 天津市 + 里:
+    the dictionary's longest word would drop the level the question asks about."""
+    return pattern.sub(r"\1 市里", text) if pattern is not None else text
+
+
 def is_anchor(word: str, places: frozenset[str] = frozenset(), not_places: frozenset[str] = frozenset()) -> bool:
     """A number, a listed place, or a place name of jieba's dictionary (also with an administrative suffix:
     深圳市), unless places.yaml says the word is an ordinary one."""

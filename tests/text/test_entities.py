@@ -7,6 +7,8 @@ import pytest
 from bot.answer import Outcome
 from bot.text.entities import (
     asked_years,
+    city_level_apart,
+    city_level_pattern,
     is_anchor,
     is_year,
     names_programme,
@@ -91,3 +93,18 @@ def test_a_fixed_phrase_qualifies_a_programme_too():
     tokenizer = shipped_answerer().index.tokenizer
     assert tokenizer.names_a_topic("技术改造", phrases=True) and not tokenizer.names_a_topic("技术改造")
     assert not tokenizer.names_a_topic("申请", phrases=True)  # a verb says nothing about which fund
+
+
+def test_a_place_with_shi_li_keeps_the_city_level():
+    pattern = city_level_pattern(frozenset({"天津", "吉林市"}))
+    assert city_level_apart("天津市里那个设备更新补贴", pattern) == "天津 市里那个设备更新补贴"
+    assert city_level_apart("城市里的工厂", pattern) == "城市里的工厂"  # no place: 城市 stays a word
+    assert city_level_apart("吉林市里", pattern) == "吉林市里"  # a name that ends in 市 is left alone
+    assert city_level_apart("天津市里", None) == "天津市里"
+
+
+def test_the_city_level_and_a_modal_cai_neng_lead_to_the_citys_own_subsidy():
+    """天津市里 was read as 天津市 + 里, and 才能 (only then) weighed as a rare word: the state's
+    special-bond subsidy (2000万元 and 15%) answered a question about the city's own (500万元 and 10%)."""
+    answer = shipped_answerer().ask("天津市里的设备更新补贴要投资多少以上才能申请")
+    assert answer.matched and "500万元" in (answer.text or "")
