@@ -9,6 +9,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.match.answer_type import CompiledType, asked_types, missing_types
+from bot.match.cloze import filled, gaps
 from bot.match.index import IndexedEntry, MatchIndex
 from bot.match.params import MatchParams
 from bot.match.similarity import sorted_words
@@ -193,7 +194,8 @@ def rank(
     index: MatchIndex, query: Query, params: MatchParams, weights: dict[str, float], heads: frozenset[str]
 ) -> list[Candidate]:
     """Retrieve up to `params.candidates` entries by BM25 and order them by the combined score, plus a
-    share (`params.bm25_rank_weight`) of their BM25 relative to the best candidate's.
+    share (`params.bm25_rank_weight`) of their BM25 relative to the best candidate's, plus, for the
+    candidates that fill the question's gap longest (bot/match/cloze.py), `params.cloze_weight` of it.
 
     `weights` and `heads` (word_weights, modified_heads) are the caller's, who needs them again for the
     question's unknown share."""
@@ -222,5 +224,9 @@ def rank(
         candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing, facts))
     top_bm25 = max((candidate.bm25 for candidate in candidates), default=0.0) or 1.0
     lead = params.bm25_rank_weight
-    candidates.sort(key=lambda c: (-(c.score + lead * c.bm25 / top_bm25), -c.bm25))
+    question_gaps = gaps(query.compact)
+    fills = {id(c): filled(c.indexed.full_text, question_gaps) if question_gaps else 0 for c in candidates}
+    longest = max(fills.values(), default=0)
+    bonus = {key: params.cloze_weight * fill / 12 if fill == longest else 0.0 for key, fill in fills.items()}
+    candidates.sort(key=lambda c: (-(c.score + lead * c.bm25 / top_bm25 + bonus[id(c)]), -c.bm25))
     return candidates

@@ -1,0 +1,51 @@
+"""A question that asks for the word in a sentence it quotes: 智能化改造是制造业高质量发展的什么?
+
+People often copy a sentence of the document and put 什么 where the word they want stands. Among
+entries that explain the question equally well, the one whose text holds that sentence with some
+word in the gap is the one that answers it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# A gap: what the asker puts where the wanted word stands.
+_GAP = re.compile(r"什么样的?|什么|啥样的?|啥|哪一?[个些种条项句]")
+_CJK_TAIL = re.compile(r"[\u3400-\u9fff]+$")
+_CJK_HEAD = re.compile(r"^[\u3400-\u9fff]+")
+_MIN_CONTEXT = 3  # characters of the sentence before the gap that must be found as written
+_MAX_CONTEXT = 12
+_MAX_FILL = 30  # characters the wanted word may take
+
+
+@lru_cache(maxsize=1024)
+def gaps(compact_question: str) -> tuple[tuple[str, str], ...]:
+    """(the words before the gap, up to two after it) for each gap of the question."""
+    found = []
+    for match in _GAP.finditer(compact_question):
+        before = _CJK_TAIL.search(compact_question[: match.start()])
+        after = _CJK_HEAD.search(compact_question[match.end() :])
+        if before is not None and len(before.group(0)) >= _MIN_CONTEXT:
+            found.append((before.group(0)[-_MAX_CONTEXT:], after.group(0)[:2] if after is not None else ""))
+    return tuple(found)
+
+
+def filled(text: str, question_gaps: tuple[tuple[str, str], ...]) -> int:
+    """The longest context before a gap that `text` holds with a word in the gap (and the words after
+    it, when the question has some): 0 when it holds none."""
+    best = 0
+    for before, after in question_gaps:
+        if before[-_MIN_CONTEXT:] not in text:  # every longer context ends with it
+            continue
+        for start in range(len(before) - _MIN_CONTEXT + 1):
+            context = before[start:]
+            if len(context) <= best:
+                break
+            if context not in text:  # a substring search first: most contexts are not in most texts
+                continue
+            pattern = re.escape(context) + f"[\u3400-\u9fff]{{1,{_MAX_FILL}}}?" + re.escape(after)
+            if re.search(pattern, text):
+                best = len(context)
+                break
+    return best

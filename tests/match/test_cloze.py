@@ -1,0 +1,30 @@
+"""Questions that copy the document's sentence and put 什么 where the wanted word stands."""
+
+from __future__ import annotations
+
+from bot.match.cloze import filled, gaps
+from tests.support.kb import shipped_answerer
+
+
+def test_a_gap_keeps_the_words_before_it_and_two_after():
+    assert gaps("安全生产是一条什么线") == (("安全生产是一条", "线"),)
+    assert gaps("文件里有什么") == (("文件里有", ""),)
+    assert gaps("是什么") == ()  # too little before the gap to find a sentence by
+
+
+def test_the_text_holding_the_sentence_with_a_word_in_the_gap_fills_it_longest():
+    question = gaps("智能化改造是制造业高质量发展的什么")
+    holds = "一、智能化改造是制造业高质量发展的必由之路。"
+    elsewhere = "推动制造业高质量发展的重要举措"
+    assert filled(holds, question) > filled(elsewhere, question) > 0
+    assert filled("毫不相干的一句话", question) == 0
+    # the words after the gap must follow the filled word
+    assert filled("这是一条不可逾越的红线", gaps("安全生产是一条什么线")) == 3
+    assert filled("这是一条路", gaps("安全生产是一条什么线")) == 0
+
+
+def test_among_entries_that_explain_every_word_the_one_with_the_sentence_answers():
+    """Several 商丘 entries know every word of the question; the one whose text has the sentence
+    with 必由之路 in the gap answers it (the document's own wording was outranked before)."""
+    answer = shipped_answerer().ask("商丘的讲话里说智能化改造是制造业高质量发展的什么？")
+    assert answer.matched and "必由之路" in (answer.text or "")
