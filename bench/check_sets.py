@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         ROOT / "bench" / "blind2.yaml",
         ROOT / "bench" / "blind3.yaml",
         ROOT / "bench" / "blind4.yaml",
+        ROOT / "bench" / "blind5.yaml",
     ]
     seeds = seed_texts()
     failed = False

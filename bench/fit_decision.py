@@ -3,9 +3,10 @@
 cross-validation on the tuning data only. The test split of bench/realistic/ and bench/heldout.yaml are
 reported with the final fit and never used to choose anything.
 
-    python bench/fit_decision.py [--folds 5] [--signs] [--write]
+    python bench/fit_decision.py [--folds 5] [--signs] [--also blind5 ...] [--write]
 
-Tuning data: the "tune" part of bench/realistic/ plus bench/devset.yaml.
+Tuning data: the "tune" part of bench/realistic/ plus bench/devset.yaml, plus the sets named with --also
+(bench/NAME.yaml; a blind set written after the knowledge base brings wording it was not written for).
 --write puts the fitted numbers into bot/match/params.py.
 """
 
@@ -217,12 +218,15 @@ def main() -> int:
         default=WRONG_PENALTY,
         help=f"how many right replies one confident wrong answer costs (default {WRONG_PENALTY})",
     )
+    parser.add_argument("--also", nargs="*", default=[], metavar="NAME", help="add bench/NAME.yaml to the tuning data")
     args = parser.parse_args()
     kb, issues = load_knowledge(ROOT / "knowledge", SeedLibrary.load(ROOT / "seeds"))
     if kb is None:
         print("\n".join(map(str, issues)))
         return 1
     tune = realistic("tune") + load(ROOT / "bench" / "devset.yaml")
+    for name in args.also:
+        tune += load(ROOT / "bench" / f"{name}.yaml")
     print(f"tuning data: {len(tune)} questions; features: {', '.join(DECISION_FEATURES)}")
     folds = _folds(tune, args.folds)
     best_value, base, answerer = -1.0, MatchParams(), None
@@ -245,6 +249,7 @@ def main() -> int:
     by_group(answerer, test)
     heldout = load(ROOT / "bench" / "heldout.yaml")
     report("heldout.yaml (never tuned)", answerer, heldout)
+    report("blind3.yaml (never tuned)", answerer, load(ROOT / "bench" / "blind3.yaml"))
     if args.write:
         write_params(final)
         print("written to bot/match/params.py")

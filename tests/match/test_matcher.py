@@ -334,3 +334,9 @@ def test_the_entry_knowing_every_rare_word_is_found_below_the_bm25_cut(reserve):
     finally:
         answerer.params = params
     assert (answer.entry_id == "ne-work-style") == (reserve > 0)
+
+
+def test_taiwan_usage_reads_as_the_documents_words():
+    """數位經濟 is how Taiwan writes 数字经济; synonyms.yaml lists such words (refused at P 0.46 before)."""
+    answer = ask("東北講話說數位經濟是什麼大勢")
+    assert answer.matched and answer.entry_id == "ne-digital-era-significance"
