@@ -50,6 +50,9 @@ jieba = _import_jieba()
 jieba.setLogLevel(logging.WARNING)
 finalseg = jieba.finalseg
 
+# A word jieba's dictionary lacks that holds one of these is a verb phrase cut short (贷给, 不贷, 该扮),
+# not the name of a topic.
+_FUNCTION_CHARACTERS = frozenset("不没给了着过得该把被让很太最也都就还又才")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")  # a run of CJK characters with at least one pair
 # Each pair of neighbouring characters, overlapping; none with a space (no word of jieba's has one).
 _PAIR = re.compile(r"(?=(\S\S))")
@@ -209,7 +212,9 @@ class Tokenizer:
         """Whether general Chinese uses the word as a noun or name; words jieba does not know count too,
         and with `phrases` its fixed phrases (技术改造, tag l) as well."""
         tag = lexicon().tag(word)
-        return tag is None or tag in _TOPIC_TAGS or (phrases and tag == "l")
+        if tag is None:
+            return not _FUNCTION_CHARACTERS.intersection(word)
+        return tag in _TOPIC_TAGS or (phrases and tag == "l")
 
     def is_dictionary_noun(self, word: str) -> bool:
         """Whether general Chinese lists the word as a noun or name: a real word, not a typo's fragment."""

@@ -12,3 +12,11 @@ from tests.support.kb import shipped_answerer
 )
 def test_nouns_and_abbreviations_name_a_topic(word, topic):
     assert shipped_answerer().index.tokenizer.names_a_topic(word) is topic
+
+
+@pytest.mark.parametrize(("word", "topic"), [("不贷", False), ("该扮", False), ("才给", False), ("数转绿改", True)])
+def test_a_word_off_the_dictionary_with_a_function_character_is_a_cut_verb_phrase(word, topic):
+    """不贷 (啥样的它不贷) and 该扮 (该扮个啥角色) weighed as much as an unknown topic noun; a word off the
+    dictionary without such a character may still name a topic."""
+    tokenizer = shipped_answerer().index.tokenizer
+    assert tokenizer.names_a_topic(word) is topic
