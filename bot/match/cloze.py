@@ -16,7 +16,8 @@ _CJK_TAIL = re.compile(r"[\u3400-\u9fff]+$")
 _CJK_HEAD = re.compile(r"^[\u3400-\u9fff]+")
 _MIN_CONTEXT = 3  # characters of the sentence before the gap that must be found as written
 _MAX_CONTEXT = 12
-_MAX_FILL = 30  # characters the wanted word may take
+_MAX_FILL = 30  # characters the wanted word may take (a list of names takes many)
+_MAX_GAPS = 3  # a question asks for a few things at most; a pasted wall of 什么 must not cost a regex each
 
 
 @lru_cache(maxsize=1024)
@@ -28,7 +29,7 @@ def gaps(compact_question: str) -> tuple[tuple[str, str], ...]:
         after = _CJK_HEAD.search(compact_question[match.end() :])
         if before is not None and len(before.group(0)) >= _MIN_CONTEXT:
             found.append((before.group(0)[-_MAX_CONTEXT:], after.group(0)[:2] if after is not None else ""))
-    return tuple(found)
+    return tuple(dict.fromkeys(found))[:_MAX_GAPS]
 
 
 def filled(text: str, question_gaps: tuple[tuple[str, str], ...]) -> int:

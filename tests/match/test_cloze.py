@@ -28,3 +28,9 @@ def test_among_entries_that_explain_every_word_the_one_with_the_sentence_answers
     with 必由之路 in the gap answers it (the document's own wording was outranked before)."""
     answer = shipped_answerer().ask("商丘的讲话里说智能化改造是制造业高质量发展的什么？")
     assert answer.matched and "必由之路" in (answer.text or "")
+
+
+def test_a_wall_of_gaps_is_read_as_a_few():
+    """Each gap costs a search in every candidate's text: repeated ones count once, and only the first few."""
+    assert len(gaps("高质量发展的什么" * 40)) == 1
+    assert len(gaps("".join(f"第{n}个问题是关于什么" for n in "一二三四五六七八"))) == 3
