@@ -24,12 +24,17 @@ _MAX_GAPS = 3  # a question asks for a few things at most; a pasted wall of ä»€ä
 def gaps(compact_question: str) -> tuple[tuple[str, str], ...]:
     """(the words before the gap, up to two after it) for each gap of the question."""
     found = []
+    previous_end = 0  # the sentence before a gap starts after the gap before it
     for match in _GAP.finditer(compact_question):
-        before = _CJK_TAIL.search(compact_question[: match.start()])
-        after = _CJK_HEAD.search(compact_question[match.end() :])
+        before = _CJK_TAIL.search(compact_question[previous_end : match.start()])
+        after = _CJK_HEAD.search(_GAP.split(compact_question[match.end() :], maxsplit=1)[0])
+        previous_end = match.end()
         if before is not None and len(before.group(0)) >= _MIN_CONTEXT:
             found.append((before.group(0)[-_MAX_CONTEXT:], after.group(0)[:2] if after is not None else ""))
-    return tuple(dict.fromkeys(found))[:_MAX_GAPS]
+    first = {}  # a context repeated (a pasted question, twice) is read once, with its first words after
+    for before, after in found:
+        first.setdefault(before, after)
+    return tuple(first.items())[:_MAX_GAPS]
 
 
 def filled(text: str, question_gaps: tuple[tuple[str, str], ...]) -> int:
