@@ -34,3 +34,7 @@ def test_a_wall_of_gaps_is_read_as_a_few():
     """Each gap costs a search in every candidate's text: repeated ones count once, and only the first few."""
     assert len(gaps("高质量发展的什么" * 40)) == 1
     assert len(gaps("".join(f"第{n}个问题是关于什么" for n in "一二三四五六七八"))) == 3
+
+
+def test_a_particle_after_the_gap_is_not_a_word_the_text_must_hold():
+    assert gaps("智能化改造是制造业高质量发展的什么呀") == gaps("智能化改造是制造业高质量发展的什么")
