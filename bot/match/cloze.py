@@ -20,7 +20,7 @@ _CJK_HEAD = re.compile(r"^[\u3400-\u9fff]+")
 _MIN_CONTEXT = 3  # characters of the sentence before the gap that must be found as written
 _MAX_CONTEXT = 12
 _MAX_FILL = 30  # characters the wanted word may take (a list of names takes many)
-_MAX_GAPS = 3  # a question asks for a few things at most; a pasted wall of 什么 must not cost a regex each
+_MAX_GAPS = 3  # a question asks for a few things at most; a pasted wall of 什么 must not cost a search each
 
 
 @lru_cache(maxsize=1024)

@@ -50,7 +50,7 @@ jieba = _import_jieba()
 jieba.setLogLevel(logging.WARNING)
 finalseg = jieba.finalseg
 
-# A word jieba's dictionary lacks that holds one of these is a verb phrase cut short (贷给, 不贷, 该扮),
+# A word jieba's dictionary lacks that holds one of these is a verb phrase cut short (不贷, 该扮, 才给),
 # not the name of a topic.
 _FUNCTION_CHARACTERS = frozenset("不没给了着过得该把被让很太最也都就还又才")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")  # a run of CJK characters with at least one pair
@@ -209,8 +209,8 @@ class Tokenizer:
         return set(self._canonical)
 
     def names_a_topic(self, word: str, phrases: bool = False) -> bool:
-        """Whether general Chinese uses the word as a noun or name; words jieba does not know count too,
-        and with `phrases` its fixed phrases (技术改造, tag l) as well."""
+        """Whether general Chinese uses the word as a noun or name; words jieba does not know count too
+        unless they hold a function character (不贷), and with `phrases` its fixed phrases (技术改造, tag l)."""
         tag = lexicon().tag(word)
         if tag is None:
             return not _FUNCTION_CHARACTERS.intersection(word)
