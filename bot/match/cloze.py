@@ -13,10 +13,8 @@ from functools import lru_cache
 # A gap: what the asker puts where the wanted word stands.
 _GAP = re.compile(r"什么样的?|什么|啥样的?|啥|哪一?[个些种条项句]")
 _PARTICLES = "呀呢啊吗吧哈嘛啦哦呗"  # what a spoken question ends with after the gap (…的什么呀)
-_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
-_CJK_RUN_ALL = re.compile(r"[\u3400-\u9fff]+")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _CJK_TAIL = re.compile(r"[\u3400-\u9fff]+$")
-_CJK_HEAD = re.compile(r"^[\u3400-\u9fff]+")
 _MIN_CONTEXT = 3  # characters of the sentence before the gap that must be found as written
 _MAX_CONTEXT = 12
 _MAX_FILL = 30  # characters the wanted word may take (a list of names takes many)
@@ -30,7 +28,7 @@ def gaps(compact_question: str) -> tuple[tuple[str, str], ...]:
     previous_end = 0  # the sentence before a gap starts after the gap before it
     for match in _GAP.finditer(compact_question):
         before = _CJK_TAIL.search(compact_question[previous_end : match.start()])
-        after = _CJK_HEAD.search(_GAP.split(compact_question[match.end() :], maxsplit=1)[0].lstrip(_PARTICLES))
+        after = _CJK_RUN.match(_GAP.split(compact_question[match.end() :], maxsplit=1)[0].lstrip(_PARTICLES))
         previous_end = match.end()
         if before is not None and len(before.group(0)) >= _MIN_CONTEXT:
             found.append((before.group(0)[-_MAX_CONTEXT:], after.group(0)[:2] if after is not None else ""))
@@ -64,11 +62,11 @@ def _holds(text: str, context: str, after: str) -> bool:
     while at != -1:
         gap = at + len(context)
         if not after:
-            if gap < len(text) and _CJK_CHAR.match(text, gap):
+            if _CJK_RUN.match(text, gap):
                 return True
         else:
             found = text.find(after, gap + 1, gap + _MAX_FILL + len(after))
-            if found != -1 and _CJK_RUN_ALL.fullmatch(text, gap, found):
+            if found != -1 and _CJK_RUN.fullmatch(text, gap, found):
                 return True
         at = text.find(context, at + 1)
     return False
