@@ -229,9 +229,14 @@ class Answerer:
         )
 
 
+# A follow-up that says 全市 (the whole city) is not about the district the message named before it.
+_OWN_SCOPE = ("全市", "全省", "全国", "全区", "全县")
+
+
 def _in_context(question: str, named: str | None, places: list[str]) -> str:
-    """A follow-up question ("补贴多少？") is about the place the message names elsewhere."""
-    if named is None or any(place in question for place in places):
+    """A follow-up question ("补贴多少？") is about the place the message names elsewhere, unless it names
+    a place or a scope of its own."""
+    if named is None or any(place in question for place in places) or any(s in question for s in _OWN_SCOPE):
         return question
     return f"{named} {question}"
 

@@ -248,6 +248,13 @@ def test_a_follow_up_that_means_nothing_alone_is_read_with_the_question_before_i
     assert len(answer.all_parts) == 2 and "100户" in texts and "76%" in texts
 
 
+def test_a_follow_up_about_the_whole_city_is_not_read_as_about_the_district_named_before_it():
+    """With 武清区 carried into it, 全市有多少家绿色工厂 found no entry naming 武清区, and the reply answered
+    only the district's question, as if it answered both."""
+    answer = ask("武清区入选了什么试点？全市有多少家绿色工厂")
+    assert [part.entry_id for part in answer.all_parts] == ["tj-sme-digital-pilot", "tj-green-units"]
+
+
 def test_a_figure_asked_for_now_is_not_stated_by_an_entry_that_gives_only_a_target():
     answer = ask("天津目前关键工序数控化率是多少")
     assert answer.outcome is Outcome.NOT_STATED
