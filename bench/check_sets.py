@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         ROOT / "bench" / "blind3.yaml",
         ROOT / "bench" / "blind4.yaml",
         ROOT / "bench" / "blind5.yaml",
+        ROOT / "bench" / "blind6.yaml",
     ]
     seeds = seed_texts()
     failed = False

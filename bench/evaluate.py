@@ -2,7 +2,7 @@
 kind of negative, for our matcher and for a naive baseline (rapidfuzz `extractOne` over entry
 questions), side by side.
 
-    python bench/evaluate.py [--set tune|test|devset|heldout|blind|blind2|blind3|blind4|blind5 ...] [--misses]
+    python bench/evaluate.py [--set tune|test|devset|heldout|blind|blind2|blind3|blind4|blind5|blind6 ...] [--misses]
 
 Sets: the tuning and test parts of bench/realistic/ (the test part is never tuned on), the older
 bench/devset.yaml (tuned on) and bench/heldout.yaml (never tuned on), and bench/blind.yaml and
@@ -11,7 +11,9 @@ bench/blind3.yaml (written blind on 2026-12-04, sixth session; never tuned on: r
 and bench/blind4.yaml (written blind in the seventh session, weighted to paraphrase and colloquial questions
 and hard negatives; run untouched before and after that session's alternatives, then used like the devset),
 and bench/blind5.yaml (written blind in the eighth session, 20 questions in each of the ten styles and 100
-negatives; first untouched run 86.0% / 99.0%, 4 wrong, then used like the devset).
+negatives; first untouched run 86.0% / 99.0%, 4 wrong, then used like the devset), and bench/blind6.yaml
+(written blind in the ninth session the same way; its first untouched run is in the README, then used like
+the devset).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ SETS: dict[str, Callable[[], list[Item]]] = {
     "blind3": lambda: load(ROOT / "bench" / "blind3.yaml"),
     "blind4": lambda: load(ROOT / "bench" / "blind4.yaml"),
     "blind5": lambda: load(ROOT / "bench" / "blind5.yaml"),
+    "blind6": lambda: load(ROOT / "bench" / "blind6.yaml"),
 }
 
 
