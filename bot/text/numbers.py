@@ -22,6 +22,12 @@ _PERCENT_OF_DIGITS = re.compile(r"百分之(\d+(?:\.\d+)?)")  # 百分之10
 _HALF = re.compile("(?<![一两三四五六七八九十])一半")  # 一半以上 is 50%以上; 两个一半 or 十一半 is not
 _TENTHS = re.compile("(?<![完八九十])([一二三四五六七八九])成(?![功立为果本员绩])")
 _MAGNITUDE = re.compile(f"({_NUMERAL})(万亿|万元|亿元|万|亿|元|倍)")
+# 两万七千 (27,000), 三万五 (35,000 as people say it), 一亿二千万: a magnitude with more after it; the documents
+# write 2.7万, and read as 2万 + 7000 it made two anchors no entry states.
+_COMPOUND_MAGNITUDE = re.compile(
+    "(?<![几数上零〇一二两三四五六七八九十百千])([一二两三四五六七八九十百千]+)(万|亿)(零?)([一二两三四五六七八九][一二两三四五六七八九十百千]*)(万)?(?![零〇一二两三四五六七八九十百千万亿])"
+)
+_MAGNITUDE_SIZE = {"万": 10_000, "亿": 100_000_000}
 _COUNT = re.compile(
     "([零一二两三四五六七八九]*[十百千][零一二三四五六七八九十百千]*)(家|个|户|项|批|条|名|人|所|座|台|强)"
 )
@@ -102,6 +108,23 @@ def _digits_with_unit(match: re.Match[str]) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _compound_magnitude(match: re.Match[str]) -> str:
+    """两万七千 -> 2.7万, 三万五 -> 3.5万, 一亿二千万 -> 1.2亿, 一万零五百 -> 1.05万; anything else stays."""
+    head, magnitude, zero, rest, rest_magnitude = match.groups()
+    size = _MAGNITUDE_SIZE[magnitude]
+    whole, part = _integer(head), _integer(rest)
+    if whole is None or part is None or (rest_magnitude and magnitude == "万"):
+        return match.group(0)
+    if rest_magnitude:
+        part *= 10_000
+    elif len(rest) == 1 and not zero:  # 三万五: the next unit down is meant (3.5万)
+        part *= size // 10
+    if part >= size:
+        return match.group(0)
+    text = format(Decimal(whole) + Decimal(part) / size, "f")
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + magnitude
+
+
 def _month_day(match: re.Match[str]) -> str:
     """十二月十九日 -> 12月19日, as the documents write dates; 十三月 or 三十五日 are not dates."""
     month = _integer(match.group(1))
@@ -120,6 +143,7 @@ _REWRITES: tuple[tuple[tuple[str, ...], re.Pattern[str], Callable[[re.Match[str]
     (("%",), _NUMERAL_PERCENT, lambda m: _replace(m, "{number}%")),
     (("成",), _TENTHS, lambda m: f"{_DIGITS[m.group(1)]}0%"),
     (("一半",), _HALF, "50%"),
+    (("万", "亿"), _COMPOUND_MAGNITUDE, _compound_magnitude),
     (("万", "亿", "元", "倍"), _MAGNITUDE, lambda m: m.group(0) if _adverb(m) else _replace(m, "{number}{unit}")),
     (("十", "百", "千"), _COUNT, lambda m: _replace(m, "{number}{unit}")),
     (("点",), _DECIMAL, lambda m: _replace(m, "{number}")),
