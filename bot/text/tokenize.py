@@ -52,7 +52,7 @@ finalseg = jieba.finalseg
 
 # A word jieba's dictionary lacks that holds one of these is a verb phrase cut short (不贷, 该扮, 才给),
 # not the name of a topic.
-_FUNCTION_CHARACTERS = frozenset("不没给了着过得该把被让很太最也都就还又才")
+_FUNCTION_CHARACTERS = frozenset("不没给了着过得该把被让很太最也都就还又才搞")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")  # a run of CJK characters with at least one pair
 # Each pair of neighbouring characters, overlapping; none with a space (no word of jieba's has one).
 _PAIR = re.compile(r"(?=(\S\S))")
