@@ -21,13 +21,15 @@ STOPWORDS: frozenset[str] = frozenset(
     """.split()  # noqa: SIM905 (a word list reads best as text)
 )
 
-# Interrogative phrases jieba does not keep whole (哪天 -> 哪/天): removed from the text before
-# segmentation, so their characters do not glue into a false word (天开 from 哪天开的).
+# Interrogative phrases jieba does not keep whole (哪天 -> 哪/天), and demonstratives with a measure word
+# (那套): removed from the text before segmentation, so their characters do not glue into a false word
+# (天开 from 哪天开的, 套稳 from 那套稳就业).
 QUESTION_PHRASES: tuple[str, ...] = tuple(
     sorted(
         """
         哪天 哪一天 哪年 哪一年 哪个月 几月几号 几号 什么时候 啥时候 几时 多久 多长时间 几年 多少年
         多少钱 是什么 是啥 咋办 怎么办 怎么样 咋样 干啥 干什么 干嘛 干吗 有哪些 哪几个 哪几家 哪几项
+        那套 这套 那款 这款
         """.split(),  # noqa: SIM905
         key=len,
         reverse=True,
