@@ -255,6 +255,17 @@ def test_a_follow_up_about_the_whole_city_is_not_read_as_about_the_district_name
     assert [part.entry_id for part in answer.all_parts] == ["tj-sme-digital-pilot", "tj-green-units"]
 
 
+def test_who_was_there_is_not_answered_with_a_passage_that_names_no_one():
+    """都有谁 asks for names: the meeting's consensus passage names none, so it is related, not the answer."""
+    answer = ask("商丘推进会上参会的企业家都有谁")
+    assert answer.outcome is Outcome.NOT_STATED and not answer.matched
+
+
+def test_names_with_a_masked_prefix_answer_who():
+    answer = ask("西南那个市要加快的水电铝材一体化项目都有谁家")
+    assert answer.matched and "山东魏桥" in answer.text
+
+
 def test_a_figure_asked_for_now_is_not_stated_by_an_entry_that_gives_only_a_target():
     answer = ask("天津目前关键工序数控化率是多少")
     assert answer.outcome is Outcome.NOT_STATED
