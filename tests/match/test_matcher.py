@@ -358,3 +358,9 @@ def test_taiwan_usage_reads_as_the_documents_words():
     """數位經濟 is how Taiwan writes 数字经济; synonyms.yaml lists such words (refused at P 0.46 before)."""
     answer = ask("東北講話說數位經濟是什麼大勢")
     assert answer.matched and answer.entry_id == "ne-digital-era-significance"
+
+
+def test_a_telephone_asked_for_is_not_answered_with_a_telephone_conference():
+    """电话 at the end asks for a number; the entry on the province's 电视电话会议 holds none."""
+    answer = ask("清欠工作牵头部门的电话")
+    assert not answer.matched
