@@ -364,3 +364,8 @@ def test_a_telephone_asked_for_is_not_answered_with_a_telephone_conference():
     """电话 at the end asks for a number; the entry on the province's 电视电话会议 holds none."""
     answer = ask("清欠工作牵头部门的电话")
     assert not answer.matched
+
+
+def test_how_long_an_interest_subsidy_runs_is_not_stated_by_its_rate():
+    answer = ask("天津技改贷款贴息最长能贴几年")
+    assert answer.outcome is Outcome.NOT_STATED
