@@ -367,5 +367,5 @@ def test_a_telephone_asked_for_is_not_answered_with_a_telephone_conference():
 
 
 def test_how_long_an_interest_subsidy_runs_is_not_stated_by_its_rate():
-    answer = ask("天津技改贷款贴息最长能贴几年")
+    answer = ask("天津技改贷款贴息最长几年")
     assert answer.outcome is Outcome.NOT_STATED
