@@ -59,11 +59,11 @@ class Answerer:
             return Answer(Outcome.NO_CONTENT, traditional=traditional)
         if len(questions) == 1:
             return self.ask_question(questions[0], traditional)
-        named = self._named_place(message)
+        named, wider = self._named_place(message), self._named_place(message, wider=True)
         parts: list[Answer] = []
         foreign = ""  # the topic of an earlier question that the knowledge base does not cover
         for at in range(len(questions)):
-            part, topic = self._ask_part(questions, at, named, traditional, foreign)
+            part, topic = self._ask_part(questions, at, (named, wider), traditional, foreign)
             if part.outcome is Outcome.REFUSED and not foreign:
                 foreign = topic
             parts.append(part)
@@ -88,14 +88,19 @@ class Answerer:
         return _several(useful[0], useful, traditional)
 
     def _ask_part(
-        self, questions: list[str], at: int, named: str | None, traditional: bool, foreign: str = ""
+        self,
+        questions: list[str],
+        at: int,
+        named: tuple[str | None, str | None],
+        traditional: bool,
+        foreign: str = "",
     ) -> tuple[Answer, str]:
         """One question of a message, and its foreign topic if it was refused (see `_foreign_topic`). A
         follow-up that means nothing alone (完成多少了？) is read with the question before it, as its asker
         meant it; after a question about a topic the knowledge base does not cover (创业担保贷款额度多少？),
         a follow-up (利息能贴息吗) is about that topic too."""
         question = questions[at]
-        in_context = _in_context(question, named, self._places)
+        in_context = _in_context(question, *named, self._places)
         if foreign:
             in_context = f"{foreign} {in_context}"
         answer, topic = self._ask_one(in_context, traditional, question)
@@ -215,10 +220,14 @@ class Answerer:
             word for word in prepared.words if self.index.idf(word) is None and tokenizer.names_a_topic(word)
         )
 
-    def _named_place(self, message: str) -> str | None:
-        """The first place the message names: the context of a follow-up that names none."""
+    def _named_place(self, message: str, wider: bool = False) -> str | None:
+        """The first place the message names: the context of a follow-up that names none. `wider`: the first
+        that is not a district or county (睢县, 武清区), the context of a follow-up about 全市."""
         cleaned = self.cleaner.clean(message)
-        return next((place for place in self._places if place in cleaned), None)
+        return next(
+            (place for place in self._places if place in cleaned and not (wider and _is_local(place, cleaned))),
+            None,
+        )
 
     def _suggestions(
         self, candidates: list[Candidate], chosen: Candidate | None, script: Callable[[str], str]
@@ -229,15 +238,24 @@ class Answerer:
         )
 
 
-# A follow-up that says 全市 (the whole city) is not about the district the message named before it.
-_OWN_SCOPE = ("全市", "全省", "全国", "全区", "全县")
+# A follow-up that says 全市 (the whole city) is not about the district or county the message named before
+# it, but about the city the message names too, if any (商丘睢县…？全市…); after a city, 全市 is that city.
+_WIDER_SCOPE = ("全市", "全省", "全国")
+_LOCAL_LEVELS = ("区", "县")
 
 
-def _in_context(question: str, named: str | None, places: list[str]) -> str:
+def _is_local(place: str, text: str) -> bool:
+    """Whether `text` names `place` as a district or county (睢县, 武清区, 滨海新区)."""
+    return place.endswith(_LOCAL_LEVELS) or any(place + level in text for level in _LOCAL_LEVELS)
+
+
+def _in_context(question: str, named: str | None, wider: str | None, places: list[str]) -> str:
     """A follow-up question ("补贴多少？") is about the place the message names elsewhere, unless it names
-    a place or a scope of its own."""
-    if named is None or any(place in question for place in places) or any(s in question for s in _OWN_SCOPE):
+    a place of its own; one about 全市 is about the message's city (`wider`), not its district."""
+    if named is None or any(place in question for place in places):
         return question
+    if any(scope in question for scope in _WIDER_SCOPE):
+        return question if wider is None else f"{wider} {question}"
     return f"{named} {question}"
 
 

@@ -255,6 +255,19 @@ def test_a_follow_up_about_the_whole_city_is_not_read_as_about_the_district_name
     assert [part.entry_id for part in answer.all_parts] == ["tj-sme-digital-pilot", "tj-green-units"]
 
 
+def test_a_follow_up_about_the_whole_city_after_a_city_is_about_that_city():
+    """全市 after 平顶山 is 平顶山: read alone, 全市绿色工厂有几家 went to the north-east city's green factories."""
+    answer = ask("平顶山企业上云多少家？全市绿色工厂有几家？")
+    assert [part.entry_id for part in answer.all_parts] == ["pds-enterprise-cloud-progress", "pds-green-factory-list"]
+
+
+def test_a_follow_up_about_the_whole_city_after_a_county_is_about_the_city_the_message_names():
+    answer = ask("商丘睢县观摩了啥？全市智能化改造完成多少家")
+    second = answer.all_parts[1]
+    entry = second.entry_id or (second.related.id if second.related else "")
+    assert entry.startswith("sq-")
+
+
 def test_who_was_there_is_not_answered_with_a_passage_that_names_no_one():
     """都有谁 asks for names: the meeting's consensus passage names none, so it is related, not the answer."""
     answer = ask("商丘推进会上参会的企业家都有谁")
