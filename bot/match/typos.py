@@ -204,6 +204,8 @@ class HomophoneRepairer:
                 # characters that all stand alone (上丘 for 商丘) it is one.
                 if STOPWORDS.intersection(differing) and not shattered:
                     continue
+                if all(char in STOPWORDS for char in window):  # 是在 is grammar, not a slip for 实在
+                    continue
                 if broken and len(differing) <= max(1, length // 3):
                     return term
                 if (i, i + length) in strangers and exact and len(differing) == 1:

@@ -67,6 +67,11 @@ def test_a_function_character_among_lone_characters_can_be_the_slip():
     assert repair("国家对企业的支持") == "国家对企业的支持"
 
 
+def test_function_words_standing_alone_together_are_grammar_not_a_slip():
+    """是在 sounds like the knowledge base's 实在, but both characters are function words."""
+    assert shipped_answerer().index.repairer.repair("总书记是在哪里首次提出的") == "总书记是在哪里首次提出的"
+
+
 @pytest.mark.parametrize(
     ("typo", "meant"), [("天津数字化转形专家库", "天津数字化转型专家库"), ("受表章的县", "受表彰的县")]
 )
