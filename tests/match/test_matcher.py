@@ -67,6 +67,12 @@ def test_a_function_character_among_lone_characters_can_be_the_slip():
     assert repair("国家对企业的支持") == "国家对企业的支持"
 
 
+@pytest.mark.parametrize("question", ["平顶山今年计划再创建多少家工业绿色企业", "去年这个市在全省率先完成了什么评估"])
+def test_a_common_character_standing_alone_is_a_word_as_written(question):
+    """家 after 多少 and 市 after 这个 stand alone because they are words: not slips for 加工业 or 实在."""
+    assert shipped_answerer().index.repairer.repair(question) == question
+
+
 def test_function_words_standing_alone_together_are_grammar_not_a_slip():
     """是在 sounds like the knowledge base's 实在, but both characters are function words."""
     assert shipped_answerer().index.repairer.repair("补贴是在哪个部门领") == "补贴是在哪个部门领"
