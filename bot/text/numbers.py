@@ -28,6 +28,13 @@ _COMPOUND_MAGNITUDE = re.compile(
     "(?<![几数上零〇一二两三四五六七八九十百千])([一二两三四五六七八九十百千]+)(万|亿)(零?)([一二两三四五六七八九][一二两三四五六七八九十百千]*)(万)?(?![零〇一二两三四五六七八九十百千万亿])"
 )
 _MAGNITUDE_SIZE = {"万": 10_000, "亿": 100_000_000}
+# 一个亿, 三十个亿: people count 亿 like a thing; the documents write 1亿, 30亿.
+_COUNTED_YI = re.compile("(?<=[零一二两三四五六七八九十百千])个(?=亿)")
+# 四百余家: 余 is how the documents give their own round figures (400余家, 2.7万余套), so a figure with 余
+# written in words is that figure; 多 and 来 (七千多, 六百来万) stay a rough size in words.
+_ABOUT = re.compile(
+    "(?<![几数上零〇一二两三四五六七八九十百千])([一二两三四五六七八九十][零一二两三四五六七八九十百千]*[十百千])余"
+)
 _COUNT = re.compile(
     "([零一二两三四五六七八九]*[十百千][零一二三四五六七八九十百千]*)(家|个|户|项|批|条|名|人|所|座|台|强)"
 )
@@ -143,6 +150,8 @@ _REWRITES: tuple[tuple[tuple[str, ...], re.Pattern[str], Callable[[re.Match[str]
     (("%",), _NUMERAL_PERCENT, lambda m: _replace(m, "{number}%")),
     (("成",), _TENTHS, lambda m: f"{_DIGITS[m.group(1)]}0%"),
     (("一半",), _HALF, "50%"),
+    (("个亿",), _COUNTED_YI, ""),
+    (("余",), _ABOUT, lambda m: _replace(m, "{number}余")),
     (("万", "亿"), _COMPOUND_MAGNITUDE, _compound_magnitude),
     (("万", "亿", "元", "倍"), _MAGNITUDE, lambda m: m.group(0) if _adverb(m) else _replace(m, "{number}{unit}")),
     (("十", "百", "千"), _COUNT, lambda m: _replace(m, "{number}{unit}")),

@@ -24,6 +24,14 @@ from bot.text.numbers import arabic_numbers
         ("三月二十九号", "3月29日"),
         ("一千六百", "1600"),
         ("世界五百强", "世界500强"),
+        # a magnitude with more after it, as the documents write it
+        ("一天能产两万七千多套", "一天能产2.7万多套"),
+        ("三万五", "3.5万"),
+        ("一亿二千万", "1.2亿"),
+        ("一万零五百元", "1.05万元"),
+        # 亿 counted like a thing; 余 as the documents give round figures
+        ("上缴税收超过一个亿", "上缴税收超过1亿"),
+        ("完成四百余家企业的诊断", "完成400余家企业的诊断"),
         # digits with a Chinese unit: 1 and 千万 must not read as 11000万
         ("投资1千万以上", "投资1000万以上"),
         ("3百万元", "300万元"),
@@ -46,7 +54,7 @@ def test_quantities_become_digits(text, expected):
     "text",
     [
         *("一个企业", "两家公司", "十四五规划", "成功", "一点点", "一些", "几十个", "数百万元", "上千家"),
-        *("十几个", "三个月", "十三月", "正月", "一百多家", "七千多套", "几十%", "1千"),
+        *("十几个", "三个月", "十三月", "正月", "一百多家", "七千多套", "几十%", "1千", "几个亿", "几百余家"),
         # 千万/百万/十万 as adverbs and idioms, and doubled units, are words
         *("千万不要错过", "百万富翁", "十万火急", "千千万万"),
     ],
