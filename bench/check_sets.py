@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         ROOT / "bench" / "blind4.yaml",
         ROOT / "bench" / "blind5.yaml",
         ROOT / "bench" / "blind6.yaml",
+        ROOT / "bench" / "blind7.yaml",
     ]
     seeds = seed_texts()
     failed = False

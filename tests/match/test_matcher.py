@@ -67,10 +67,17 @@ def test_a_function_character_among_lone_characters_can_be_the_slip():
     assert repair("国家对企业的支持") == "国家对企业的支持"
 
 
-@pytest.mark.parametrize("question", ["平顶山今年计划再创建多少家工业绿色企业", "去年这个市在全省率先完成了什么评估"])
+@pytest.mark.parametrize("question", ["清欠的钱光靠财政还不上咋办啊", "去年这个市在全省率先完成了什么评估"])
 def test_a_common_character_standing_alone_is_a_word_as_written(question):
-    """家 after 多少 and 市 after 这个 stand alone because they are words: not slips for 加工业 or 实在."""
+    """不 and 上, 市 and 在 stand alone because they are words: not slips for 补上 or 实在."""
     assert shipped_answerer().index.repairer.repair(question) == question
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"), [("十四无工业发展规划", "十四五工业发展规划"), ("天今技改项目", "天津技改项目")]
+)
+def test_a_slip_leaving_a_common_character_is_still_repaired(typo, meant):
+    assert shipped_answerer().index.repairer.repair(typo) == meant
 
 
 def test_function_words_standing_alone_together_are_grammar_not_a_slip():
