@@ -250,6 +250,7 @@ def main() -> int:
     heldout = load(ROOT / "bench" / "heldout.yaml")
     report("heldout.yaml (never tuned)", answerer, heldout)
     report("blind3.yaml (never tuned)", answerer, load(ROOT / "bench" / "blind3.yaml"))
+    report("blind7.yaml (never tuned)", answerer, load(ROOT / "bench" / "blind7.yaml"))
     if args.write:
         write_params(final)
         print("written to bot/match/params.py")
