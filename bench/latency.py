@@ -102,8 +102,10 @@ def edit_one_entry(kb_dir: Path) -> str:
 
 def _wait_for_cache_writes() -> None:
     """Join the threads a start leaves writing the index and parsed-file caches (bot/kb/store.py)."""
+    from bot.kb.store import FAQ_CACHE_THREAD, INDEX_CACHE_THREAD
+
     for thread in threading.enumerate():
-        if thread.name in ("index-cache", "faq-cache"):
+        if thread.name in (INDEX_CACHE_THREAD, FAQ_CACHE_THREAD):
             thread.join()
 
 

@@ -59,11 +59,11 @@ class Answerer:
             return Answer(Outcome.NO_CONTENT, traditional=traditional)
         if len(questions) == 1:
             return self.ask_question(questions[0], traditional)
-        named, wider = self._named_place(message), self._named_place(message, wider=True)
+        named = self._named_places(message)
         parts: list[Answer] = []
         foreign = ""  # the topic of an earlier question that the knowledge base does not cover
         for at in range(len(questions)):
-            part, topic = self._ask_part(questions, at, (named, wider), traditional, foreign)
+            part, topic = self._ask_part(questions, at, named, traditional, foreign)
             if part.outcome is Outcome.REFUSED and not foreign:
                 foreign = topic
             parts.append(part)
@@ -220,14 +220,13 @@ class Answerer:
             word for word in prepared.words if self.index.idf(word) is None and tokenizer.names_a_topic(word)
         )
 
-    def _named_place(self, message: str, wider: bool = False) -> str | None:
-        """The first place the message names: the context of a follow-up that names none. `wider`: the first
+    def _named_places(self, message: str) -> tuple[str | None, str | None]:
+        """The first place the message names, the context of a follow-up that names none, and the first
         that is not a district or county (睢县, 武清区), the context of a follow-up about 全市."""
         cleaned = self.cleaner.clean(message)
-        return next(
-            (place for place in self._places if place in cleaned and not (wider and _is_local(place, cleaned))),
-            None,
-        )
+        named = [place for place in self._places if place in cleaned]
+        wider = (place for place in named if not _is_local(place, cleaned))
+        return (named[0] if named else None), next(wider, None)
 
     def _suggestions(
         self, candidates: list[Candidate], chosen: Candidate | None, script: Callable[[str], str]

@@ -32,6 +32,9 @@ from bot.match.params import MatchParams
 from bot.match.stored import Derived, cache_name, encode_part_bytes, from_json_text, joined_parts
 
 log = logging.getLogger(__name__)
+# The threads a build or reload leaves writing caches after it returns (bench/latency.py waits for them).
+INDEX_CACHE_THREAD = "index-cache"
+FAQ_CACHE_THREAD = "faq-cache"
 
 
 def _fingerprint(kb_dir: Path, seeds_dir: Path) -> Fingerprint:
@@ -121,7 +124,7 @@ def _build_answerer(
         with _cache_lock:
             cache.store_joined_parts(name, joined)
     elif cache_in_background:
-        writer = threading.Thread(target=_store_entries_and_release, args=(name, answerer), name="index-cache")
+        writer = threading.Thread(target=_store_entries_and_release, args=(name, answerer), name=INDEX_CACHE_THREAD)
         writer.daemon = True
         writer.start()
     else:
@@ -325,7 +328,7 @@ class KnowledgeStore:
             cache_in_background=True,
         )
         self.errors = issues
-        threading.Thread(target=self._save_faq_files, name="faq-cache", daemon=True).start()
+        threading.Thread(target=self._save_faq_files, name=FAQ_CACHE_THREAD, daemon=True).start()
         if answerer is None:
             log.error(
                 "knowledge base edit is invalid; keeping the last good version:\n%s",

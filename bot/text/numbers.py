@@ -110,9 +110,14 @@ def arabic_numbers(text: str) -> str:
     return text
 
 
-def _digits_with_unit(match: re.Match[str]) -> str:
-    text = format(Decimal(match.group(1)) * _SMALL_UNITS[match.group(2)], "f")  # exact, never 1e+09
+def _plain(value: Decimal) -> str:
+    """A decimal as the documents write it: exact, never 1e+09, no trailing zeros (2.7, not 2.70)."""
+    text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _digits_with_unit(match: re.Match[str]) -> str:
+    return _plain(Decimal(match.group(1)) * _SMALL_UNITS[match.group(2)])
 
 
 def _compound_magnitude(match: re.Match[str]) -> str:
@@ -128,8 +133,7 @@ def _compound_magnitude(match: re.Match[str]) -> str:
         part *= size // 10
     if part >= size:
         return match.group(0)
-    text = format(Decimal(whole) + Decimal(part) / size, "f")
-    return (text.rstrip("0").rstrip(".") if "." in text else text) + magnitude
+    return _plain(Decimal(whole) + Decimal(part) / size) + magnitude
 
 
 def _month_day(match: re.Match[str]) -> str:
