@@ -11,8 +11,10 @@ are the same.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
+import re
 import sys
 import unicodedata
 from collections import Counter
@@ -49,6 +51,8 @@ class IndexedEntry:
     answer_plain: str  # the answer in simplified, half-width form, punctuation kept (for fact kinds)
 
 
+_SIBLING_MIN_LENGTH = 4  # 绿色工厂 and 智能工厂: a two-character modifier before a two-character head
+_ALL_CJK = re.compile("[\u4e00-\u9fff]+")
 _RENEW_AFTER_TEXTS = 5_000  # a build that segmented this many texts leaves a tokenizer worth renewing
 
 
@@ -148,6 +152,27 @@ class MatchIndex:
         """The entry's indexed form and its BM25 term counts."""
         indexed, terms = _indexed(entry, texts, self._contexts.get(entry.source.seed, ""))
         return indexed, self._vocabulary.counts(terms)
+
+    @functools.cached_property
+    def _compounds_by_head(self) -> dict[str, tuple[str, ...]]:
+        """The knowledge base's compound terms (four or more Chinese characters) by their last two."""
+        by_head: dict[str, list[str]] = {}
+        for word in self.word_idf:
+            if len(word) >= _SIBLING_MIN_LENGTH and _ALL_CJK.fullmatch(word):
+                by_head.setdefault(word[-2:], []).append(word)
+        return {head: tuple(words) for head, words in by_head.items()}
+
+    def siblings(self, word: str) -> tuple[str, ...]:
+        """Other compound terms of the knowledge base with the same head and another modifier: 智能工厂 for
+        绿色工厂 (not 绿色工厂建设, which holds it)."""
+        if len(word) < _SIBLING_MIN_LENGTH:
+            return ()
+        modifier = word[:-2]
+        return tuple(
+            other
+            for other in self._compounds_by_head.get(word[-2:], ())
+            if other != word and word not in other and other not in word and modifier not in other
+        )
 
     def idf(self, word: str) -> float | None:
         """The word's IDF over the KB's entries; None for a word the KB never uses."""

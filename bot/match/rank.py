@@ -203,6 +203,12 @@ def rank(
     anchors = [word for word in query.words if is_anchor(word, index.kb.places, index.kb.not_places)]
     years = asked_years(query.compact, anchors)
     programmes = named_programmes(index, query, anchors)
+    # a term the question names (绿色工厂) is missing from an entry about a sibling of it (智能工厂)
+    siblings = [
+        (word, others)
+        for word in query.words
+        if (index.idf(word) or 0.0) >= params.head_min_idf and (others := index.siblings(word))
+    ]
     retrieved = [
         (index.entries[position], bm25_score, coverage(index.entries[position], weights, heads))
         for position, bm25_score in index.retrieve(list(query.terms), params.candidates + params.coverage_reserve)
@@ -211,14 +217,22 @@ def rank(
     entries = [indexed for indexed, _, _ in retrieved]
     for (indexed, bm25_score, cov), sim in zip(retrieved, similarities(query, entries), strict=True):
         score = params.combine(cov, sim)
-        missing = tuple(
-            word
-            for word in anchors
-            if not knows(indexed, word) or (word in years and only_as_baseline(indexed.answer_plain, word))
-        ) + tuple(
-            "".join(qualifiers) + head
-            for head, qualifiers in programmes
-            if not names_programme(indexed.full_text, head, qualifiers)
+        missing = (
+            tuple(
+                word
+                for word in anchors
+                if not knows(indexed, word) or (word in years and only_as_baseline(indexed.answer_plain, word))
+            )
+            + tuple(
+                word
+                for word, others in siblings
+                if word[:-2] not in indexed.full_text and any(knows(indexed, other) for other in others)
+            )
+            + tuple(
+                "".join(qualifiers) + head
+                for head, qualifiers in programmes
+                if not names_programme(indexed.full_text, head, qualifiers)
+            )
         )
         facts = missing_types(query.asked, indexed.answer_plain)
         candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing, facts))

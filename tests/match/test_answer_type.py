@@ -38,7 +38,7 @@ def test_a_broken_ask_pattern_is_rejected():
 @pytest.mark.parametrize(
     ("question", "kinds"),
     [
-        ("贴息是多少个点", {"share"}),
+        ("贴息是多少个点", {"share", "interest_subsidy"}),
         ("利率几个百分点", {"share"}),
         ("创建了多少个", {"count"}),
         ("有几个项目", {"count"}),

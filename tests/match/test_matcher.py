@@ -400,3 +400,23 @@ def test_a_telephone_asked_for_is_not_answered_with_a_telephone_conference():
 def test_how_long_an_interest_subsidy_runs_is_not_stated_by_its_rate():
     answer = ask("天津技改贷款贴息最长几年")
     assert answer.outcome is Outcome.NOT_STATED
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "天津技改补贴多久能到账",  # the entry's plan period (2024-2027年) is no payment date
+        "天津技改补贴要交税吗",  # the subsidy's entry says nothing of tax
+        "平顶山技改项目贴息多少",  # the project database's figures are not an interest subsidy
+    ],
+)
+def test_an_attribute_of_a_covered_topic_the_entry_does_not_give_is_not_stated(question):
+    answer = ask(question)
+    assert answer.outcome is Outcome.NOT_STATED and not answer.matched
+
+
+def test_a_term_is_not_explained_by_an_entry_about_its_sibling():
+    """绿色工厂 and 智能工厂 share a head: the smart-factory count does not count green factories."""
+    answer = ask("天津绿色工厂有多少家是今年新增的")
+    assert answer.entry_id != "tj-smart-factory-count"
+    assert ask("天津今年新增了多少家智能工厂").entry_id == "tj-smart-factory-count"
