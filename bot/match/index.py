@@ -33,7 +33,7 @@ from bot.match.typos import HomophoneRepairer
 from bot.text.normalize import normalise, normalise_many, to_simplified
 from bot.text.numbers import arabic_numbers
 from bot.text.stopwords import STOPWORDS
-from bot.text.tokenize import Tokenizer, bigrams
+from bot.text.tokenize import Tokenizer, bigrams, longest_first
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class IndexedEntry:
 
 _SIBLING_MIN_LENGTH = 4  # 绿色工厂 and 智能工厂: a two-character modifier before a two-character head
 _ALL_CJK = re.compile("[\u4e00-\u9fff]+")
+_SIBLING_PATTERNS_KEPT = 10_000  # question words whose sibling pattern is kept
 _RENEW_AFTER_TEXTS = 5_000  # a build that segmented this many texts leaves a tokenizer worth renewing
 
 
@@ -65,6 +66,7 @@ class MatchIndex:
         """`previous`: the index of the version before an edit (its unchanged entries are reused);
         `stored`: entries' data from the index cache, by `entry_key` (made by this same tokenizer)."""
         self.kb = kb
+        self._sibling_patterns: dict[str, re.Pattern[str] | None] = {}
         vocabulary = _vocabulary(kb)
         if previous is not None and previous.tokenizer.recipe != Tokenizer.recipe_of(vocabulary, kb.synonym_groups):
             previous = None  # new words or synonyms may segment any text differently: start afresh
@@ -162,17 +164,23 @@ class MatchIndex:
                 by_head.setdefault(word[-2:], []).append(word)
         return {head: tuple(words) for head, words in by_head.items()}
 
-    def siblings(self, word: str) -> tuple[str, ...]:
-        """Other compound terms of the knowledge base with the same head and another modifier: 智能工厂 for
-        绿色工厂 (not 绿色工厂建设, which holds it)."""
+    def sibling_pattern(self, word: str) -> re.Pattern[str] | None:
+        """Other compound terms of the knowledge base with the same head and another modifier, as one
+        pattern: 智能工厂 for 绿色工厂 (not 绿色工厂建设, which holds it). None if there are none."""
         if len(word) < _SIBLING_MIN_LENGTH:
-            return ()
-        modifier = word[:-2]
-        return tuple(
-            other
-            for other in self._compounds_by_head.get(word[-2:], ())
-            if other != word and word not in other and other not in word and modifier not in other
-        )
+            return None
+        found = self._sibling_patterns.get(word, False)
+        if found is False:
+            modifier = word[:-2]
+            others = [
+                other
+                for other in self._compounds_by_head.get(word[-2:], ())
+                if other != word and word not in other and other not in word and modifier not in other
+            ]
+            found = re.compile(longest_first(others)) if others else None
+            if len(self._sibling_patterns) < _SIBLING_PATTERNS_KEPT:
+                self._sibling_patterns[word] = found
+        return found
 
     def idf(self, word: str) -> float | None:
         """The word's IDF over the KB's entries; None for a word the KB never uses."""

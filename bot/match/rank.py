@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -180,6 +182,35 @@ def named_programmes(index: MatchIndex, query: Query, anchors: list[str]) -> lis
     return programme_names(query.words, index.kb.programme_heads, is_qualifier)
 
 
+def _missing_anchors(
+    indexed: IndexedEntry,
+    anchors: list[str],
+    years: Collection[str],
+    siblings: list[tuple[str, re.Pattern[str]]],
+    programmes: list[tuple[str, tuple[str, ...]]],
+) -> tuple[str, ...]:
+    """What the question names that the entry does not: a place, organisation or number it never mentions
+    (or a year it gives only as a baseline); a term (绿色工厂) when it writes a sibling of it (智能工厂)
+    and never the term's modifier; a programme by its qualifiers."""
+    return (
+        tuple(
+            word
+            for word in anchors
+            if not knows(indexed, word) or (word in years and only_as_baseline(indexed.answer_plain, word))
+        )
+        + tuple(
+            word
+            for word, pattern in siblings
+            if word[:-2] not in indexed.full_text and pattern.search(indexed.full_text)
+        )
+        + tuple(
+            "".join(qualifiers) + head
+            for head, qualifiers in programmes
+            if not names_programme(indexed.full_text, head, qualifiers)
+        )
+    )
+
+
 def _with_reserve(
     retrieved: list[tuple[IndexedEntry, float, float]], limit: int
 ) -> list[tuple[IndexedEntry, float, float]]:
@@ -205,9 +236,9 @@ def rank(
     programmes = named_programmes(index, query, anchors)
     # a term the question names (绿色工厂) is missing from an entry about a sibling of it (智能工厂)
     siblings = [
-        (word, others)
+        (word, pattern)
         for word in query.words
-        if (index.idf(word) or 0.0) >= params.head_min_idf and (others := index.siblings(word))
+        if (index.idf(word) or 0.0) >= params.head_min_idf and (pattern := index.sibling_pattern(word))
     ]
     retrieved = [
         (index.entries[position], bm25_score, coverage(index.entries[position], weights, heads))
@@ -217,23 +248,7 @@ def rank(
     entries = [indexed for indexed, _, _ in retrieved]
     for (indexed, bm25_score, cov), sim in zip(retrieved, similarities(query, entries), strict=True):
         score = params.combine(cov, sim)
-        missing = (
-            tuple(
-                word
-                for word in anchors
-                if not knows(indexed, word) or (word in years and only_as_baseline(indexed.answer_plain, word))
-            )
-            + tuple(
-                word
-                for word, others in siblings
-                if word[:-2] not in indexed.full_text and any(knows(indexed, other) for other in others)
-            )
-            + tuple(
-                "".join(qualifiers) + head
-                for head, qualifiers in programmes
-                if not names_programme(indexed.full_text, head, qualifiers)
-            )
-        )
+        missing = _missing_anchors(indexed, anchors, years, siblings, programmes)
         facts = missing_types(query.asked, indexed.answer_plain)
         candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing, facts))
     top_bm25 = max((candidate.bm25 for candidate in candidates), default=0.0) or 1.0
