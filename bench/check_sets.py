@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         ROOT / "bench" / "blind5.yaml",
         ROOT / "bench" / "blind6.yaml",
         ROOT / "bench" / "blind7.yaml",
+        ROOT / "bench" / "blind8.yaml",
     ]
     seeds = seed_texts()
     failed = False

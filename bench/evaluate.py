@@ -14,7 +14,9 @@ and bench/blind5.yaml (written blind in the eighth session, 20 questions in each
 negatives; first untouched run 86.0% / 99.0%, 4 wrong, then used like the devset), and bench/blind6.yaml
 (written blind in the ninth session the same way; its first untouched run is in the README, then used like
 the devset), and bench/blind7.yaml (written blind at the end of the ninth session the same way; never tuned
-on, like blind3: report it, never list its misses).
+on, like blind3: report it, never list its misses), and bench/blind8.yaml (written blind in the tenth session:
+short questions on one attribute of a covered topic, 120 of them on attributes the documents do not state;
+its first untouched run is in the README, then used like the devset).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ SETS: dict[str, Callable[[], list[Item]]] = {
     "blind5": lambda: load(ROOT / "bench" / "blind5.yaml"),
     "blind6": lambda: load(ROOT / "bench" / "blind6.yaml"),
     "blind7": lambda: load(ROOT / "bench" / "blind7.yaml"),
+    "blind8": lambda: load(ROOT / "bench" / "blind8.yaml"),
 }
 
 
