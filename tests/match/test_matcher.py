@@ -408,6 +408,15 @@ def test_how_long_an_interest_subsidy_runs_is_not_stated_by_its_rate():
         "天津技改补贴多久能到账",  # the entry's plan period (2024-2027年) is no payment date
         "天津技改补贴要交税吗",  # the subsidy's entry says nothing of tax
         "平顶山技改项目贴息多少",  # the project database's figures are not an interest subsidy
+        "清欠在绩效考核里占几分",  # points: the assessment's content is no score
+        "清欠承诺书有没有范本",  # a template the letter's entry never names
+        "海特飞机一年能改装多少架",  # aircraft are counted in 架
+        "天津数字化转型服务商资源池里的服务商都有哪些",  # its entry says the names are not given
+        "商丘推进会在哪里开的",  # the agenda is no venue
+        "中国资环集团落户在天津哪个区",  # the city is no district
+        "天津全年技改投资增长多少",  # the first three quarters are not the whole year
+        "省技术改造示范企业的评选标准",  # who was chosen is not how
+        "民营企业电价优惠多少",  # the policy's entry gives no figure for it
     ],
 )
 def test_an_attribute_of_a_covered_topic_the_entry_does_not_give_is_not_stated(question):
@@ -420,3 +429,8 @@ def test_a_term_is_not_explained_by_an_entry_about_its_sibling():
     answer = ask("天津绿色工厂有多少家是今年新增的")
     assert answer.entry_id != "tj-smart-factory-count"
     assert ask("天津今年新增了多少家智能工厂").entry_id == "tj-smart-factory-count"
+
+
+def test_who_pays_is_answered_by_the_budget_that_does():
+    """谁来 is a question word, not a topic no entry knows; 市区两级财政 says who pays."""
+    assert ask("天津技改补贴谁来承担").entry_id == "tj-city-tech-subsidy"
