@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         ROOT / "bench" / "blind6.yaml",
         ROOT / "bench" / "blind7.yaml",
         ROOT / "bench" / "blind8.yaml",
+        ROOT / "bench" / "blind9.yaml",
     ]
     seeds = seed_texts()
     failed = False
