@@ -43,6 +43,10 @@ class MatchParams:
     # A known word at least this rare is made into another thing by an unknown noun before it (公积金贷款);
     # a commoner head (企业, idf 0.9) stays explained. Chosen on the tuning data.
     head_min_idf: float = 2.0
+    # A term the question names at least this rare (绿色工厂, not 中小企业) is not explained by an entry that
+    # writes a sibling of it (智能工厂) and never its modifier (rank._missing_anchors). Without this floor two
+    # right dev replies were lost (中小企业, read from 小厂; 品牌手机, a word no entry knows); with it none.
+    sibling_min_idf: float = 2.0
     # Logistic regression over DECISION_FEATURES of the best candidate: answer when P(right) >= threshold.
     # Fitted with each weight kept to its expected sign (`fit_decision.py --signs`, chosen over the free fit
     # by 5-fold CV): score and margin came out of the wrong sign and are 0, so P(right) rests on coverage

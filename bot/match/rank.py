@@ -238,7 +238,7 @@ def rank(
     siblings = [
         (word, pattern)
         for word in query.words
-        if (index.idf(word) or 0.0) >= params.head_min_idf and (pattern := index.sibling_pattern(word))
+        if (index.idf(word) or 0.0) >= params.sibling_min_idf and (pattern := index.sibling_pattern(word))
     ]
     retrieved = [
         (index.entries[position], bm25_score, coverage(index.entries[position], weights, heads))
