@@ -103,3 +103,18 @@ def test_a_companys_figure_needs_a_number_and_how_money_is_paid_out_is_a_procedu
     assert missing_types((shipped["figure"],), "足力健销售很火，主要是因为加大投入。") == ("figure",)
     assert missing_types((shipped["figure"],), "上缴税收仍超过1亿元") == ()
     assert "procedure" in {kind.name for kind in asked_types(kinds, "奖补资金是怎么发放的")}
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("清欠在绩效考核里占多少分", {"points"}),
+        ("会议开了多少分钟", set()),  # minutes are no score
+        ("商丘推进会在哪开的", {"venue"}),
+        ("智能化诊断在哪开展的", set()),  # where work is carried out is no meeting's venue
+        ("海特飞机改了几架", {"units"}),
+    ],
+)
+def test_scores_venues_and_units_are_asked_by_their_own_words(question, kinds):
+    shipped = compile_types(shipped_answerer().kb.question_types)
+    assert {kind.name for kind in asked_types(shipped, question)} == kinds
