@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.kb.schema import QuestionType
-from bot.match.answer_type import asked_types, compile_types, missing_types
+from bot.match.answer_type import CompiledType, asked_types, compile_types, missing_types
 from bot.text.normalize import normalise_query
 from tests.support.kb import shipped_answerer
 
@@ -15,6 +15,16 @@ NAMES = QuestionType(
     ask_patterns=["哪[两三四五六七八九十]+(家|个|项)"],
     answer_pattern="[\u4e00-\u9fff]{2,}、[\u4e00-\u9fff]{2,}",
 )
+
+
+def shipped_kinds() -> dict[str, CompiledType]:
+    """The shipped question kinds by name, as the shipped index compiled them."""
+    return {kind.name: kind for kind in shipped_answerer().index.question_types}
+
+
+def asked_in_shipped(question: str) -> set[str]:
+    """The names of the shipped kinds a question asks for."""
+    return {kind.name for kind in asked_types(shipped_answerer().index.question_types, question)}
 
 
 @pytest.mark.parametrize(
@@ -45,8 +55,7 @@ def test_a_broken_ask_pattern_is_rejected():
     ],
 )
 def test_percentage_points_ask_for_a_share_not_a_count(question, kinds):
-    shipped = compile_types(shipped_answerer().kb.question_types)
-    assert {kind.name for kind in asked_types(shipped, question)} == kinds
+    assert asked_in_shipped(question) == kinds
 
 
 @pytest.mark.parametrize(
@@ -76,12 +85,11 @@ def test_what_a_question_quotes_asks_for_nothing(message, kinds):
     ],
 )
 def test_what_it_is_called_asks_for_a_term(question, kinds):
-    shipped = compile_types(shipped_answerer().kb.question_types)
-    assert {kind.name for kind in asked_types(shipped, question)} == kinds
+    assert asked_in_shipped(question) == kinds
 
 
 def test_a_slogan_in_quotation_marks_gives_the_term_and_a_missing_surname_is_not_stated():
-    shipped = {kind.name: kind for kind in compile_types(shipped_answerer().kb.question_types)}
+    shipped = shipped_kinds()
     assert missing_types((shipped["term"],), "智能化改造是产业集聚区进行“二次创业”的重要标志") == ()
     assert missing_types((shipped["names"],), "智能化改造是产业集聚区进行“二次创业”的重要标志") == ("names",)
     assert missing_types((shipped["full_name"],), "原文只写“玉民同志”，未给出其姓氏和职务。") == ("full_name",)
@@ -89,7 +97,7 @@ def test_a_slogan_in_quotation_marks_gives_the_term_and_a_missing_surname_is_not
 
 
 def test_several_things_asked_by_which_is_not_a_count_and_work_under_way_is_a_status():
-    shipped = {kind.name: kind for kind in compile_types(shipped_answerer().kb.question_types)}
+    shipped = shipped_kinds()
     kinds = {kind.name for kind in asked_types(tuple(shipped.values()), "筹措资金的几个渠道是哪几个")}
     assert "count" not in kinds
     assert "count" in {kind.name for kind in asked_types(tuple(shipped.values()), "筹措资金的渠道有几个")}
@@ -97,7 +105,7 @@ def test_several_things_asked_by_which_is_not_a_count_and_work_under_way_is_a_st
 
 
 def test_a_companys_figure_needs_a_number_and_how_money_is_paid_out_is_a_procedure():
-    shipped = {kind.name: kind for kind in compile_types(shipped_answerer().kb.question_types)}
+    shipped = shipped_kinds()
     kinds = tuple(shipped.values())
     assert "figure" in {kind.name for kind in asked_types(kinds, "足力健去年销售额是多少")}
     assert missing_types((shipped["figure"],), "足力健销售很火，主要是因为加大投入。") == ("figure",)
@@ -116,5 +124,4 @@ def test_a_companys_figure_needs_a_number_and_how_money_is_paid_out_is_a_procedu
     ],
 )
 def test_scores_venues_and_units_are_asked_by_their_own_words(question, kinds):
-    shipped = compile_types(shipped_answerer().kb.question_types)
-    assert {kind.name for kind in asked_types(shipped, question)} == kinds
+    assert asked_in_shipped(question) == kinds
