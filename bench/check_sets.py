@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         ROOT / "bench" / "blind7.yaml",
         ROOT / "bench" / "blind8.yaml",
         ROOT / "bench" / "blind9.yaml",
+        ROOT / "bench" / "blind10.yaml",
+        ROOT / "bench" / "blind11.yaml",
     ]
     seeds = seed_texts()
     failed = False

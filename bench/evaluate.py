@@ -18,7 +18,10 @@ on, like blind3: report it, never list its misses), and bench/blind8.yaml (writt
 short questions on one attribute of a covered topic, 120 of them on attributes the documents do not state;
 its first untouched run is in the README, then used like the devset), and bench/blind9.yaml (100 questions
 in blind8's shape, written blind in the tenth session after blind8's misses were worked on; never tuned on,
-like blind3: report it, never list its misses).
+like blind3: report it, never list its misses), and bench/blind10.yaml (written blind in the eleventh
+session, weighted to paraphrase and colloquial questions; its first untouched run is in the README, then used
+like the devset) and bench/blind11.yaml (written blind in the eleventh session, 20 questions in each of the
+ten styles and 100 negatives; never tuned on, like blind3: report it, never list its misses).
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ SETS: dict[str, Callable[[], list[Item]]] = {
     "blind7": lambda: load(ROOT / "bench" / "blind7.yaml"),
     "blind8": lambda: load(ROOT / "bench" / "blind8.yaml"),
     "blind9": lambda: load(ROOT / "bench" / "blind9.yaml"),
+    "blind10": lambda: load(ROOT / "bench" / "blind10.yaml"),
+    "blind11": lambda: load(ROOT / "bench" / "blind11.yaml"),
 }
 
 
