@@ -57,6 +57,8 @@ def test_quantities_become_digits(text, expected):
         *("十几个", "三个月", "十三月", "正月", "一百多家", "七千多套", "几十%", "1千", "几个亿", "几百余家"),
         # 千万/百万/十万 as adverbs and idioms, and doubled units, are words
         *("千万不要错过", "百万富翁", "十万火急", "千千万万"),
+        # the other half of a pair is no share
+        *("请进来，另外一半是啥", "另一半是什么"),
     ],
 )
 def test_words_and_names_stay(text):
