@@ -19,7 +19,8 @@ _NUMERAL = "[零〇一二两三四五六七八九十百千]+(?:点[零〇一二�
 
 _PERCENT = re.compile(f"百分之({_NUMERAL})")
 _PERCENT_OF_DIGITS = re.compile(r"百分之(\d+(?:\.\d+)?)")  # 百分之10
-_HALF = re.compile("(?<![一两三四五六七八九十另])(?<!另外)一半")  # 一半以上 is 50%以上; 两个一半, 十一半 or 另(外)一半 is not
+# 一半以上 is 50%以上; 两个一半, 十一半 or 另(外)一半 (the other half of a pair) is not
+_HALF = re.compile("(?<![一两三四五六七八九十另])(?<!另外)一半")
 _TENTHS = re.compile("(?<![完八九十])([一二三四五六七八九])成(?![功立为果本员绩])")
 _MAGNITUDE = re.compile(f"({_NUMERAL})(万亿|万元|亿元|万|亿|元|倍)")
 # 两万七千 (27,000), 三万五 (35,000 as people say it), 一亿二千万: a magnitude with more after it; the documents

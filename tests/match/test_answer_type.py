@@ -125,3 +125,12 @@ def test_a_companys_figure_needs_a_number_and_how_money_is_paid_out_is_a_procedu
 )
 def test_scores_venues_and_units_are_asked_by_their_own_words(question, kinds):
     assert asked_in_shipped(question) == kinds
+
+
+def test_tax_asked_by_how_much_was_paid_and_a_condition_answers_when():
+    shipped = shipped_kinds()
+    assert "tax" in asked_in_shipped("那家企业今年给国家交了多少税")
+    assert "tax" not in asked_in_shipped("那家企业今年交了多少份材料")
+    date = (shipped["date"],)
+    assert missing_types(date, "在土地性质完成变更、土地附加值提升以后，可以给予企业资金鼓励。") == ()
+    assert missing_types(date, "可以从土地出让金和收益中给予企业一定的资金鼓励。") == ("date",)
