@@ -134,3 +134,25 @@ def test_tax_asked_by_how_much_was_paid_and_a_condition_answers_when():
     date = (shipped["date"],)
     assert missing_types(date, "在土地性质完成变更、土地附加值提升以后，可以给予企业资金鼓励。") == ()
     assert missing_types(date, "可以从土地出让金和收益中给予企业一定的资金鼓励。") == ("date",)
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [("各县多长时间研判一次", {"frequency"}), ("诊断要多长时间", {"duration"}), ("多久通报一次", {"frequency"})],
+)
+def test_how_often_is_a_frequency_not_a_duration(question, kinds):
+    assert asked_in_shipped(question) == kinds
+
+
+@pytest.mark.parametrize(
+    ("answer", "gives"),
+    [
+        ("月督导、季通报、年度大排名", True),
+        ("每周调度研判", True),
+        ("行动方案（2024-2027年）", False),
+        ("上月通报", False),
+    ],
+)
+def test_a_frequency_is_a_period_of_recurring_work(answer, gives):
+    missing = missing_types((shipped_kinds()["frequency"],), answer)
+    assert (missing == ()) is gives
