@@ -138,7 +138,12 @@ def test_tax_asked_by_how_much_was_paid_and_a_condition_answers_when():
 
 @pytest.mark.parametrize(
     ("question", "kinds"),
-    [("各县多长时间研判一次", {"frequency"}), ("诊断要多长时间", {"duration"}), ("多久通报一次", {"frequency"})],
+    [
+        ("各县多长时间研判一次", {"frequency"}),
+        ("诊断要多长时间", {"duration"}),
+        ("多久通报一次", {"frequency"}),
+        ("多长时间能一次性拨付", {"duration"}),  # 一次性 is a lump sum, not how often
+    ],
 )
 def test_how_often_is_a_frequency_not_a_duration(question, kinds):
     assert asked_in_shipped(question) == kinds
