@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         ROOT / "bench" / "blind9.yaml",
         ROOT / "bench" / "blind10.yaml",
         ROOT / "bench" / "blind11.yaml",
+        ROOT / "bench" / "blind12.yaml",
     ]
     seeds = seed_texts()
     failed = False

@@ -21,7 +21,9 @@ in blind8's shape, written blind in the tenth session after blind8's misses were
 like blind3: report it, never list its misses), and bench/blind10.yaml (written blind in the eleventh
 session, weighted to paraphrase and colloquial questions; its first untouched run is in the README, then used
 like the devset) and bench/blind11.yaml (written blind in the eleventh session, 20 questions in each of the
-ten styles and 100 negatives; never tuned on, like blind3: report it, never list its misses).
+ten styles and 100 negatives; never tuned on, like blind3: report it, never list its misses), and
+bench/blind12.yaml (written blind in the eleventh session: English-mixed, traditional-script and
+numbers-in-words questions; its first untouched run is in the README, then used like the devset).
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ SETS: dict[str, Callable[[], list[Item]]] = {
     "blind9": lambda: load(ROOT / "bench" / "blind9.yaml"),
     "blind10": lambda: load(ROOT / "bench" / "blind10.yaml"),
     "blind11": lambda: load(ROOT / "bench" / "blind11.yaml"),
+    "blind12": lambda: load(ROOT / "bench" / "blind12.yaml"),
 }
 
 
