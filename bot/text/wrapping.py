@@ -68,13 +68,23 @@ def strip_symbols(text: str) -> str:
     )
 
 
+def _whole_words(phrase: str) -> str:
+    """The phrase as a pattern; an English end only at a word boundary (hi, not the hi of Which)."""
+    pattern = re.escape(phrase)
+    if phrase[:1].isascii() and phrase[:1].isalnum():
+        pattern = "(?<![a-z0-9])" + pattern
+    if phrase[-1:].isascii() and phrase[-1:].isalnum():
+        pattern += "(?![a-z0-9])"
+    return pattern
+
+
 class MessageCleaner:
     """Removes chat wrapping with one knowledge base's vocabulary."""
 
     def __init__(self, groups: Iterable[WrappingGroup]) -> None:
         groups = tuple(groups)
         phrases = sorted({p for g in groups for p in g.phrases}, key=len, reverse=True)
-        alternatives = [re.escape(phrase) for phrase in phrases]
+        alternatives = [_whole_words(phrase) for phrase in phrases]
         alternatives += [f"(?:{pattern})" for g in groups for pattern in g.patterns]
         self._wrapping = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
 

@@ -29,3 +29,11 @@ def test_an_english_word_glued_to_a_chinese_particle_is_still_read():
     glossary = shipped_answerer().glossary
     assert "免费" in glossary.translate(normalise("天津 diagnosis service free吗")).split()
     assert shipped_answerer().ask("天津 diagnosis service free吗").entry_id == "tj-diagnosis-free"
+
+
+def test_a_question_mostly_in_english_keeps_only_its_content_words():
+    answerer = shipped_answerer()
+    (question,) = answerer.cleaner.questions("Which leading group in Pingdingshan handles the project library?")
+    words = answerer.explain(normalise(question))[0].words
+    assert not {"which", "in", "the", "hi", "w", "ch"} & set(words)
+    assert {"领导小组", "项目库"} <= set(words)

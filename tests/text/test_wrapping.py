@@ -95,3 +95,9 @@ def test_bold_inside_a_chinese_word_does_not_split_it():
 
 def test_a_question_about_what_something_is_for_keeps_its_words():
     assert [q.replace(" ", "") for q in cleaner().questions("贴息资金要用在哪些方面")] == ["贴息资金要用在哪些方面"]
+
+
+def test_english_wrapping_is_removed_only_as_whole_words():
+    # "hi" is a greeting, not the middle of "Which"; "thx" ends a message, "this" stays
+    assert cleaner().clean("Which city? thx").split() == ["Which", "city?"]
+    assert cleaner().clean("Hi，this policy").replace(",", " ").split() == ["this", "policy"]
