@@ -23,7 +23,9 @@ session, weighted to paraphrase and colloquial questions; its first untouched ru
 like the devset) and bench/blind11.yaml (written blind in the eleventh session, 20 questions in each of the
 ten styles and 100 negatives; never tuned on, like blind3: report it, never list its misses), and
 bench/blind12.yaml (written blind in the eleventh session: English-mixed, traditional-script and
-numbers-in-words questions; its first untouched run is in the README, then used like the devset).
+numbers-in-words questions; its first untouched run is in the README, then used like the devset), and
+bench/blind13.yaml (written blind at the end of the eleventh session: English-mixed and Slack questions;
+never tuned on, like blind3: report it, never list its misses).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ SETS: dict[str, Callable[[], list[Item]]] = {
     "blind10": lambda: load(ROOT / "bench" / "blind10.yaml"),
     "blind11": lambda: load(ROOT / "bench" / "blind11.yaml"),
     "blind12": lambda: load(ROOT / "bench" / "blind12.yaml"),
+    "blind13": lambda: load(ROOT / "bench" / "blind13.yaml"),
 }
 
 
