@@ -11,6 +11,15 @@ from collections.abc import Iterable
 
 from bot.kb.schema import GlossaryTerm
 from bot.text.normalize import normalise
+from bot.text.stopwords import STOPWORDS
+
+# A word this long that the glossary lacks, one slip from exactly one of its one-word terms, is that term
+# mistyped: two neighbouring letters swapped (subisdy) or one left out (manufacuring). A letter changed or
+# added is no slip here: leading and lending, decline and deadline are all words. Shorter words are too
+# close to other words to be read as slips.
+TYPO_MIN_LENGTH = 6
+_SLIPS_KEPT = 10_000  # words looked up, remembered (a bound: questions bring ever new words)
+_LATIN_WORD = re.compile(rf"(?<![a-z0-9])[a-z]{{{TYPO_MIN_LENGTH},}}(?![a-z0-9])")
 
 
 class Glossary:
@@ -21,6 +30,13 @@ class Glossary:
             for word in term.english:
                 self._chinese[_key(word)] = normalise(term.chinese)
                 spelled.add(normalise(word))
+        # one-word terms by length, for typos: a slip shortens a word by one letter at most
+        self._by_length: dict[int, list[str]] = {}
+        for word in spelled:
+            if word.isalpha() and word.isascii():
+                self._by_length.setdefault(len(word), []).append(word)
+        self._slips: dict[str, str | None] = {}
+        self._known = {part for word in spelled for part in word.split()}  # every word of every term
         words = sorted(spelled, key=len, reverse=True)
         alternatives = [r"\s*".join(map(re.escape, word.split())) for word in words]
         self._pattern = (
@@ -28,10 +44,50 @@ class Glossary:
         )
 
     def translate(self, normalised_text: str) -> str:
-        """Replace each English term by its Chinese one, with spaces around it as word boundaries."""
+        """Replace each English term by its Chinese one, with spaces around it as word boundaries; a
+        mistyped one-word term (`TYPO_MIN_LENGTH` letters or more, one slip) too."""
         if self._pattern is None:
             return normalised_text
-        return self._pattern.sub(lambda m: f" {self._chinese[_key(m.group(1))]} ", normalised_text).strip()
+        text = _LATIN_WORD.sub(lambda m: self._corrected(m.group(0)), normalised_text)
+        return self._pattern.sub(self._term, text).strip()
+
+    def _term(self, match: re.Match[str]) -> str:
+        return f" {self._chinese[_key(match.group(1))]} "
+
+    def _corrected(self, word: str) -> str:
+        """The glossary's word that `word` mistypes, or `word` itself (known, a stopword, or no single
+        term one slip away)."""
+        if word in self._known or word in STOPWORDS:  # leading of leading group: a word, not a slip
+            return word
+        found = self._slips.get(word, "")
+        if found == "":
+            near = [
+                term
+                for size in (len(word), len(word) + 1)
+                for term in self._by_length.get(size, ())
+                if _one_slip(word, term)
+            ]
+            found = near[0] if len(near) == 1 else None
+            if len(self._slips) >= _SLIPS_KEPT:
+                self._slips.clear()
+            self._slips[word] = found
+        return found or word
+
+
+def _one_slip(typed: str, word: str) -> bool:
+    """Whether `typed` is `word` with two neighbouring letters swapped or one letter left out."""
+    if len(typed) == len(word):
+        differ = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+        return (
+            len(differ) == 2
+            and differ[1] == differ[0] + 1
+            and typed[differ[0]] == word[differ[1]]
+            and typed[differ[1]] == word[differ[0]]
+        )
+    if len(typed) + 1 == len(word):
+        at = next((i for i, (a, b) in enumerate(zip(typed, word, strict=False)) if a != b), len(typed))
+        return typed[at:] == word[at + 1 :]
+    return False
 
 
 def _key(word: str) -> str:

@@ -37,3 +37,28 @@ def test_a_question_mostly_in_english_keeps_only_its_content_words():
     words = answerer.explain(normalise(question))[0].words
     assert not {"which", "in", "the", "hi", "w", "ch"} & set(words)
     assert {"领导小组", "项目库"} <= set(words)
+
+
+def test_a_mistyped_term_is_read_as_the_term_and_only_a_clear_slip_is():
+    glossary = Glossary(
+        [
+            GlossaryTerm(english=["subsidy"], chinese="补贴"),
+            GlossaryTerm(english=["green factory"], chinese="绿色工厂"),
+            GlossaryTerm(english=["factory"], chinese="工厂"),
+            GlossaryTerm(english=["lending"], chinese="贷款"),
+            GlossaryTerm(english=["leading group"], chinese="领导小组"),
+            GlossaryTerm(english=["deadline"], chinese="截止时间"),
+            GlossaryTerm(english=["decline"], chinese="下降"),
+            GlossaryTerm(english=["leaders"], chinese="领导"),
+            GlossaryTerm(english=["lenders"], chinese="贷款方"),
+        ]
+    )
+    assert glossary.translate("天津 subisdy 多少").split() == ["天津", "补贴", "多少"]  # two letters swapped
+    assert glossary.translate("天津 subsdy").split() == ["天津", "补贴"]  # one left out
+    assert glossary.translate("green factroy").split() == ["绿色工厂"]
+    assert glossary.translate("leading group").split() == ["领导小组"]  # a word of a term is no slip
+    assert glossary.translate("dealine").split() == ["截止时间"]  # deadline, a letter left out (not decline)
+    assert glossary.translate("lendinf").split() == ["lendinf"]  # a letter changed is no slip
+    assert glossary.translate("leaderss").split() == ["leaderss"]  # a letter added is no slip
+    assert glossary.translate("leders 多少").split() == ["leders", "多少"]  # leaders or lenders: no clear slip
+    assert glossary.translate("taxi").split() == ["taxi"]  # too short to read as a slip
