@@ -25,7 +25,9 @@ ten styles and 100 negatives; never tuned on, like blind3: report it, never list
 bench/blind12.yaml (written blind in the eleventh session: English-mixed, traditional-script and
 numbers-in-words questions; its first untouched run is in the README, then used like the devset), and
 bench/blind13.yaml (written blind at the end of the eleventh session: English-mixed and Slack questions;
-never tuned on, like blind3: report it, never list its misses).
+never tuned on, like blind3: report it, never list its misses), and bench/blind14.yaml (written blind
+in the eleventh session: English-mixed questions; its first untouched run is in the README, then used like
+the devset).
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ SETS: dict[str, Callable[[], list[Item]]] = {
     "blind11": lambda: load(ROOT / "bench" / "blind11.yaml"),
     "blind12": lambda: load(ROOT / "bench" / "blind12.yaml"),
     "blind13": lambda: load(ROOT / "bench" / "blind13.yaml"),
+    "blind14": lambda: load(ROOT / "bench" / "blind14.yaml"),
 }
 
 
