@@ -187,7 +187,7 @@ def measure(size: int, queries: int) -> dict:
         answerer = store.answerer()
         entry = answerer.kb.by_id(edited)
         assert entry is not None and entry.question.startswith("修订："), "the edit is not visible"
-        answerer.index.warm()  # as a serving process does (KnowledgeStore.watch)
+        answerer.warm()  # as a serving process does (KnowledgeStore.watch)
         for question in pool[:20]:
             answerer.ask(question)
         ours, ours_cpu = timed(answerer.ask, questions)
@@ -225,7 +225,7 @@ from bot.kb.store import KnowledgeStore
 started, started_cpu = time.perf_counter(), time.process_time()
 store = KnowledgeStore(Path(sys.argv[1]), Path(sys.argv[2]), check_interval=3600)
 wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
-store.answerer().index.warm()  # as a serving process does (KnowledgeStore.watch)
+store.answerer().warm()  # as a serving process does (KnowledgeStore.watch)
 for question in json.loads(sys.argv[3]):
     store.answerer().ask(question)
 rss = next(int(line.split()[1]) / 1024 for line in open("/proc/self/status") if line.startswith("VmRSS:"))

@@ -1,7 +1,8 @@
 """The core: message in, Answer out. The CLI and the chat platforms are doors onto this.
 
 message -> remove chat wrapping and split into questions (text/wrapping.py) -> normalise ->
-English terms (text/glossary.py) -> repair typos, synonyms -> retrieve -> rank -> decide -> Answer
+English terms (text/glossary.py, then text/bilingual.py) -> repair typos, synonyms -> retrieve -> rank ->
+decide -> Answer
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from bot.match.index import MatchIndex
 from bot.match.params import MatchParams
 from bot.match.rank import Candidate, Query, modified_heads, prepare, rank, unknown_share, word_weights
 from bot.match.stored import Derived
+from bot.text.bilingual import EnglishReader
 from bot.text.entities import city_level_apart, city_level_pattern
 from bot.text.glossary import Glossary
 from bot.text.normalize import is_traditional, normalise_query, to_traditional
 from bot.text.numbers import arabic_numbers
 from bot.text.spacing import join_split_words
+from bot.text.stopwords import STOPWORDS
 from bot.text.wrapping import MessageCleaner, has_control_characters, without_surrogates
 
 
@@ -42,9 +45,20 @@ class Answerer:
         self.index = MatchIndex(kb, previous.index if previous is not None else None, stored)
         self.cleaner = MessageCleaner(kb.chat_wrapping)
         self.glossary = Glossary(kb.glossary)
+        self.english = EnglishReader(
+            self.index.word_idf,
+            kb.places,
+            STOPWORDS.__contains__,
+            previous=previous.english if previous is not None else None,
+        )
         self._fact_labels = {kind.name: kind.label or kind.name for kind in kb.question_types}
         self._places = sorted(kb.places, key=len, reverse=True)
         self._city_level = city_level_pattern(kb.places)
+
+    def warm(self) -> None:
+        """Read now what early questions would otherwise wait for (a serving process calls this)."""
+        self.index.warm()
+        self.english.warm()
 
     def ask(self, message: str) -> Answer:
         """Answer a chat message: one question, or up to three in one reply."""
@@ -150,6 +164,7 @@ class Answerer:
         is_word = self.index.tokenizer.is_word
         # Spaces inside words go first (百分之三 十 is a figure), and again after English terms became Chinese.
         translated = self.glossary.translate(arabic_numbers(join_split_words(normalised_text, is_word)))
+        translated = self.english.translate(translated)  # what the glossary left in English
         text = city_level_apart(join_split_words(translated, is_word), self._city_level)
         prepared = prepare(self.index, text, quoted)
         weights = word_weights(self.index, prepared, self.params)

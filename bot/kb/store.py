@@ -336,7 +336,7 @@ class KnowledgeStore:
             )
         else:
             if self._watching:
-                answerer.index.warm()
+                answerer.warm()
             self._answerer = answerer
             log.info("knowledge base reloaded: %d entries", len(answerer.kb.entries))
         map_large_blocks(keep_in_heap=self._answerer.index.question_bytes())
@@ -353,7 +353,7 @@ class KnowledgeStore:
         the reload, and errors are logged even when nobody is asking."""
 
         def loop() -> None:
-            self._answerer.index.warm()
+            self._answerer.warm()
             while True:
                 time.sleep(interval)
                 try:
