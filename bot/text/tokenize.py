@@ -289,7 +289,8 @@ class Tokenizer:
         if route is None:
             if not getattr(self._thread, "preloaded", False):
                 self._load(block)
-            route = self._best_path(block)
+            # an English word is one word: training is no tr|ai|ning because the KB says AI
+            route = (block,) if block.isascii() and block.isalpha() else self._best_path(block)
             if len(self._routes) >= self._block_limit:
                 self._forget()
             self._routes[block] = route
@@ -430,6 +431,9 @@ class Tokenizer:
         """jieba.Tokenizer.cut_for_search over a cut: the dictionary's 2- and 3-grams of long words, then the word."""
         frequencies = self._frequencies
         for word in cut:
+            if word.isascii() and word.isalpha():  # no 2- and 3-grams of an English word (the ai of chain)
+                yield word
+                continue
             if len(word) > 2:
                 for i in range(len(word) - 1):
                     if frequencies.get(word[i : i + 2]):

@@ -228,3 +228,10 @@ def test_bigrams_are_every_pair_of_neighbouring_cjk_characters_left_to_right():
 def test_canonicalising_many_texts_together_gives_each_one_alone(tokenizer):
     texts = [*_texts(), "天津市 天津", "", "a\nb"]
     assert tokenizer.canonicalise_many(texts) == [tokenizer.canonicalise(text) for text in texts]
+
+
+def test_an_english_word_is_one_word_whatever_short_terms_it_holds(tokenizer):
+    # the shipped knowledge base writes AI: training, chain and daily must not yield it
+    for word in ("training", "chain", "daily"):
+        assert tokenizer.words(word) == [word]
+        assert tokenizer.search_words(word) == [word]
