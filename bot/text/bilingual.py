@@ -90,7 +90,9 @@ class EnglishReader:
         while at < len(words):
             for size in range(min(MAX_PHRASE_WORDS, len(words) - at), 0, -1):
                 phrase = " ".join(words[at : at + size])
-                found = meanings.get(phrase) or (meanings.get(_singular(phrase)) if size == 1 else None)
+                found = meanings.get(phrase)
+                if found is None and size == 1:
+                    found = next(filter(None, map(meanings.get, _base_forms(phrase))), None)
                 if found and (size > 1 or (len(phrase) >= MIN_WORD_LETTERS and not self._is_stopword(phrase))):
                     out.append(f" {found} ")
                     at += size
@@ -137,12 +139,21 @@ class EnglishReader:
         return meanings
 
 
-def _singular(word: str) -> str:
-    """bonds -> bond, companies -> company: CC-CEDICT glosses nouns in the singular."""
+def _base_forms(word: str) -> Iterable[str]:
+    """Forms CC-CEDICT may gloss an inflected word by, likeliest first: bonds -> bond, companies ->
+    company, named -> name, planned -> plan, stabilized -> stabilize, making -> make, biggest -> big."""
     if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
+        yield word[:-3] + "y"
     if word.endswith(("ses", "xes", "ches", "shes")):
-        return word[:-2]
+        yield word[:-2]
     if word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+        yield word[:-1]
+    for ending in ("ed", "ing", "est", "er"):
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_WORD_LETTERS:
+            stem = word[: -len(ending)]
+            yield stem + "e"  # named -> name, making -> make
+            yield stem
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                yield stem[:-1]  # planned -> plan, biggest -> big
+            if stem.endswith("i"):
+                yield stem[:-1] + "y"  # applied -> apply

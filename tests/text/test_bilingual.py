@@ -16,8 +16,10 @@ LINES = [
     "債券 债券 [zhai4 quan4] /bond (finance)/\n",
     "貓 猫 [mao1] /cat/\n",
     "油頁岩 油页岩 [you2 ye4 yan2] /oil shale/\n",
+    "穩定 稳定 [wen3 ding4] /steady; stable; to stabilize/\n",
+    "計劃 计划 [ji4 hua4] /plan; to plan/\n",
 ]
-KB_WORDS = {"部门": 2.0, "玻璃": 5.0, "公司": 3.0, "企业": 0.8, "债券": 4.0, "油页岩": 6.0}
+KB_WORDS = {"部门": 2.0, "玻璃": 5.0, "公司": 3.0, "企业": 0.8, "债券": 4.0, "油页岩": 6.0, "稳定": 2.5, "计划": 2.0}
 
 
 def reader(**kwargs) -> EnglishReader:
@@ -27,6 +29,10 @@ def reader(**kwargs) -> EnglishReader:
 def test_english_words_become_the_knowledge_bases_words():
     text = reader().translate("which department makes glass bonds")
     assert text.split() == ["which", "部门", "makes", "玻璃", "债券"]  # bonds: a noun glossed singular
+
+
+def test_an_inflected_word_is_read_by_its_base_form():
+    assert reader().translate("stabilized planned").split() == ["稳定", "计划"]
 
 
 def test_the_commonest_reading_wins_and_phrases_before_words():
