@@ -154,6 +154,7 @@ def test_how_often_is_a_frequency_not_a_duration(question, kinds):
     [
         ("月督导、季通报、年度大排名", True),
         ("每周调度研判", True),
+        ("一年两次的全省智能制造观摩点评活动", True),
         ("行动方案（2024-2027年）", False),
         ("上月通报", False),
     ],
