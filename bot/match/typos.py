@@ -136,8 +136,9 @@ class HomophoneRepairer:
         starts, ends, alone, strangers = self._layout(text)
         # A typo breaks a word apart into characters that stand alone; 的, 了, 是 standing alone are the
         # grammar of almost every question, and reading the whole question's pinyin for them is most of
-        # what answering costs. Nothing broken but function words, no rare unknown word: no typo.
-        if not strangers and all(text[position] in STOPWORDS for position in alone):
+        # what answering costs. Nothing broken but function words, no rare unknown word: no typo. A space
+        # stands alone too (商丘 三换, and every English term the glossary rewrote): it breaks no word.
+        if not strangers and all(text[position] in STOPWORDS or text[position].isspace() for position in alone):
             return text
         exact = _pinyin(text)
         if len(exact) != len(text):  # pypinyin merged something; do not guess
