@@ -23,6 +23,7 @@ from importlib import resources
 _ENTRY = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
 _NOTE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _LATIN_RUN = re.compile(r"[a-z][a-z'-]*(?: [a-z][a-z'-]*)*")
+_PLACE_READING = 1e9  # a place named by a gloss ranks after every reading the knowledge base uses
 MAX_PHRASE_WORDS = 3  # oil shale, machine tool, passenger plane
 MIN_WORD_LETTERS = 3  # shorter ones (an, it, up) are function words or abbreviations the glossary lists
 
@@ -129,6 +130,8 @@ class EnglishReader:
             if simplified in self._places:
                 pinyin.setdefault(re.sub(r"[\d\s]", "", sounds).lower(), simplified)
             idf = self._kb_words.get(simplified)
+            if idf is None and simplified in self._places:
+                idf = _PLACE_READING  # Japan -> 日本 too, after any word of the knowledge base it may mean
             if idf is None:
                 continue
             for gloss in _glosses(definitions):

@@ -18,12 +18,13 @@ LINES = [
     "油頁岩 油页岩 [you2 ye4 yan2] /oil shale/\n",
     "穩定 稳定 [wen3 ding4] /steady; stable; to stabilize/\n",
     "計劃 计划 [ji4 hua4] /plan; to plan/\n",
+    "日本 日本 [Ri4 ben3] /Japan; Japanese/\n",
 ]
 KB_WORDS = {"部门": 2.0, "玻璃": 5.0, "公司": 3.0, "企业": 0.8, "债券": 4.0, "油页岩": 6.0, "稳定": 2.5, "计划": 2.0}
 
 
 def reader(**kwargs) -> EnglishReader:
-    return EnglishReader(KB_WORDS, {"深圳"}, STOPWORDS.__contains__, lambda: iter(LINES), **kwargs)
+    return EnglishReader(KB_WORDS, {"深圳", "日本"}, STOPWORDS.__contains__, lambda: iter(LINES), **kwargs)
 
 
 def test_english_words_become_the_knowledge_bases_words():
@@ -42,6 +43,7 @@ def test_the_commonest_reading_wins_and_phrases_before_words():
 
 def test_a_place_is_read_from_its_pinyin_and_unknown_words_stay():
     assert reader().translate("shenzhen 补贴").split() == ["深圳", "补贴"]
+    assert reader().translate("japan").split() == ["日本"]  # a place by its English name too
     assert reader().translate("cat xyzzy").split() == ["cat", "xyzzy"]  # 猫 is no word of the KB
 
 
