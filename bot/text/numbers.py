@@ -165,3 +165,29 @@ _REWRITES: tuple[tuple[tuple[str, ...], re.Pattern[str], Callable[[re.Match[str]
     (("月",), _MONTH_DAY, _month_day),
     (("千", "百"), _LARGE, lambda m: _replace(m, "{number}")),
 )
+
+
+# English figures in a question: 100 million and 30m are 1亿 and 3000万 as the documents write them, over
+# 1亿 is 1亿以上, no.1 is 第一. Number words stay words: three in three-year action or three brands (三张牌)
+# is no figure to find in an entry (as 3 it was an anchor no entry wrote: seven dev replies lost).
+_EN_MAGNITUDE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(million|mn|m|billion|bn)(?![a-z])")
+_EN_ABOVE = re.compile(r"(?<![a-z])(?:over|above|more than|at least)\s+(\d+(?:\.\d+)?(?:万|亿)?)")
+_EN_BELOW = re.compile(r"(?<![a-z])(?:below|under|less than)\s+(\d+(?:\.\d+)?(?:万|亿)?)")
+_EN_NUMBER_ONE = re.compile(r"(?<![a-z])(?:no\.?\s*1|number one)(?!\d)")
+
+
+def english_numbers(normalised_text: str) -> str:
+    """Figures written in English (lower case, as normalised) as the documents write them."""
+    if not any(char.isascii() and char.isalpha() for char in normalised_text):
+        return normalised_text
+    text = _EN_MAGNITUDE.sub(_english_magnitude, normalised_text)
+    text = _EN_NUMBER_ONE.sub("第一", text)
+    text = _EN_ABOVE.sub(r"\1以上", text)
+    return _EN_BELOW.sub(r"\1以下", text)
+
+
+def _english_magnitude(match: re.Match[str]) -> str:
+    """30 million -> 3000万, 100 million -> 1亿, 1.5 billion -> 15亿."""
+    number = Decimal(match.group(1))
+    in_wan = number * (100 if match.group(2) in ("million", "mn", "m") else 100_000)
+    return f"{_plain(in_wan / 10_000)}亿" if in_wan >= 10_000 else f"{_plain(in_wan)}万"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text.numbers import arabic_numbers
+from bot.text.numbers import arabic_numbers, english_numbers
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,20 @@ def test_quantities_become_digits(text, expected):
 )
 def test_words_and_names_stay(text):
     assert arabic_numbers(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tax over 100 million", "tax 1亿以上"),
+        ("projects above 30m, above 200m", "projects 3000万以上, 2亿以上"),
+        ("1.5 billion yuan", "15亿 yuan"),
+        ("below 500万", "500万以下"),
+        ("ranks no.1 in the province", "ranks 第一 in the province"),
+        # number words and look-alikes stay: three-year action, the one who, 5g, someone
+        ("three-year action", "three-year action"),
+        ("the one who 5g someone", "the one who 5g someone"),
+    ],
+)
+def test_english_figures_are_written_as_the_documents_write_them(text, expected):
+    assert english_numbers(text) == expected
