@@ -93,7 +93,7 @@ class EnglishReader:
                 phrase = " ".join(words[at : at + size])
                 found = meanings.get(phrase)
                 if found is None and size == 1:
-                    found = next(filter(None, map(meanings.get, _base_forms(phrase))), None)
+                    found = next(filter(None, map(meanings.get, base_forms(phrase))), None)
                 if found and (size > 1 or (len(phrase) >= MIN_WORD_LETTERS and not self._is_stopword(phrase))):
                     out.append(f" {found} ")
                     at += size
@@ -142,7 +142,7 @@ class EnglishReader:
         return meanings
 
 
-def _base_forms(word: str) -> Iterable[str]:
+def base_forms(word: str) -> Iterable[str]:
     """Forms CC-CEDICT may gloss an inflected word by, likeliest first: bonds -> bond, companies ->
     company, named -> name, planned -> plan, stabilized -> stabilize, making -> make, biggest -> big."""
     if word.endswith("ies") and len(word) > 4:

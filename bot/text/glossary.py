@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 
 from bot.kb.schema import GlossaryTerm
+from bot.text.bilingual import base_forms
 from bot.text.normalize import normalise
 from bot.text.stopwords import STOPWORDS
 
@@ -19,7 +20,8 @@ from bot.text.stopwords import STOPWORDS
 # close to other words to be read as slips.
 TYPO_MIN_LENGTH = 6
 _SLIPS_KEPT = 10_000  # words looked up, remembered (a bound: questions bring ever new words)
-_LATIN_WORD = re.compile(rf"(?<![a-z0-9])[a-z]{{{TYPO_MIN_LENGTH},}}(?![a-z0-9])")
+INFLECTED_MIN_LENGTH = 4  # ranks, funds: an inflected word is read by its base form from this length
+_LATIN_WORD = re.compile(rf"(?<![a-z0-9])[a-z]{{{INFLECTED_MIN_LENGTH},}}(?![a-z0-9])")
 
 
 class Glossary:
@@ -55,19 +57,20 @@ class Glossary:
         return f" {self._chinese[_key(match.group(1))]} "
 
     def _corrected(self, word: str) -> str:
-        """The glossary's word that `word` mistypes, or `word` itself (known, a stopword, or no single
-        term one slip away)."""
+        """The glossary's word that `word` inflects (ranks, ranked) or mistypes, or `word` itself (known,
+        a stopword, or no single term one slip away)."""
         if word in self._known or word in STOPWORDS:  # leading of leading group: a word, not a slip
             return word
         found = self._slips.get(word, "")
         if found == "":
-            near = [
+            inflected = [form for form in base_forms(word) if form in self._chinese and form not in STOPWORDS]
+            near = inflected[:1] or [
                 term
                 for size in (len(word), len(word) + 1)
                 for term in self._by_length.get(size, ())
-                if _one_slip(word, term)
+                if len(word) >= TYPO_MIN_LENGTH and _one_slip(word, term)
             ]
-            found = near[0] if len(near) == 1 else None
+            found = near[0] if len(near) == 1 or inflected else None
             if len(self._slips) >= _SLIPS_KEPT:
                 self._slips.clear()
             self._slips[word] = found

@@ -62,3 +62,11 @@ def test_a_mistyped_term_is_read_as_the_term_and_only_a_clear_slip_is():
     assert glossary.translate("leaderss").split() == ["leaderss"]  # a letter added is no slip
     assert glossary.translate("leders 多少").split() == ["leders", "多少"]  # leaders or lenders: no clear slip
     assert glossary.translate("taxi").split() == ["taxi"]  # too short to read as a slip
+
+
+def test_an_inflected_term_is_read_as_the_term():
+    glossary = Glossary(
+        [GlossaryTerm(english=["rank"], chinese="排名"), GlossaryTerm(english=["fund"], chinese="资金")]
+    )
+    assert glossary.translate("ranks ranked funds").split() == ["排名", "排名", "资金"]
+    assert glossary.translate("rankle fun").split() == ["rankle", "fun"]  # no inflection of either
