@@ -8,8 +8,8 @@ the words the knowledge base uses, it says which of them an English word means (
 place's pinyin (Shenzhen) is read as the place (深圳), whether or not the knowledge base names it: a
 question about another city must not match on its other words.
 
-The dictionary is read on the first question that needs it (0.2 s of CPU), not at start: most questions
-are Chinese, and a cold `ask` should not pay for it.
+The dictionary is read on the first question that needs it (0.1 s for the shipped knowledge base), not at
+start: most questions are Chinese, and a cold `ask` should not pay for it.
 """
 
 from __future__ import annotations

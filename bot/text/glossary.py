@@ -46,8 +46,8 @@ class Glossary:
         )
 
     def translate(self, normalised_text: str) -> str:
-        """Replace each English term by its Chinese one, with spaces around it as word boundaries; a
-        mistyped one-word term (`TYPO_MIN_LENGTH` letters or more, one slip) too."""
+        """Replace each English term by its Chinese one, with spaces around it as word boundaries; an
+        inflected one-word term (ranks) and a mistyped one (`TYPO_MIN_LENGTH` letters or more, one slip) too."""
         if self._pattern is None:
             return normalised_text
         text = _LATIN_WORD.sub(lambda m: self._corrected(m.group(0)), normalised_text)

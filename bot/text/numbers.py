@@ -170,7 +170,8 @@ _REWRITES: tuple[tuple[tuple[str, ...], re.Pattern[str], Callable[[re.Match[str]
 # English figures in a question: 100 million and 30m are 1亿 and 3000万 as the documents write them, over
 # 1亿 is 1亿以上, no.1 is 第一. Number words stay words: three in three-year action or three brands (三张牌)
 # is no figure to find in an entry (as 3 it was an anchor no entry wrote: seven dev replies lost).
-_EN_MAGNITUDE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(million|mn|m|billion|bn)(?![a-z])")
+# 30m but not 10m高 (ten metres high) nor 5m2: the unit ends the word
+_EN_MAGNITUDE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(million|mn|m|billion|bn)(?!\w)")
 _EN_ABOVE = re.compile(r"(?<![a-z])(?:over|above|more than|at least)\s+(\d+(?:\.\d+)?(?:万|亿)?)")
 _EN_BELOW = re.compile(r"(?<![a-z])(?:below|under|less than)\s+(\d+(?:\.\d+)?(?:万|亿)?)")
 _EN_NUMBER_ONE = re.compile(r"(?<![a-z])(?:no\.?\s*1|number one)(?!\d)")

@@ -76,6 +76,7 @@ def test_words_and_names_stay(text):
         # number words and look-alikes stay: three-year action, the one who, 5g, someone
         ("three-year action", "three-year action"),
         ("the one who 5g someone", "the one who 5g someone"),
+        ("10m高的厂房 5m2", "10m高的厂房 5m2"),  # metres, not millions
     ],
 )
 def test_english_figures_are_written_as_the_documents_write_them(text, expected):
