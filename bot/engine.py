@@ -24,7 +24,6 @@ from bot.text.glossary import Glossary
 from bot.text.normalize import is_traditional, normalise_query, to_traditional
 from bot.text.numbers import arabic_numbers, english_numbers
 from bot.text.spacing import join_split_words
-from bot.text.stopwords import STOPWORDS
 from bot.text.wrapping import MessageCleaner, has_control_characters, without_surrogates
 
 
@@ -48,7 +47,6 @@ class Answerer:
         self.english = EnglishReader(
             self.index.word_idf,
             kb.places,
-            STOPWORDS.__contains__,
             previous=previous.english if previous is not None else None,
         )
         self._fact_labels = {kind.name: kind.label or kind.name for kind in kb.question_types}

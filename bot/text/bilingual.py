@@ -20,6 +20,8 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 
+from bot.text.stopwords import STOPWORDS
+
 _ENTRY = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
 _NOTE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _LATIN_RUN = re.compile(r"[a-z][a-z'-]*(?: [a-z][a-z'-]*)*")
@@ -52,7 +54,6 @@ class EnglishReader:
         self,
         kb_words: Mapping[str, float],
         places: Iterable[str],
-        is_stopword: Callable[[str], bool],
         lines: Callable[[], Iterable[str]] = _cedict_lines,
         previous: EnglishReader | None = None,
     ) -> None:
@@ -62,7 +63,6 @@ class EnglishReader:
         (an edit of an answer's wording does not read the dictionary again)."""
         self._kb_words = kb_words
         self._places = frozenset(places)
-        self._is_stopword = is_stopword
         self._lines = lines
         self._meanings: dict[str, str] | None = None
         if (
@@ -83,7 +83,7 @@ class EnglishReader:
 
     def _run(self, run: str) -> str:
         words = run.split()
-        if all(self._is_stopword(word) or len(word) < MIN_WORD_LETTERS for word in words):
+        if all(word in STOPWORDS or len(word) < MIN_WORD_LETTERS for word in words):
             return run
         meanings = self._loaded()
         out: list[str] = []
@@ -94,7 +94,7 @@ class EnglishReader:
                 found = meanings.get(phrase)
                 if found is None and size == 1:
                     found = next(filter(None, map(meanings.get, base_forms(phrase))), None)
-                if found and (size > 1 or (len(phrase) >= MIN_WORD_LETTERS and not self._is_stopword(phrase))):
+                if found and (size > 1 or (len(phrase) >= MIN_WORD_LETTERS and phrase not in STOPWORDS)):
                     out.append(f" {found} ")
                     at += size
                     break

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.text.bilingual import EnglishReader
-from bot.text.stopwords import STOPWORDS
 from tests.support.kb import shipped_answerer
 
 LINES = [
@@ -24,7 +23,7 @@ KB_WORDS = {"部门": 2.0, "玻璃": 5.0, "公司": 3.0, "企业": 0.8, "债券"
 
 
 def reader(**kwargs) -> EnglishReader:
-    return EnglishReader(KB_WORDS, {"深圳", "日本"}, STOPWORDS.__contains__, lambda: iter(LINES), **kwargs)
+    return EnglishReader(KB_WORDS, {"深圳", "日本"}, lambda: iter(LINES), **kwargs)
 
 
 def test_english_words_become_the_knowledge_bases_words():
@@ -54,13 +53,13 @@ def test_the_dictionary_is_read_once_per_version_of_the_words():
         reads.append(1)
         return iter(LINES)
 
-    first = EnglishReader(KB_WORDS, {"深圳"}, STOPWORDS.__contains__, lines)
+    first = EnglishReader(KB_WORDS, {"深圳"}, lines)
     assert first.translate("中文问题") == "中文问题" and not reads  # no English: nothing read
     first.warm()
-    same = EnglishReader(dict(KB_WORDS), {"深圳"}, STOPWORDS.__contains__, lines, previous=first)
+    same = EnglishReader(dict(KB_WORDS), {"深圳"}, lines, previous=first)
     same.translate("glass")
     assert len(reads) == 1
-    changed = EnglishReader({**KB_WORDS, "猫": 3.0}, {"深圳"}, STOPWORDS.__contains__, lines, previous=first)
+    changed = EnglishReader({**KB_WORDS, "猫": 3.0}, {"深圳"}, lines, previous=first)
     assert changed.translate("cat").split() == ["猫"] and len(reads) == 2
 
 
