@@ -32,7 +32,7 @@ from bot.match.stored import Derived, entry_key
 from bot.match.typos import HomophoneRepairer
 from bot.text.normalize import normalise, normalise_many, to_simplified
 from bot.text.numbers import arabic_numbers
-from bot.text.stopwords import STOPWORDS
+from bot.text.stopwords import QUESTION_PHRASES, STOPWORDS
 from bot.text.tokenize import Tokenizer, bigrams, longest_first
 
 
@@ -104,7 +104,9 @@ class MatchIndex:
         term_counts = Counter(self._document_frequency)
         term_counts.update({term: 1 for term in tokenizer.synonym_terms if term not in term_counts})
         # Question and function words are slipped on too (多绍 for 多少, 拿边 for 那边).
-        term_counts.update({word: 1 for word in STOPWORDS if len(word) > 1 and word not in term_counts})
+        # Question phrases too: 哪年 is written as meant, not a slip for the KB's 那年.
+        question_words = STOPWORDS.union(QUESTION_PHRASES)
+        term_counts.update({word: 1 for word in question_words if len(word) > 1 and word not in term_counts})
         if previous is None and texts.seen > _RENEW_AFTER_TEXTS:  # see Tokenizer.renewed
             self.tokenizer = tokenizer = tokenizer.renewed()
         sounds = previous.repairer.sounds_read() if previous is not None else None

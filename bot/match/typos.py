@@ -215,7 +215,7 @@ class HomophoneRepairer:
                 if len(window) < length or i + length not in ends or not _is_cjk(window):
                     continue
                 term = table.get(sound[i : i + length])
-                if not term or term == window:
+                if not term or term == window or window in self._known:  # 哪年 is no slip for 那年
                     continue
                 differing = [a for a, b in zip(window, term, strict=True) if a != b]
                 broken = any(position in alone for position in range(i, i + length))

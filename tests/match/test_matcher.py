@@ -108,6 +108,13 @@ def test_spaces_between_words_are_no_slip_and_cost_no_pinyin():
     assert repairer.repair("天今 技改项目") == "天津 技改项目"
 
 
+@pytest.mark.parametrize("question", ["商丘哪年开始搞智能化改造", "大沽化工哪年拿的DTMM4级"])
+def test_a_question_phrase_is_no_slip_for_a_term_of_the_same_sound(question):
+    """哪年 breaks into two lone characters and sounds like the knowledge base's 那年; it asks for a year,
+    as written (read as 那年 it asked for nothing, and the answer's year went unchecked)."""
+    assert shipped_answerer().index.repairer.repair(question) == question
+
+
 @pytest.mark.parametrize("meant", ["列一下天津的绿色工厂", "房贷能贴息吗", "信用卡逾期了", "都诊断一遍"])
 def test_a_common_word_is_what_people_meant(meant):
     """一下 sounds like the KB's 以下, 房贷 like 放贷, 逾期 like 预期: common words are never rewritten."""
