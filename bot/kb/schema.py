@@ -115,6 +115,9 @@ class QuestionType(StrictModel):
     answer_pattern: StrictStr
     # an answer that says the document leaves this fact out (未列出名单) does not give it, whatever else it holds
     unstated_pattern: StrictStr | None = None
+    # the fact must be stated in a sentence of the answer that names what the question names, when the answer
+    # names it: 舞阳钢铁's investment is not a sum in the sentence about another fund
+    with_subject: bool = False
 
     _asks_compile = field_validator("ask_patterns")(lambda patterns: _compiles_all(patterns))  # defined below
 

@@ -20,6 +20,7 @@ class CompiledType:
     asks: re.Pattern[str]
     answer: re.Pattern[str]
     unstated: re.Pattern[str] | None = None
+    with_subject: bool = False
 
 
 def compile_types(types: tuple[QuestionType, ...]) -> tuple[CompiledType, ...]:
@@ -30,7 +31,8 @@ def compile_types(types: tuple[QuestionType, ...]) -> tuple[CompiledType, ...]:
         alternatives = "|".join([*map(re.escape, asks), *kind.ask_patterns])
         asks_pattern = re.compile("(?<!哪)(?:" + alternatives + ")")
         unstated = re.compile(kind.unstated_pattern) if kind.unstated_pattern else None
-        compiled.append(CompiledType(kind.name, asks_pattern, re.compile(kind.answer_pattern), unstated))
+        answer = re.compile(kind.answer_pattern)
+        compiled.append(CompiledType(kind.name, asks_pattern, answer, unstated, kind.with_subject))
     return tuple(compiled)
 
 
@@ -38,10 +40,21 @@ def asked_types(types: tuple[CompiledType, ...], compact_question: str) -> tuple
     return tuple(kind for kind in types if kind.asks.search(compact_question))
 
 
-def missing_types(asked: tuple[CompiledType, ...], answer_text: str) -> tuple[str, ...]:
-    """The kinds asked for that the answer does not give: no match, or it says the document leaves it out."""
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+
+
+def missing_types(asked: tuple[CompiledType, ...], answer_text: str, subjects: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The kinds asked for that the answer does not give: no match, or it says the document leaves it out.
+    `subjects`: what the question names (a company, a fund); where the answer names one, a kind marked
+    `with_subject` counts only in the sentences that do (舞阳钢铁 in one, 2233万元 of a fund in another)."""
+    named = [subject for subject in subjects if subject in answer_text]
+    sentences = [s for s in _SENTENCE_END.split(answer_text) if any(n in s for n in named)] if named else []
     return tuple(
         kind.name
         for kind in asked
-        if not kind.answer.search(answer_text) or (kind.unstated is not None and kind.unstated.search(answer_text))
+        if (
+            not kind.answer.search(answer_text)
+            or (kind.unstated is not None and kind.unstated.search(answer_text))
+            or (kind.with_subject and named and not any(kind.answer.search(s) for s in sentences))
+        )
     )

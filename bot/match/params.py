@@ -47,6 +47,10 @@ class MatchParams:
     # writes a sibling of it (智能工厂) and never its modifier (rank._missing_anchors). Without this floor two
     # right dev replies were lost (中小企业, read from 小厂; 品牌手机, a word no entry knows); with it none.
     sibling_min_idf: float = 2.0
+    # A question word at least this rare in the knowledge base names what the question is about (a company,
+    # a fund): a kind of fact marked `with_subject` (an amount) must be stated in a sentence naming it
+    # (answer_type.missing_types). Chosen on the dev sets (3.5 and 4.0 gave the same replies; 4.5 lost one).
+    subject_min_idf: float = 4.0
     # Logistic regression over DECISION_FEATURES of the best candidate: answer when P(right) >= threshold.
     # Fitted with each weight kept to its expected sign (`fit_decision.py --signs`, chosen over the free fit
     # by 5-fold CV): score and margin came out of the wrong sign and are 0, so P(right) rests on coverage

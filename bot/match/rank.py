@@ -245,11 +245,13 @@ def rank(
         for position, bm25_score in index.retrieve(list(query.terms), params.candidates + params.coverage_reserve)
     ]
     retrieved = _with_reserve(retrieved, params.candidates)
+    # what the question names: its words rare in the knowledge base (舞阳钢铁, not 企业 or 资金)
+    subjects = tuple(word for word in query.words if (index.idf(word) or 0.0) >= params.subject_min_idf)
     entries = [indexed for indexed, _, _ in retrieved]
     for (indexed, bm25_score, cov), sim in zip(retrieved, similarities(query, entries), strict=True):
         score = params.combine(cov, sim)
         missing = _missing_anchors(indexed, anchors, years, siblings, programmes)
-        facts = missing_types(query.asked, indexed.answer_plain)
+        facts = missing_types(query.asked, indexed.answer_plain, subjects)
         candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing, facts))
     top_bm25 = max((candidate.bm25 for candidate in candidates), default=0.0) or 1.0
     lead = params.bm25_rank_weight

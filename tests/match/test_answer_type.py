@@ -162,3 +162,20 @@ def test_how_often_is_a_frequency_not_a_duration(question, kinds):
 def test_a_frequency_is_a_period_of_recurring_work(answer, gives):
     missing = missing_types((shipped_kinds()["frequency"],), answer)
     assert (missing == ()) is gives
+
+
+def test_an_amount_with_a_subject_must_be_in_a_sentence_that_names_it():
+    """The answer names 甲公司 in one sentence and gives another fund's sum in the next: that sum is not
+    甲公司's investment. Where the answer does not name the subject, any sentence's amount still counts."""
+    money = compile_types((QuestionType(name="money", asks=["投了多少"], answer_pattern="万元", with_subject=True),))
+    answer = "甲公司、乙公司被列入示范企业。全市争取专项资金2233万元。"
+    assert missing_types(money, answer, ("甲公司",)) == ("money",)
+    assert missing_types(money, "甲公司投资2233万元。", ("甲公司",)) == ()
+    assert missing_types(money, answer, ("丙公司",)) == ()  # not named: the answer's sum stands
+    assert missing_types(money, answer) == ()
+
+
+def test_a_company_named_beside_another_sum_has_no_stated_investment():
+    """A company listed among an answer's demonstration enterprises, the answer's sums being a fund's."""
+    for question in ("东方碳素技改项目投了多少钱", "广达铝业技术改造项目花了多少钱"):
+        assert shipped_answerer().ask(question).outcome.value == "not_stated", question
