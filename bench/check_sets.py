@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         ROOT / "bench" / "blind12.yaml",
         ROOT / "bench" / "blind13.yaml",
         ROOT / "bench" / "blind14.yaml",
+        ROOT / "bench" / "blind15.yaml",
     ]
     seeds = seed_texts()
     failed = False

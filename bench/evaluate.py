@@ -27,7 +27,8 @@ numbers-in-words questions; its first untouched run is in the README, then used 
 bench/blind13.yaml (written blind at the end of the eleventh session: English-mixed and Slack questions;
 never tuned on, like blind3: report it, never list its misses), and bench/blind14.yaml (written blind
 in the eleventh session: English-mixed questions; its first untouched run is in the README, then used like
-the devset).
+the devset), and bench/blind15.yaml (written blind in the twelfth session from the seeds alone, 20 questions
+in each of the ten styles and 100 negatives; never tuned on, like blind3: report it, never list its misses).
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ SETS: dict[str, Callable[[], list[Item]]] = {
     "blind12": lambda: load(ROOT / "bench" / "blind12.yaml"),
     "blind13": lambda: load(ROOT / "bench" / "blind13.yaml"),
     "blind14": lambda: load(ROOT / "bench" / "blind14.yaml"),
+    "blind15": lambda: load(ROOT / "bench" / "blind15.yaml"),
 }
 
 
