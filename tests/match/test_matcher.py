@@ -82,6 +82,29 @@ def test_a_slip_leaving_a_common_character_is_still_repaired(typo, meant):
     assert shipped_answerer().index.repairer.repair(typo) == meant
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "这笔奖补资金是干啥的",
+        "唯一被选上试点的是哪个区",
+        "难的是钱从哪来",
+        "两个县各占到多少",
+        "一共奖了多少家",
+        "这事不搞行不行",
+        "俺们想找人来厂里看看",
+    ],
+)
+def test_grammar_beside_a_common_character_is_no_slip(question):
+    """是干 sounds like 实干, 被选 like 备选, 难的 like 难得, 占到 like 涨到, 奖了 like 建了, 不搞 like 不高,
+    找人 like 招人: a function word, or one of the commonest characters, beside a common one is meant."""
+    assert shipped_answerer().index.repairer.repair(question) == question
+
+
+def test_a_function_word_beside_a_rare_character_is_still_the_slip():
+    """储 is seldom written alone: 储被 is 储备 mistyped."""
+    assert shipped_answerer().index.repairer.repair("项目储被要按啥比例") == "项目储备要按啥比例"
+
+
 def test_function_words_standing_alone_together_are_grammar_not_a_slip():
     """是在 sounds like the knowledge base's 实在, but both characters are function words."""
     assert shipped_answerer().index.repairer.repair("补贴是在哪个部门领") == "补贴是在哪个部门领"
