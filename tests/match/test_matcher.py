@@ -88,7 +88,7 @@ def test_a_slip_leaving_a_common_character_is_still_repaired(typo, meant):
         "这笔奖补资金是干啥的",
         "唯一被选上试点的是哪个区",
         "难的是钱从哪来",
-        "两个县各占到多少",
+        "工业增加值占到多少",
         "一共奖了多少家",
         "这事不搞行不行",
         "俺们想找人来厂里看看",
