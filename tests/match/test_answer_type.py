@@ -179,3 +179,11 @@ def test_a_company_named_beside_another_sum_has_no_stated_investment():
     """A company listed among an answer's demonstration enterprises, the answer's sums being a fund's."""
     for question in ("东方碳素技改项目投了多少钱", "广达铝业技术改造项目花了多少钱"):
         assert shipped_answerer().ask(question).outcome.value == "not_stated", question
+
+
+def test_the_documents_own_timing_word_answers_when():
+    """A document that gives no date but says 适时 or 尽快 has said what it says of when."""
+    date = shipped_kinds()["date"]
+    assert missing_types((date,), "下一步将适时启动新一批重点项目") == ()
+    assert missing_types((date,), "将尽快出台实施细则") == ()
+    assert missing_types((date,), "将启动新一批重点项目") == ("date",)
