@@ -187,3 +187,10 @@ def test_the_documents_own_timing_word_answers_when():
     assert missing_types((date,), "下一步将适时启动新一批重点项目") == ()
     assert missing_types((date,), "将尽快出台实施细则") == ()
     assert missing_types((date,), "将启动新一批重点项目") == ("date",)
+
+
+def test_who_does_it_is_answered_by_an_organisation():
+    """靠谁来推广 asks who does it: 三大运营商 answers it, as a government office answers who pays."""
+    person = shipped_kinds()["person"]
+    assert missing_types((person,), "靠三大运营商推广") == ()
+    assert missing_types((person,), "推广数改绿转方案，形成示范效应") == ("person",)

@@ -235,3 +235,9 @@ def test_an_english_word_is_one_word_whatever_short_terms_it_holds(tokenizer):
     for word in ("training", "chain", "daily"):
         assert tokenizer.words(word) == [word]
         assert tokenizer.search_words(word) == [word]
+
+
+def test_who_is_no_part_of_a_topic_word():
+    """谁 asks; glued with the lone characters beside it (靠谁来) it weighed as an unknown topic."""
+    words = shipped_answerer().index.tokenizer.words("数改方案主要靠谁来推广")
+    assert not any("谁" in word for word in words)
