@@ -241,3 +241,9 @@ def test_who_is_no_part_of_a_topic_word():
     """谁 asks; glued with the lone characters beside it (靠谁来) it weighed as an unknown topic."""
     words = shipped_answerer().index.tokenizer.words("数改方案主要靠谁来推广")
     assert not any("谁" in word for word in words)
+
+
+def test_lai_zhe_is_no_part_of_a_topic_word():
+    """来着 (what was it again) breaks into two lone characters that glued to the one before (名来着)."""
+    words = shipped_answerer().index.tokenizer.words("那个试点叫啥名来着")
+    assert not any("来" in word or "着" in word for word in words)
