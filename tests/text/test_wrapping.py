@@ -101,3 +101,34 @@ def test_english_wrapping_is_removed_only_as_whole_words():
     # "hi" is a greeting, not the middle of "Which"; "thx" ends a message, "this" stays
     assert cleaner().clean("Which city? thx").split() == ["Which", "city?"]
     assert cleaner().clean("Hi，this policy").replace(",", " ").split() == ["this", "policy"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "申报要准备材料吗",
+        "申报技改项目手续麻烦吗",
+        "领导要求怎么干",
+        "各地党政主要领导要亲自干哪几件事",
+        "每个县区要尽快打造什么样的场景",
+        "这个试点马上要启动了吗",
+        "东莞用机器人替代工人补贴多少",
+    ],
+)
+def test_wrapping_words_inside_a_question_are_its_words(question):
+    """准备材料, 麻烦, 领导要, 尽快 and 马上要 wrap a question only as a clause of their own (领导要数据，急):
+    inside one they are what is asked (要准备材料吗 asks for the materials)."""
+    assert cleaner().questions(question) == [question]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "麻烦，天津技改补贴多少",
+        "天津技改补贴多少？领导要数据，急",
+        "天津技改补贴多少，请尽快回复",
+        "天津技改补贴多少，尽快",
+    ],
+)
+def test_wrapping_clauses_are_still_removed(message):
+    assert cleaner().questions(message) == ["天津技改补贴多少"]
