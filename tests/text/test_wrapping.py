@@ -113,6 +113,7 @@ def test_english_wrapping_is_removed_only_as_whole_words():
         "每个县区要尽快打造什么样的场景",
         "这个试点马上要启动了吗",
         "东莞用机器人替代工人补贴多少",
+        "企业急需解决哪些问题",
     ],
 )
 def test_wrapping_words_inside_a_question_are_its_words(question):
@@ -128,6 +129,7 @@ def test_wrapping_words_inside_a_question_are_its_words(question):
         "天津技改补贴多少？领导要数据，急",
         "天津技改补贴多少，请尽快回复",
         "天津技改补贴多少，尽快",
+        "天津技改补贴多少？急需，谢谢",
     ],
 )
 def test_wrapping_clauses_are_still_removed(message):
