@@ -114,6 +114,7 @@ def test_english_wrapping_is_removed_only_as_whole_words():
         "这个试点马上要启动了吗",
         "东莞用机器人替代工人补贴多少",
         "企业急需解决哪些问题",
+        "准备申报材料要用什么模板",
     ],
 )
 def test_wrapping_words_inside_a_question_are_its_words(question):
