@@ -194,3 +194,11 @@ def test_who_does_it_is_answered_by_an_organisation():
     person = shipped_kinds()["person"]
     assert missing_types((person,), "靠三大运营商推广") == ()
     assert missing_types((person,), "推广数改绿转方案，形成示范效应") == ("person",)
+
+
+def test_which_projects_asks_for_their_names():
+    """都支持了哪些项目 wants the projects named: an answer giving only the fund's size does not name them."""
+    assert "names" in asked_in_shipped("那笔专项资金都支持了哪些项目")
+    names = shipped_kinds()["names"]
+    assert missing_types((names,), "安排专项资金3亿元，支持企业技术改造") == ("names",)
+    assert missing_types((names,), "支持了甲公司、乙公司的技改项目") == ()
