@@ -68,3 +68,21 @@ def test_a_question_in_english_sentences_is_answered_and_another_city_is_not():
     covered = answerer.ask("Which industries does the green enterprise creation cover?")
     assert covered.entry_id == "pds-green-enterprise-11-industries"  # refused with industries, creation... unread
     assert answerer.ask("Shenzhen 技改补贴比例是多少").outcome.value != "answered"
+
+
+def test_the_domains_sense_comes_before_the_dictionarys_commonest():
+    """CC-CEDICT's commonest reading among the knowledge base's words is at times another sense: the
+    glossary, read first, names the domain's (power is 电力, not 力量; a group 集团, not 一家), and words that
+    only modify (able, good, still) are function words rather than 智能, 标准, 还有."""
+    answerer = shipped_answerer()
+    for english, chinese, wrong in [
+        ("power", "电力", "力量"),
+        ("group", "集团", "一家"),
+        ("bureau", "局", "办公室"),
+        ("person in charge", "负责人", "东西"),
+        ("face recognition", "人脸识别", "面对"),
+    ]:
+        text = answerer.english.translate(answerer.glossary.translate(english))
+        assert chinese in text and wrong not in text, (english, text)
+    for filler in ("able", "good", "still"):
+        assert answerer.english.translate(filler) == filler
