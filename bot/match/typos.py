@@ -252,7 +252,7 @@ class HomophoneRepairer:
                 broken = any(position in alone for position in range(i, i + length))
                 shattered = all(position in alone for position in range(i, i + length))
                 # A function word next to a whole word (国家对 vs 国家队) is meant, not a slip; among
-                # characters that all stand alone (上丘 for 商丘) it is one.
+                # characters that all stand alone it is one only beside a rare one (上丘 for 商丘, not 是干).
                 if STOPWORDS.intersection(differing) and not (shattered and self._rare_beside(window, term)):
                     continue
                 if all(char in STOPWORDS for char in window):  # 是在 is grammar, not a slip for 实在
