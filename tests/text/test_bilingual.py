@@ -81,6 +81,7 @@ def test_the_domains_sense_comes_before_the_dictionarys_commonest():
         ("bureau", "局", "办公室"),
         ("person in charge", "负责人", "东西"),
         ("face recognition", "人脸识别", "面对"),
+        ("small and medium enterprises", "中小企业", "小额"),  # small alone is no 小额 (small amount)
     ]:
         text = answerer.english.translate(answerer.glossary.translate(english))
         assert chinese in text and wrong not in text, (english, text)
