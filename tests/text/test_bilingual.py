@@ -82,6 +82,9 @@ def test_the_domains_sense_comes_before_the_dictionarys_commonest():
         ("person in charge", "负责人", "东西"),
         ("face recognition", "人脸识别", "面对"),
         ("small and medium enterprises", "中小企业", "小额"),  # small alone is no 小额 (small amount)
+        ("working group", "专班", "集团"),  # longer terms before the words inside them
+        ("computing power", "算力", "电力"),
+        ("held accountable", "问责", "召开"),
     ]:
         text = answerer.english.translate(answerer.glossary.translate(english))
         assert chinese in text and wrong not in text, (english, text)
