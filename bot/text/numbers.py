@@ -175,6 +175,8 @@ _EN_MAGNITUDE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(million|mn|m|billion|b
 _EN_ABOVE = re.compile(r"(?<![a-z])(?:over|above|more than|at least)\s+(\d+(?:\.\d+)?(?:万|亿)?)")
 _EN_BELOW = re.compile(r"(?<![a-z])(?:below|under|less than)\s+(\d+(?:\.\d+)?(?:万|亿)?)")
 _EN_NUMBER_ONE = re.compile(r"(?<![a-z])(?:no\.?\s*1|number one)(?!\d)")
+# 10 percent, 1.75 per cent: the documents write 10%
+_EN_PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:per\s*cent|percent|pct)(?![a-z])")
 # DTMM level 4, grade-3, tier 2: the documents write a level as 4级
 _EN_LEVEL = re.compile(r"(?<![a-z])(?:level|grade|tier)[\s-]*(\d+)(?![\d.万亿])")
 
@@ -185,6 +187,7 @@ def english_numbers(normalised_text: str) -> str:
         return normalised_text
     text = _EN_MAGNITUDE.sub(_english_magnitude, normalised_text)
     text = _EN_NUMBER_ONE.sub("第一", text)
+    text = _EN_PERCENT.sub(r"\1%", text)
     text = _EN_LEVEL.sub(r"\1级", text)
     text = _EN_ABOVE.sub(r"\1以上", text)
     return _EN_BELOW.sub(r"\1以下", text)

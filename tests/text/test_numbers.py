@@ -73,6 +73,9 @@ def test_words_and_names_stay(text):
         ("1.5 billion yuan", "15亿 yuan"),
         ("below 500万", "500万以下"),
         ("ranks no.1 in the province", "ranks 第一 in the province"),
+        ("subsidy of 10 percent, rate 1.75 per cent", "subsidy of 10%, rate 1.75%"),
+        ("dtmm level 4, grade-3", "dtmm 4级, 3级"),
+        ("sea level 40m", "sea level 4000万"),  # a level is no figure when a unit ends it
         # number words and look-alikes stay: three-year action, the one who, 5g, someone
         ("three-year action", "three-year action"),
         ("the one who 5g someone", "the one who 5g someone"),
