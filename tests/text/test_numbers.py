@@ -75,7 +75,7 @@ def test_words_and_names_stay(text):
         ("ranks no.1 in the province", "ranks 第一 in the province"),
         ("subsidy of 10 percent, rate 1.75 per cent", "subsidy of 10%, rate 1.75%"),
         ("dtmm level 4, grade-3", "dtmm 4级, 3级"),
-        ("sea level 40m", "sea level 4000万"),  # a level is no figure when a unit ends it
+        ("sea level 40m", "sea level 4000万"),  # the level rule leaves a magnitude alone (no 4000级万)
         # number words and look-alikes stay: three-year action, the one who, 5g, someone
         ("three-year action", "three-year action"),
         ("the one who 5g someone", "the one who 5g someone"),
