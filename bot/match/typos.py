@@ -196,16 +196,18 @@ class HomophoneRepairer:
             if start + offset in alone
         )
 
+    def _shared_rarity(self, window: str, term: str) -> list[float]:
+        """How rare alone (information content) each character is that the window shares with the term."""
+        assert self._information_content is not None
+        return [self._information_content(a) for a, b in zip(window, term, strict=True) if a == b]
+
     def _grammar_beside(self, window: str, term: str) -> bool:
         """Whether the character a two-character stretch shares with the term is among the commonest of
         Chinese (了, 的, 不, 上, 个, 人, 到): then the stretch is grammar beside a word, as written (占到, 不搞,
         找人, 奖了 are no slips for 涨到, 不高, 招人, 建了)."""
         if self._information_content is None:
             return False
-        return any(
-            a == b and self._information_content(a) <= COMMONEST_MAX_INFORMATION
-            for a, b in zip(window, term, strict=True)
-        )
+        return any(rarity <= COMMONEST_MAX_INFORMATION for rarity in self._shared_rarity(window, term))
 
     def _rare_beside(self, window: str, term: str) -> bool:
         """Whether a character the window shares with the term is one general Chinese seldom writes alone
@@ -213,10 +215,7 @@ class HomophoneRepairer:
         meant: 是干 is no 实干, 被选 no 备选, 难的 no 难得."""
         if self._information_content is None:
             return True
-        return any(
-            a == b and self._information_content(a) > FUNCTION_SLIP_MIN_INFORMATION
-            for a, b in zip(window, term, strict=True)
-        )
+        return any(rarity > FUNCTION_SLIP_MIN_INFORMATION for rarity in self._shared_rarity(window, term))
 
     def _may_be_slip(self, word: str) -> bool:
         """A whole word the knowledge base never uses and general Chinese rarely does."""
