@@ -9,15 +9,16 @@ parent reads the index from those bytes as a restart reads the file (about 1.5 s
 
 The child shares the entries out among the machine's cores: each entry's index data depends only on its
 own texts (`bot.match.index.derive`), so forked workers each derive a share and send it back through a
-pipe (pickled: the bytes come from a process this one forked, never from a file).
+pipe (bytes the work made, sent as they are: a pickle of them was two more copies of tens of megabytes).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import logging
 import os
-import pickle
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -27,10 +28,10 @@ log = logging.getLogger(__name__)
 
 MIN_ENTRIES = 2_000  # below this a build leaves too little behind to be worth a process
 MIN_SHARED_ENTRIES = 200  # below this, forking a worker costs more than the share it takes
+_PIPE_BYTES = 1 << 20  # what an unprivileged process may ask for (/proc/sys/fs/pipe-max-size)
 MAX_WORKERS = 4  # each holds its share's segmentations: more would cost memory for little time
 
 Part = TypeVar("Part")
-Result = TypeVar("Result")
 
 
 def worth_a_child(entries: int, cached: int) -> bool:
@@ -54,6 +55,10 @@ def _fork_with_pipe() -> tuple[int, int, int]:
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # or the child's exit would write what is buffered a second time
     read_end, write_end = os.pipe()
+    with contextlib.suppress(ImportError, OSError, AttributeError):  # Linux: a larger pipe, fewer switches
+        import fcntl
+
+        fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
     return os.fork(), read_end, write_end
 
 
@@ -76,14 +81,16 @@ def run_in_child(work: Callable[[], None], then: Callable[[], None] | None = Non
     `then`: more for the child to do after `work`, which this process does not wait for (it goes on as
     soon as `work` is done, on another core): `reap` waits for it."""
 
-    def work_making_nothing() -> bytes:
+    def work_making_nothing() -> list[bytes]:
         work()
-        return b""
+        return []
 
     return result_from_child(work_making_nothing, then) is not None
 
 
-def result_from_child(work: Callable[[], bytes], then: Callable[[], None] | None = None) -> bytes | None:
+def result_from_child(
+    work: Callable[[], Sequence[bytes | bytearray]], then: Callable[[], None] | None = None
+) -> bytearray | None:
     """`run_in_child` for work that makes bytes: they come back through the pipe (from a process this one
     forked, never from a file), None when the child failed or could not be forked."""
     if not can_fork():
@@ -93,20 +100,22 @@ def result_from_child(work: Callable[[], bytes], then: Callable[[], None] | None
 
         def child() -> None:
             os.close(read_end)
-            data = work()
-            with os.fdopen(write_end, "wb") as pipe:  # closed: the parent goes on
-                pipe.write(_DONE + len(data).to_bytes(8, "little"))
-                pipe.write(data)
-            del data  # what `then` needs, it keeps itself
+            pieces = work()  # sent one after the other, not joined: a copy of tens of megabytes
+            with os.fdopen(write_end, "wb", buffering=0) as pipe:  # closed: the parent goes on
+                _write_all(pipe, _DONE + sum(map(len, pieces)).to_bytes(8, "little"))
+                for piece in pieces:
+                    _write_all(pipe, piece)
+            del pieces  # what `then` needs, it keeps itself
             if then is not None:
                 then()
 
         _exit_after(child, "index build in a child process failed")
     os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        header = pipe.read(len(_DONE) + 8)  # once `work` is done (or the child is gone)
-        data = pipe.read()  # until the child closes its end
-    done = header[: len(_DONE)] == _DONE and int.from_bytes(header[len(_DONE) :], "little") == len(data)
+    with os.fdopen(read_end, "rb", buffering=0) as pipe:
+        header = _read_exactly(pipe, len(_DONE) + 8)  # once `work` is done (or the child is gone)
+        size = int.from_bytes(header[len(_DONE) :], "little") if header[: len(_DONE)] == _DONE else -1
+        data = _read_exactly(pipe, size) if size >= 0 else bytearray()
+    done = size == len(data)
     if done and then is not None:
         _unreaped.append(pid)
         return data
@@ -115,6 +124,29 @@ def result_from_child(work: Callable[[], bytes], then: Callable[[], None] | None
 
 
 _DONE = b"done"
+
+
+def _write_all(pipe: io.FileIO, data: bytes | bytearray) -> None:
+    """All of `data`, through an unbuffered pipe (a write may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[pipe.write(view) :]
+
+
+def _read_exactly(pipe: io.FileIO, size: int) -> bytearray:
+    """`size` bytes from an unbuffered pipe, into one buffer made at its full size (a read to the end
+    grows its buffer, copying tens of megabytes); fewer if the writer closed its end first."""
+    data = bytearray(size)
+    view, got = memoryview(data), 0
+    while got < size:
+        read = pipe.readinto(view[got:])
+        if not read:
+            break
+        got += read
+    del view
+    return data if got == size else data[:got]
+
+
 _unreaped: list[int] = []
 
 
@@ -130,16 +162,19 @@ def workers() -> int:
     return max(1, min(cores, MAX_WORKERS)) if hasattr(os, "fork") else 1
 
 
-def _send_share(work: Callable[[Part], Result], part: Part, read_end: int, write_end: int, others: list[int]) -> None:
-    """A forked child's share of `map_in_children`: `work(part)`, pickled down the pipe to the parent."""
+def _send_share(work: Callable[[Part], bytes], part: Part, read_end: int, write_end: int, others: list[int]) -> None:
+    """A forked child's share of `map_in_children`: `work(part)`, down the pipe to the parent after
+    its length."""
     os.close(read_end)
     for other in others:  # the earlier children's pipes, inherited: only the parent reads them
         os.close(other)
-    with os.fdopen(write_end, "wb") as pipe:
-        pickle.dump(work(part), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+    made = work(part)
+    with os.fdopen(write_end, "wb", buffering=0) as pipe:
+        _write_all(pipe, len(made).to_bytes(8, "little"))
+        _write_all(pipe, made)
 
 
-def map_in_children(work: Callable[[Part], Result], parts: Sequence[Part]) -> list[Result]:
+def map_in_children(work: Callable[[Part], bytes], parts: Sequence[Part]) -> list[bytes | bytearray]:
     """`work(part)` for each part, in order: the first part in this process while each other part is
     worked on by a forked child. Raises RuntimeError if a child fails. Only for a process whose other
     threads (if any) hold no lock the work needs, as in `run_in_child`'s child."""
@@ -153,19 +188,20 @@ def map_in_children(work: Callable[[Part], Result], parts: Sequence[Part]) -> li
         os.close(write_end)
         children.append((pid, read_end))
     try:
-        results = [work(parts[0])] if parts else []
+        results: list[bytes | bytearray] = [work(parts[0])] if parts else []
     finally:  # the children are waited for even when this share failed
         shares = [_share(pid, read_end) for pid, read_end in children]
-    if not all(done for done, _ in shares):
+    if any(share is None for share in shares):
         raise RuntimeError("a child process failed its share of the work")
-    return [*results, *(result for _, result in shares)]
+    return [*results, *(share for share in shares if share is not None)]
 
 
-def _share(pid: int, read_end: int) -> tuple[bool, object]:
-    """What the child `pid` sent through the pipe, and whether it finished without an error."""
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()  # before waiting: a child blocks until its pipe is read
+def _share(pid: int, read_end: int) -> bytearray | None:
+    """What the child `pid` sent through the pipe; None unless it sent all it said and exited cleanly."""
+    with os.fdopen(read_end, "rb", buffering=0) as pipe:  # read before waiting: a child blocks until then
+        header = _read_exactly(pipe, 8)
+        data = _read_exactly(pipe, int.from_bytes(header, "little")) if len(header) == 8 else None
     _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        return False, None
-    return True, pickle.loads(data)
+    if data is None or len(data) != int.from_bytes(header, "little") or os.waitstatus_to_exitcode(status) != 0:
+        return None
+    return data

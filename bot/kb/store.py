@@ -29,7 +29,7 @@ from bot.kb.seeds import SeedLibrary
 from bot.match import cache
 from bot.match.index import derive, tokenizer_for
 from bot.match.params import MatchParams
-from bot.match.stored import Derived, cache_name, encode_part_bytes, from_json_text, joined_parts
+from bot.match.stored import Derived, cache_name, encode_part_bytes, file_pieces, from_json_text
 
 log = logging.getLogger(__name__)
 # The threads a build or reload leaves writing caches after it returns (bench/latency.py waits for them).
@@ -111,18 +111,18 @@ def _build_answerer(
     if from_child:
         stored = from_child
     from_file = stored
-    joined = None  # the cache file's JSON text, when forked workers derived the entries
+    pieces = None  # the cache file's JSON text, when forked workers derived the entries
     if previous is None and child_build.worth_sharing(len(kb.entries), len(stored or {})):
         parts = _try_derive_in_shares(kb, stored or {})
         if parts is not None:
-            joined = joined_parts(parts)
-            stored = from_json_text(joined)
+            pieces = file_pieces(parts)
+            stored = from_json_text(b"".join(pieces))
     answerer = Answerer(kb, params, previous=previous, stored=stored)
     if from_file is not None and from_file.keys() == set(answerer.index.derived_keys()):
         return answerer, [], done_after  # the file holds exactly this version already
-    if joined is not None:  # every entry's data, encoded by the workers already
+    if pieces is not None:  # every entry's data, encoded by the workers already
         with _cache_lock:
-            cache.store_joined_parts(name, joined)
+            cache.store_file_pieces(name, pieces)
     elif cache_in_background:
         writer = threading.Thread(target=_store_entries_and_release, args=(name, answerer), name=INDEX_CACHE_THREAD)
         writer.daemon = True
@@ -135,7 +135,7 @@ def _build_answerer(
 _cache_lock = threading.Lock()
 
 
-def _try_derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> list[bytes] | None:
+def _try_derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> list[bytes | bytearray] | None:
     """Every entry's index data, derived by this process and a forked worker per other core, as cache
     file parts; None when no worker could be forked (the caller then builds alone)."""
     if child_build.workers() < 2 or not child_build.can_fork():
@@ -154,15 +154,16 @@ def _derive_in_child(
     and then, while this process reads it, writes it to the index cache (and does `after_build`); None if
     the child failed. Read from the pipe, the data is not read back from the file nor its signature checked
     (a tenth of what reading it cost at 10,000 entries), and the write is no longer waited for."""
-    joined: list[bytes] = []  # the cache file's JSON text, kept for `then` (the parts are freed once joined)
+    pieces: list[bytes | bytearray] = []  # the cache file's JSON text, kept for `then`
 
-    def work() -> bytes:
-        joined.append(joined_parts(_derive_in_shares(kb, stored)))
-        return joined[0]
+    def work() -> list[bytes | bytearray]:
+        pieces[:] = file_pieces(_derive_in_shares(kb, stored))
+        return pieces
 
     def then() -> None:
         with _cache_lock:
-            cache.store_joined_parts(name, joined.pop())
+            cache.store_file_pieces(name, pieces)
+        pieces.clear()
         if after_build is not None:
             after_build()
 
@@ -170,7 +171,7 @@ def _derive_in_child(
     return None if data is None else from_json_text(data)
 
 
-def _derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> list[bytes]:
+def _derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> list[bytes | bytearray]:
     """Every entry's index data, derived by as many processes as there are cores, each share encoded as a
     part of the cache file by the process that derived it (`stored.encode_part_bytes`: what comes back
     through the pipe is a few strings, not a pickle of every entry's data). Entries are dealt out in turn,

@@ -25,7 +25,7 @@ import re
 import secrets
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -87,8 +87,12 @@ def _path(name: str) -> Path:
     return cache_dir() / f"{name}.json"
 
 
-def _signature(secret: bytes, name: str, payload: bytes) -> bytes:
-    return hmac.new(secret, name.encode() + b"\0" + payload, hashlib.sha256).digest()
+def _signature(secret: bytes, name: str, pieces: Sequence[bytes | bytearray]) -> bytes:
+    """The HMAC under `name` of a payload, given in pieces to be read one after the other."""
+    mac = hmac.new(secret, name.encode() + b"\0", hashlib.sha256)
+    for piece in pieces:
+        mac.update(piece)
+    return mac.digest()
 
 
 def load(name: str) -> Any | None:
@@ -105,7 +109,7 @@ def load(name: str) -> Any | None:
         return None
     header = len(_MAGIC) + _SIGNATURE_BYTES
     signature, payload = data[len(_MAGIC) : header], data[header:]
-    if not data.startswith(_MAGIC) or not hmac.compare_digest(signature, _signature(secret, name, payload)):
+    if not data.startswith(_MAGIC) or not hmac.compare_digest(signature, _signature(secret, name, [payload])):
         log.warning("ignoring cache file %s: its signature does not verify", path)
         return None
     try:
@@ -118,11 +122,12 @@ def load(name: str) -> Any | None:
 def store(name: str, value: Any, prefix: str | None = None) -> None:
     """Write `value` as signed JSON under `name`; with `prefix`, other files of that prefix go (one
     knowledge-base version at a time is enough)."""
-    _write(name, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), prefix)
+    _write(name, [json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")], prefix)
 
 
-def _write(name: str, payload: bytes, prefix: str | None) -> None:
-    """Write `payload` (JSON text) signed under `name` (see `store`)."""
+def _write(name: str, pieces: Sequence[bytes | bytearray], prefix: str | None) -> None:
+    """Write a JSON text, given in pieces to be written one after the other, signed under `name` (see
+    `store`)."""
     if not _NAME.fullmatch(name):
         raise ValueError(f"bad cache name {name!r}")
     secret = signing_key()
@@ -137,8 +142,9 @@ def _write(name: str, payload: bytes, prefix: str | None) -> None:
         for old in stale:
             old.unlink(missing_ok=True)
         with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=".tmp") as handle:
-            handle.write(_MAGIC + _signature(secret, name, payload))
-            handle.write(payload)  # not joined to the header: a copy of tens of MB
+            handle.write(_MAGIC + _signature(secret, name, pieces))
+            for piece in pieces:
+                handle.write(piece)  # not joined: a copy of tens of MB
         os.replace(handle.name, _path(name))
     except Exception as exc:
         log.debug("could not write cache in %s: %s", directory, exc)
@@ -154,7 +160,7 @@ def store_entries(name: str, entries: Mapping[str, Derived]) -> None:
     store(name, to_json(entries), prefix="index-")
 
 
-def store_joined_parts(name: str, payload: bytes) -> None:
-    """Entries encoded in parts (`stored.encode_part_bytes`, by build workers) and joined into one cache
-    file's JSON text (`stored.joined_parts`), written as that file."""
-    _write(name, payload, prefix="index-")
+def store_file_pieces(name: str, pieces: Sequence[bytes | bytearray]) -> None:
+    """Entries encoded in parts (`stored.encode_part_bytes`, by build workers), written as one cache
+    file's JSON text from its pieces (`stored.file_pieces`)."""
+    _write(name, pieces, prefix="index-")

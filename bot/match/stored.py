@@ -104,17 +104,21 @@ def encode_part(entries: Iterable[tuple[str, Derived]]) -> dict[str, Any]:
 
 
 def encode_part_bytes(entries: Iterable[tuple[str, Derived]]) -> bytes:
-    """`encode_part` as the JSON text the cache file holds (see `joined_parts`)."""
+    """`encode_part` as the JSON text the cache file holds (see `file_pieces`)."""
     return json.dumps(encode_part(entries), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def joined_parts(parts: Iterable[bytes]) -> bytes:
-    """The JSON text of a cache file's value made of parts (`encode_part_bytes`), without decoding them."""
-    return b'{"format":%d,"parts":[%s]}' % (FORMAT, b",".join(parts))
+def file_pieces(parts: Iterable[bytes | bytearray]) -> list[bytes | bytearray]:
+    """The JSON text of a cache file's value made of parts (`encode_part_bytes`), in pieces to be written
+    one after the other: neither decoded nor joined (a copy of 60 MB at 10,000 entries)."""
+    pieces: list[bytes | bytearray] = [b'{"format":%d,"parts":[' % FORMAT]
+    for number, part in enumerate(parts):
+        pieces += (b",", part) if number else (part,)
+    return [*pieces, b"]}"]
 
 
-def from_json_text(text: bytes) -> dict[str, Derived] | None:
-    """The entries of a cache file's JSON text as a build hands it over (`joined_parts`), see `from_json`."""
+def from_json_text(text: bytes | bytearray) -> dict[str, Derived] | None:
+    """The entries of a cache file's JSON text as a build hands it over (`file_pieces`), see `from_json`."""
     return from_json(json.loads(text))
 
 

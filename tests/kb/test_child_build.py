@@ -63,9 +63,27 @@ def test_a_store_built_by_a_child_answers_as_a_build_in_the_process(tmp_path, mo
 
 
 def test_what_the_child_makes_comes_back_whole_and_a_failure_is_none(tmp_path):
-    assert result_from_child(lambda: b"x" * 1_000_000) == b"x" * 1_000_000  # more than a pipe holds at once
-    assert result_from_child(lambda: b"") == b""
+    made = [b"x" * 1_000_000, b"", bytearray(b"y" * 70_000)]  # more than a pipe holds at once, in pieces
+    assert result_from_child(lambda: made) == b"".join(made)
+    assert result_from_child(lambda: []) == b""
     assert result_from_child(lambda: 1 / 0) is None
+
+
+def test_a_child_that_exits_midway_through_its_pieces_is_a_failure():
+    class ExitsWhileWriting:
+        """Two pieces counted in the header; the child exits (cleanly) after writing the first."""
+
+        def __init__(self) -> None:
+            self.passes = 0
+
+        def __iter__(self):
+            self.passes += 1
+            yield b"x" * 200_000
+            if self.passes > 1:
+                os._exit(0)
+            yield b"y" * 10
+
+    assert result_from_child(ExitsWhileWriting) is None
 
 
 def test_a_first_build_shared_out_among_workers_is_the_build_of_one_process(tmp_path, monkeypatch):
@@ -94,9 +112,10 @@ def test_a_first_build_shared_out_among_workers_is_the_build_of_one_process(tmp_
 
 
 def test_each_share_is_worked_on_by_its_own_process_and_comes_back_in_order():
-    results = map_in_children(lambda part: (part, os.getpid()), ["a", "b", "c"])
-    assert [part for part, _ in results] == ["a", "b", "c"]
-    pids = [pid for _, pid in results]
+    results = map_in_children(lambda part: f"{part} {os.getpid()} ".encode() * 30_000, ["a", "b", "c"])
+    heads = [bytes(result).split()[:2] for result in results]  # 300 KB each: more than a pipe holds at once
+    assert [part for part, _ in heads] == [b"a", b"b", b"c"]
+    pids = [int(pid) for _, pid in heads]
     assert pids[0] == os.getpid() and len(set(pids)) == 3
 
 

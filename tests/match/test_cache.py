@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.match import cache
-from bot.match.stored import Derived, _packed, _unpacked, cache_name, encode_part_bytes, joined_parts, to_json
+from bot.match.stored import Derived, _packed, _unpacked, cache_name, encode_part_bytes, file_pieces, to_json
 
 
 class Planted:
@@ -89,7 +89,7 @@ def test_the_file_is_json_data(folders):
 
 def test_parts_encoded_apart_make_one_file(folders):
     parts = [encode_part_bytes([(key, derived)]) for key, derived in ENTRIES.items()]
-    cache.store_joined_parts("index-sig1", joined_parts(parts))
+    cache.store_file_pieces("index-sig1", file_pieces(parts))
     assert cache.load_entries("index-sig1") == ENTRIES
 
 
