@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 
 import pytest
@@ -17,3 +18,11 @@ def fake_slack() -> Iterator[FakeSlack]:
         yield fake
     finally:
         fake.stop()
+
+
+@pytest.fixture(autouse=True)
+def collector_unfrozen() -> Iterator[None]:
+    """A started KnowledgeStore freezes what the process holds (kb/memory.keep_for_good), as a serving
+    process should once; a test run starts hundreds, and what each froze goes back to the collector."""
+    yield
+    gc.unfreeze()

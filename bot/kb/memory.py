@@ -44,11 +44,20 @@ def map_large_blocks(keep_in_heap: int = 0) -> None:
             libc.mallopt(_M_TRIM_THRESHOLD, 2 * threshold)  # glibc's own rule when it moves the threshold
 
 
-def release_memory() -> None:
-    """Hand the memory a build freed back to the system: CPython's allocator keeps freed blocks for
-    reuse, and glibc's malloc_trim returns what it can (tens of MB after a large build)."""
-    gc.collect()
+def keep_for_good() -> None:
+    """After a start's build: hand back what it freed (`trim`) and exempt what it made from the cyclic
+    collector (`gc.freeze`), which would otherwise go through every one of its objects at its next full
+    collection, and first at the first allocation once the build's pause ends (0.1-0.17 s at 10,000
+    entries, each time). A build makes next to no garbage cycles (9 objects at 10,000 entries), so little
+    that should be collected is frozen with it; `thaw` gives everything back to the collector before a
+    reload replaces the version, so that what of it forms cycles is collected then."""
     trim()
+    gc.freeze()
+
+
+def thaw() -> None:
+    """Undo `keep_for_good`: what it froze is collected as any object again."""
+    gc.unfreeze()
 
 
 def trim() -> None:

@@ -24,7 +24,7 @@ from bot.kb.loader import (
     load_knowledge,
     read_faq_file,
 )
-from bot.kb.memory import collection_paused, map_large_blocks, release_memory, trim
+from bot.kb.memory import collection_paused, keep_for_good, map_large_blocks, thaw, trim
 from bot.kb.seeds import SeedLibrary
 from bot.match import cache
 from bot.match.index import derive, tokenizer_for
@@ -281,14 +281,22 @@ class KnowledgeStore:
         self._fingerprint = _fingerprint(kb_dir, seeds_dir)
         self._faq_files = FaqFiles(seeds_dir, use_cache=True)
         self._faq_files.start(faq_paths(kb_dir))
-        answerer, issues = build_answerer(
-            kb_dir, seeds_dir, params, read=self._faq_files.read, build_in_child=True, after_build=self._faq_files.save
-        )
-        if answerer is None:
-            raise KnowledgeError(issues)
-        self._faq_files.saved()  # by the build child, if there was one
-        self._faq_files.forget_stored()
-        release_memory()
+        # Held off until what the build made is frozen: else the first allocation after the pause would go
+        # through every object of it (kb/memory.keep_for_good).
+        with collection_paused():
+            answerer, issues = build_answerer(
+                kb_dir,
+                seeds_dir,
+                params,
+                read=self._faq_files.read,
+                build_in_child=True,
+                after_build=self._faq_files.save,
+            )
+            if answerer is None:
+                raise KnowledgeError(issues)
+            self._faq_files.saved()  # by the build child, if there was one
+            self._faq_files.forget_stored()
+            keep_for_good()
         map_large_blocks(keep_in_heap=answerer.index.question_bytes())
         self._answerer = answerer
         self._checked_at = time.monotonic()
@@ -319,6 +327,7 @@ class KnowledgeStore:
             return self.errors
         self._fingerprint = fingerprint
         self._faq_files.start(faq_paths(self.kb_dir))
+        thaw()  # the version this one replaces is collected as any garbage
         map_large_blocks()  # a build's temporaries are mapped, not left in the heap (questions meanwhile fault)
         answerer, issues = build_answerer(
             self.kb_dir,

@@ -1,4 +1,4 @@
-"""The collector is held off during a build and comes back as it was."""
+"""The collector is held off during a build and comes back as it was; a started store's index is frozen."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import gc
 
 from bot.config import DEFAULT_SEEDS_DIR
 from bot.kb.memory import collection_paused
-from bot.kb.store import build_answerer
+from bot.kb.store import KnowledgeStore, build_answerer
+from tests.support.kb import copy_knowledge
 
 
 def test_a_build_holds_the_collector_off_and_turns_it_back_on():
@@ -39,3 +40,21 @@ def test_the_collector_is_on_after_a_build_even_of_an_invalid_knowledge_base(tmp
     (tmp_path / "faq" / "bad.yaml").write_text("entries: [\n", encoding="utf-8")
     answerer, issues = build_answerer(tmp_path, DEFAULT_SEEDS_DIR, use_cache=False)
     assert answerer is None and issues and gc.isenabled()
+
+
+def test_a_started_store_keeps_its_index_out_of_the_collectors_way_until_a_reload(tmp_path, monkeypatch):
+    monkeypatch.setenv("BOT_CACHE_DIR", str(tmp_path / "cache"))
+    kb_dir = copy_knowledge(tmp_path)
+    gc.unfreeze()
+    try:
+        store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=3600)
+        entry = store.answerer().index.entries[0]
+        assert gc.is_tracked(entry) and gc.get_freeze_count() > 0
+        assert not any(entry is young for young in gc.get_objects()), "the index is still in the collector's way"
+        faq = next((kb_dir / "faq").glob("*.yaml"))
+        faq.write_text(faq.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        store.refresh(force=True)
+        assert gc.get_freeze_count() == 0, "a reload leaves the replaced version frozen"
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
