@@ -44,17 +44,13 @@ def test_the_collector_is_on_after_a_build_even_of_an_invalid_knowledge_base(tmp
 
 def test_a_started_store_keeps_its_index_out_of_the_collectors_way_until_a_reload(tmp_path, monkeypatch):
     monkeypatch.setenv("BOT_CACHE_DIR", str(tmp_path / "cache"))
-    kb_dir = copy_knowledge(tmp_path)
-    gc.unfreeze()
-    try:
-        store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=3600)
-        entry = store.answerer().index.entries[0]
-        assert gc.is_tracked(entry) and gc.get_freeze_count() > 0
-        assert not any(entry is young for young in gc.get_objects()), "the index is still in the collector's way"
-        faq = next((kb_dir / "faq").glob("*.yaml"))
-        faq.write_text(faq.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-        store.refresh(force=True)
-        assert gc.get_freeze_count() == 0, "a reload leaves the replaced version frozen"
-        assert gc.isenabled()
-    finally:
-        gc.unfreeze()
+    kb_dir = copy_knowledge(tmp_path)  # the autouse fixture (tests/conftest.py) unfreezes after each test
+    store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=3600)
+    entry = store.answerer().index.entries[0]
+    assert gc.is_tracked(entry) and gc.get_freeze_count() > 0
+    assert not any(entry is young for young in gc.get_objects()), "the index is still in the collector's way"
+    faq = next((kb_dir / "faq").glob("*.yaml"))
+    faq.write_text(faq.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    store.refresh(force=True)
+    assert gc.get_freeze_count() == 0, "a reload leaves the replaced version frozen"
+    assert gc.isenabled()
