@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,6 +60,37 @@ class Vocabulary:
         return Counts(np.array(column, dtype=_ID), np.array(tf, dtype=_ID), sum(tf))
 
 
+class PackedCounts:
+    """Every document's Counts in four shared arrays instead of two small arrays and an object each: at
+    10,000 documents the per-document objects cost about 4 MB of a serving process, and term counts fit in
+    the smallest unsigned type that holds the largest. A document's Counts is read back as views."""
+
+    __slots__ = ("bounds", "ids", "lengths", "tf")
+
+    def __init__(self, ids: np.ndarray, tf: np.ndarray, bounds: np.ndarray, lengths: np.ndarray) -> None:
+        self.ids, self.tf, self.bounds, self.lengths = ids, tf, bounds, lengths
+
+    @classmethod
+    def pack(cls, documents: Sequence[Counts]) -> PackedCounts:
+        sizes = np.fromiter((len(document.ids) for document in documents), dtype=np.int64, count=len(documents))
+        bounds = np.zeros(len(documents) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=bounds[1:])
+        tf = _concatenate((document.tf for document in documents), _ID)
+        tf_type = np.min_scalar_type(int(tf.max())) if len(tf) else np.uint8
+        lengths = np.fromiter((document.length for document in documents), dtype=np.int64, count=len(documents))
+        return cls(_concatenate((document.ids for document in documents), _ID), tf.astype(tf_type), bounds, lengths)
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def __getitem__(self, position: int) -> Counts:
+        start, end = int(self.bounds[position]), int(self.bounds[position + 1])
+        return Counts(self.ids[start:end], self.tf[start:end], int(self.lengths[position]))
+
+    def __iter__(self) -> Iterator[Counts]:
+        return (self[position] for position in range(len(self)))
+
+
 @dataclass(frozen=True)
 class Bm25:
     """The term x document score matrix in compressed columns (bm25s's `scores`), the term ids, and the
@@ -76,14 +107,15 @@ class Bm25:
         return self.columns.sum([vocab_dict[term] for term in terms if term in vocab_dict])
 
 
-def build(documents: Sequence[Counts], vocabulary: Vocabulary) -> Bm25:
+def build(documents: PackedCounts | Sequence[Counts], vocabulary: Vocabulary) -> Bm25:
     """The BM25 index of `documents`, as `bm25s.BM25().index(their terms)` would build it."""
-    n_docs, n_vocab = len(documents), len(vocabulary.ids)
-    lengths = np.array([document.length for document in documents])
+    packed = documents if isinstance(documents, PackedCounts) else PackedCounts.pack(documents)
+    n_docs, n_vocab = len(packed), len(vocabulary.ids)
+    lengths = packed.lengths
     avg_doc_len = lengths.mean() if n_docs else 0.0
-    ids = _concatenate((document.ids for document in documents), _ID)
-    tf = _concatenate((document.tf for document in documents), _ID).astype(_SCORE)
-    rows = np.repeat(np.arange(n_docs, dtype=_ID), [len(document.ids) for document in documents])
+    ids = packed.ids
+    tf = packed.tf.astype(_SCORE)
+    rows = np.repeat(np.arange(n_docs, dtype=_ID), np.diff(packed.bounds))
     doc_frequency = np.bincount(ids, minlength=n_vocab)
     idf = np.zeros(n_vocab, dtype=_SCORE)
     values, where = np.unique(doc_frequency, return_inverse=True)

@@ -96,7 +96,7 @@ class MatchIndex:
                 else:
                     built.append(source)
         self.entries = tuple(indexed for indexed, _ in built)
-        self._counts = tuple(counts for _, counts in built)  # each entry's BM25 term counts, kept for the next build
+        self._counts = bm25.PackedCounts.pack([counts for _, counts in built])  # kept for the next build
         self.question_types = compile_types(kb.question_types)
         self._document_frequency = _document_frequency(self.entries, previous)
         total = len(self.entries)

@@ -59,3 +59,19 @@ def test_a_term_no_document_uses_any_more_adds_nothing():
     reference.index([["技改", "贷款"], ["贷款", "利率", "利率"]], show_progress=False)
     assert np.array_equal(ours.get_scores(["旧词", "利率"]), reference.get_scores(["利率"]))
     assert _cells(ours) == _cells(reference)
+
+
+def test_packed_counts_read_back_as_each_documents_own():
+    vocabulary = bm25.Vocabulary()
+    documents = [vocabulary.counts(["技改", "贷款", "技改"]), vocabulary.counts([]), vocabulary.counts(["利率"] * 300)]
+    packed = bm25.PackedCounts.pack(documents)
+    assert len(packed) == 3
+    for original, view in zip(documents, packed, strict=True):
+        assert view.ids.tolist() == original.ids.tolist()
+        assert view.tf.tolist() == original.tf.tolist()
+        assert view.length == original.length
+    assert packed.tf.dtype == np.uint16  # 300 does not fit in a byte
+    assert np.array_equal(
+        bm25.build(packed, vocabulary).get_scores(["利率"]), bm25.build(documents, vocabulary).get_scores(["利率"])
+    )
+    assert len(bm25.PackedCounts.pack([])) == 0
