@@ -93,12 +93,16 @@ class PackedCounts:
 
 @dataclass(frozen=True)
 class Bm25:
-    """The term x document score matrix in compressed columns (bm25s's `scores`), the term ids, and the
-    columns laid out for scoring queries (bot/match/columns.py)."""
+    """The term x document score matrix as columns laid out for scoring queries (bot/match/columns.py),
+    and the term ids."""
 
-    scores: dict[str, np.ndarray | int]  # data, indices, indptr, num_docs
     vocab_dict: dict[str, int]
     columns: ColumnSums
+
+    @property
+    def scores(self) -> dict[str, np.ndarray | int]:
+        """The matrix in bm25s's `scores` layout: data, indices, indptr, num_docs (rebuilt on each call)."""
+        return self.columns.matrix()
 
     def get_scores(self, terms: Sequence[str]) -> np.ndarray:
         """Every document's BM25 score for the query terms (a term the corpus does not use adds nothing):
@@ -132,7 +136,7 @@ def build(documents: PackedCounts | Sequence[Counts], vocabulary: Vocabulary) ->
     np.cumsum(np.bincount(ids, minlength=n_vocab), out=indptr[1:])
     # Document positions as intp, not bm25s's int32: numpy converts int32 ones at every indexing (ColumnSums).
     matrix = {"data": scores[order], "indices": rows[order].astype(np.intp), "indptr": indptr, "num_docs": n_docs}
-    return Bm25(matrix, vocabulary.ids, ColumnSums(matrix["data"], matrix["indices"], indptr, n_docs))
+    return Bm25(vocabulary.ids, ColumnSums(matrix["data"], matrix["indices"], indptr, n_docs))
 
 
 def _idf(df: int, n_docs: int) -> float:
