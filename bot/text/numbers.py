@@ -21,7 +21,11 @@ _PERCENT = re.compile(f"百分之({_NUMERAL})")
 _PERCENT_OF_DIGITS = re.compile(r"百分之(\d+(?:\.\d+)?)")  # 百分之10
 # 一半以上 is 50%以上; 两个一半, 十一半 or 另(外)一半 (the other half of a pair) is not
 _HALF = re.compile("(?<![一两三四五六七八九十另])(?<!另外)一半")
-_TENTHS = re.compile("(?<![完八九十])([一二三四五六七八九])成(?![功立为果本员绩])")
+# 三成 is 30%, 两成 20%, 三成五 35%; 七八成 is a rough range and stays in words
+_TENTHS = re.compile(
+    "(?<![完零〇一二两三四五六七八九十])([一二两三四五六七八九])成([一二三四五六七八九](?![零〇一二两三四五六七八九十]))?"
+    "(?![不功立为果本员绩零〇一二两三四五六七八九十])"
+)
 _MAGNITUDE = re.compile(f"({_NUMERAL})(万亿|万元|亿元|万|亿|元|倍)")
 # 两万七千 (27,000), 三万五 (35,000 as people say it), 一亿二千万: a magnitude with more after it; the documents
 # write 2.7万, and read as 2万 + 7000 it made two anchors no entry states.
@@ -153,7 +157,7 @@ _REWRITES: tuple[tuple[tuple[str, ...], re.Pattern[str], Callable[[re.Match[str]
     (("百分之",), _PERCENT, lambda m: _replace(m, "{number}%")),
     (("百分之",), _PERCENT_OF_DIGITS, r"\1%"),
     (("%",), _NUMERAL_PERCENT, lambda m: _replace(m, "{number}%")),
-    (("成",), _TENTHS, lambda m: f"{_DIGITS[m.group(1)]}0%"),
+    (("成",), _TENTHS, lambda m: f"{_DIGITS[m.group(1)]}{_DIGITS[m.group(2)] if m.group(2) else 0}%"),
     (("一半",), _HALF, "50%"),
     (("个亿",), _COUNTED_YI, ""),
     (("余",), _ABOUT, lambda m: _replace(m, "{number}余")),

@@ -15,6 +15,9 @@ from bot.text.numbers import arabic_numbers, english_numbers
         ("百分之一点五", "1.5%"),
         ("利率一点七五", "利率1.75"),
         ("三成的企业", "30%的企业"),
+        ("两成", "20%"),
+        ("三成五的企业", "35%的企业"),  # not 30%五
+        ("九成九", "99%"),
         ("清偿一半以上欠款", "清偿50%以上欠款"),
         ("两千亿", "2000亿"),
         ("十一个产业集聚区", "11个产业集聚区"),
@@ -57,6 +60,8 @@ def test_quantities_become_digits(text, expected):
         *("十几个", "三个月", "十三月", "正月", "一百多家", "七千多套", "几十%", "1千", "几个亿", "几百余家"),
         # 千万/百万/十万 as adverbs and idioms, and doubled units, are words
         *("千万不要错过", "百万富翁", "十万火急", "千千万万"),
+        # a rough range of tenths, an idiom, a member
+        *("七八成", "六七成的企业", "一成不变", "两成员"),
         # the other half of a pair is no share
         *("请进来，另外一半是啥", "另一半是什么"),
     ],
