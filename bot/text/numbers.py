@@ -17,7 +17,7 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _NUMERAL = "[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?"
 
-_PERCENT = re.compile(f"百分之({_NUMERAL})")
+_PERCENT = re.compile(f"百分之({_NUMERAL})(?![几零〇一二两三四五六七八九十百千点])")  # 百分之五十几 is rough
 _PERCENT_OF_DIGITS = re.compile(r"百分之(\d+(?:\.\d+)?)")  # 百分之10
 # 一半以上 is 50%以上; 两个一半, 十一半 or 另(外)一半 (the other half of a pair) is not
 _HALF = re.compile("(?<![一两三四五六七八九十另])(?<!另外)一半")
@@ -44,7 +44,10 @@ _COUNT = re.compile(
     "([零一二两三四五六七八九]*[十百千][零一二三四五六七八九十百千]*)(家|个|户|项|批|条|名|人|所|座|台|强)"
 )
 # 一千六百, 七千; not 七千多 (a rough size: as digits it would be an anchor no entry states)
-_LARGE = re.compile("([一二两三四五六七八九][千百][零一二三四五六七八九十百千]*)(?![零一二三四五六七八九十百千多余来])")
+_LARGE = re.compile(
+    "(?<![零〇一二两三四五六七八九十百千])([一二两三四五六七八九][千百][零一二三四五六七八九十百千]*)"
+    "(?![零一二三四五六七八九十百千多余来])"
+)
 _MONTH_DAY = re.compile("([一二三四五六七八九十]{1,3})月(?:([一二三四五六七八九十]{1,3})[日号])?")
 _DECIMAL = re.compile("([零一二两三四五六七八九十]+点[零〇一二三四五六七八九]+)")
 _YEAR = re.compile("([零〇一二三四五六七八九]{4})年")
@@ -62,15 +65,20 @@ def _integer(text: str) -> int | None:
         return None
     if all(char in _DIGITS for char in text):
         return int("".join(str(_DIGITS[char]) for char in text))
-    total, current = 0, 0
+    total, current, previous = 0, 0, ""
     for char in text:
         if char in _DIGITS:
+            if previous in _DIGITS and previous not in "零〇":
+                return None  # 两三千, 五六十: a rough range, not a figure
             current = _DIGITS[char]
         elif char in _SMALL_UNITS:
             total += (current or 1) * _SMALL_UNITS[char]
             current = 0
         else:
             return None
+        previous = char
+    if len(text) > 1 and text[-1] in _DIGITS and text[-2] in _SMALL_UNITS:
+        return total + current * _SMALL_UNITS[text[-2]] // 10  # 两千五 is 2500, 一百二 120 (十五 stays 15)
     return total + current
 
 

@@ -18,6 +18,10 @@ from bot.text.numbers import arabic_numbers, english_numbers
         ("两成", "20%"),
         ("三成五的企业", "35%的企业"),  # not 30%五
         ("九成九", "99%"),
+        # a digit right after 千/百 is the next unit down, as people say it
+        ("两千五", "2500"),
+        ("一千二", "1200"),
+        ("一百零八", "108"),
         ("清偿一半以上欠款", "清偿50%以上欠款"),
         ("两千亿", "2000亿"),
         ("十一个产业集聚区", "11个产业集聚区"),
@@ -62,6 +66,8 @@ def test_quantities_become_digits(text, expected):
         *("千万不要错过", "百万富翁", "十万火急", "千千万万"),
         # a rough range of tenths, an idiom, a member
         *("七八成", "六七成的企业", "一成不变", "两成员"),
+        # two digits in a row are a rough range (not 200万, 60家, 3000万), and so is a share with 几
+        *("一两百万", "五六十家", "两三千万", "百分之五十几"),
         # the other half of a pair is no share
         *("请进来，另外一半是啥", "另一半是什么"),
     ],
