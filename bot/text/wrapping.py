@@ -33,9 +33,15 @@ _CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
 _MARK_INSIDE_CJK = re.compile(rf"(?<={_CJK})(?:```|[*_~`]+)(?={_CJK})")
 _QUOTE_MARK = re.compile(r"^\s*(?:>|&gt;)\s?", re.MULTILINE)
 # Question boundaries: question marks, line breaks, full stops after a question word, and list numbers.
-_SPLIT = re.compile(r"[?？]+|[\r\n]+|(?:^|(?<=\s))(?:\d{1,2}|[一二三四五])[.、)）]\s*")
+# A bullet opening a line (• 商丘三换, - 天津贴息) marks a list item as a number does.
+_BULLET = r"(?:^|(?<=\n))[ \t]*[•·\-–][ \t]*"
+# Bullets that are symbols (●, ■, ▶) would go with the emoji: they become • first.
+_SYMBOL_BULLET = re.compile(r"^[ \t]*[●○■□▪◦‣◆◇►▶][ \t]*", re.MULTILINE)
+_SPLIT = re.compile(rf"[?？]+|[\r\n]+|(?:^|(?<=\s))(?:\d{{1,2}}|[一二三四五])[.、)）]\s*|{_BULLET}")
 _CONTENT = re.compile(r"[^\W_]")
-_LIST_ITEM = re.compile(r"(?:^|\s)(?:\d{1,2}|[一二三四五])[.、)）]")
+_LIST_ITEM = re.compile(rf"(?:^|\s)(?:\d{{1,2}}|[一二三四五])[.、)）]|{_BULLET}", re.MULTILINE)
+# Brackets left empty once the wrapping inside them is gone: （写材料用，感谢） -> （ ， ）
+_EMPTY_BRACKETS = re.compile(r"[(（\[【]\s*[\s,，。.、;；:：!！]*[)）\]】]")
 # Words that make a line a question of its own rather than context for one.
 _QUESTION_WORD = re.compile(
     r"多少|什么|哪|几|怎么|怎样|如何|是否|吗|啥|咋|谁|呢|有没有|能不能|是不是|可不可以|要不要|会不会|多大|多高|多长|多久|何时"
@@ -95,14 +101,14 @@ class MessageCleaner:
         text = _STRUCK.sub(" ", text)  # before NFKC makes a full-width ～ an ASCII one
         text = unicodedata.normalize("NFKC", text)
         text = _EMOJI_CODE.sub(" ", text)
-        text = strip_symbols(text)
+        text = strip_symbols(_SYMBOL_BULLET.sub("• ", text))
         text = _TYPED_MENTION.sub(" ", text)
         text = _QUOTE_MARK.sub("", text)
         text = _MARK_INSIDE_CJK.sub("", text)
         text = _FORMATTING.sub(" ", text)
         text = to_simplified(text)
         if self._wrapping is not None:
-            text = self._wrapping.sub(" ", text)
+            text = _EMPTY_BRACKETS.sub(" ", self._wrapping.sub(" ", text))
         return text
 
     def questions(self, raw: str) -> list[str]:

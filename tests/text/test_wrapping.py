@@ -75,6 +75,17 @@ def test_numbered_topics_without_question_words_are_separate_questions():
     assert cleaner().questions("1. 天津技改补贴比例\n2. 商丘三换") == ["天津技改补贴比例", "商丘三换"]
 
 
+@pytest.mark.parametrize("bullet", ["•", "-", "·", "●", "▶"])
+def test_bulleted_topics_are_separate_questions_and_lose_their_bullets(bullet):
+    message = f"{bullet} 天津技改补贴比例\n{bullet} 商丘三换"
+    assert cleaner().questions(message) == ["天津技改补贴比例", "商丘三换"]
+
+
+@pytest.mark.parametrize("message", ["5-10万元的项目有补贴吗", "天津技改 - 贴息多少"])
+def test_a_dash_inside_a_line_is_no_bullet(message):
+    assert cleaner().questions(message) == [message]
+
+
 @pytest.mark.parametrize(
     "message",
     [
@@ -83,6 +94,9 @@ def test_numbered_topics_without_question_words_are_separate_questions():
         "hi bot，商丘的三换是什么",
         "商丘的三换是什么？周五前要，急",
         "急！！商丘的三换是什么",
+        "商丘的三换是什么？？急！！！",
+        "【急】商丘的三换是什么",
+        "商丘的三换是什么（写汇报材料要用，感谢）",  # no empty brackets left behind
     ],
 )
 def test_tildes_and_urgency_around_a_question_leave_it_whole(message):
