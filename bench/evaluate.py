@@ -28,7 +28,9 @@ bench/blind13.yaml (written blind at the end of the eleventh session: English-mi
 never tuned on, like blind3: report it, never list its misses), and bench/blind14.yaml (written blind
 in the eleventh session: English-mixed questions; its first untouched run is in the README, then used like
 the devset), and bench/blind15.yaml (written blind in the twelfth session from the seeds alone, 20 questions
-in each of the ten styles and 100 negatives; never tuned on, like blind3: report it, never list its misses).
+in each of the ten styles and 100 negatives; never tuned on, like blind3: report it, never list its misses),
+and bench/blind16.yaml (written blind in the fourteenth session from the seeds alone, weighted to paraphrase;
+its first untouched run is in the README, then used like the devset).
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ SETS: dict[str, Callable[[], list[Item]]] = {
     "blind13": lambda: load(ROOT / "bench" / "blind13.yaml"),
     "blind14": lambda: load(ROOT / "bench" / "blind14.yaml"),
     "blind15": lambda: load(ROOT / "bench" / "blind15.yaml"),
+    "blind16": lambda: load(ROOT / "bench" / "blind16.yaml"),
 }
 
 
