@@ -97,6 +97,9 @@ def test_a_dash_inside_a_line_is_no_bullet(message):
         "商丘的三换是什么？？急！！！",
         "【急】商丘的三换是什么",
         "商丘的三换是什么（写汇报材料要用，感谢）",  # no empty brackets left behind
+        "商丘的三换是什么？官网上没翻到",  # where the asker already looked
+        "商丘的三换是什么？网上搜了半天没找到",
+        "没找到。商丘的三换是什么",
     ],
 )
 def test_tildes_and_urgency_around_a_question_leave_it_whole(message):
@@ -129,6 +132,8 @@ def test_english_wrapping_is_removed_only_as_whole_words():
         "东莞用机器人替代工人补贴多少",
         "企业急需解决哪些问题",
         "准备申报材料要用什么模板",
+        "找不到供应商怎么办",
+        "融资难,企业找不到",
     ],
 )
 def test_wrapping_words_inside_a_question_are_its_words(question):
