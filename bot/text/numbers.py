@@ -193,11 +193,57 @@ _EN_PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:per\s*cent|percent|pct
 _EN_LEVEL = re.compile(r"(?<![a-z])(?:level|grade|tier)[\s-]*(\d+)(?![\d.万亿])")
 
 
+# English dates as the documents write them: june 30 and 30th june are 6月30日, end of june is 6月底 (a
+# deadline's usual form), june 2020 is 2020年6月. A month needs a day, a year or "end of" beside it: may is
+# mostly a modal verb, march a verb.
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"([12]?\d|3[01])(?:st|nd|rd|th)?"
+_EN_MONTH_DAY = re.compile(rf"(?<![a-z]){_MONTH}\s+{_DAY}(?![\d.a-z])(?!\s*(?:million|m|billion|bn|万|亿|%))")
+_EN_DAY_MONTH = re.compile(rf"(?<![\w.]){_DAY}\s+(?:of\s+)?{_MONTH}(?![a-z])")
+_EN_MONTH_END = re.compile(rf"(?<![a-z])(?:the\s+)?end\s+of\s+{_MONTH}(?![a-z])")
+_EN_MONTH_YEAR = re.compile(rf"(?<![a-z]){_MONTH}\s+((?:19|20)\d\d)(?!\d)")
+
+
+def _month_day(month: str, day: str) -> str:
+    return f"{_MONTHS[month]}月{int(day)}日" if 1 <= int(day) <= 31 else f"{month} {day}"
+
+
+def english_dates(normalised_text: str) -> str:
+    """June 30, 30th of June, end of June and June 2020 as the documents write dates."""
+    if not any(char.isascii() and char.isalpha() for char in normalised_text):
+        return normalised_text
+    text = _EN_MONTH_END.sub(lambda m: f"{_MONTHS[m.group(1)]}月底", normalised_text)
+    text = _EN_MONTH_YEAR.sub(lambda m: f"{m.group(2)}年{_MONTHS[m.group(1)]}月", text)
+    text = _EN_MONTH_DAY.sub(lambda m: _month_day(m.group(1), m.group(2)), text)
+    return _EN_DAY_MONTH.sub(lambda m: _month_day(m.group(2), m.group(1)), text)
+
+
 def english_numbers(normalised_text: str) -> str:
     """Figures written in English (lower case, as normalised) as the documents write them."""
     if not any(char.isascii() and char.isalpha() for char in normalised_text):
         return normalised_text
-    text = _EN_MAGNITUDE.sub(_english_magnitude, normalised_text)
+    text = _EN_MAGNITUDE.sub(_english_magnitude, english_dates(normalised_text))
     text = _EN_NUMBER_ONE.sub("第一", text)
     text = _EN_PERCENT.sub(r"\1%", text)
     text = _EN_LEVEL.sub(r"\1级", text)

@@ -95,3 +95,21 @@ def test_words_and_names_stay(text):
 )
 def test_english_figures_are_written_as_the_documents_write_them(text, expected):
     assert english_numbers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("clear by june 30", "clear by 6月30日"),
+        ("by 30th of june", "by 6月30日"),
+        ("deadline dec. 31st", "deadline 12月31日"),
+        ("by the end of june", "by 6月底"),
+        ("issued in march 2020", "issued in 2020年3月"),
+        # a month needs a day, a year or "end of": may is a modal verb, march a verb
+        ("may i ask", "may i ask"),
+        ("march forward", "march forward"),
+        ("june 10 million", "june 1000万"),  # a figure after a month is no day
+    ],
+)
+def test_english_dates_are_written_as_the_documents_write_them(text, expected):
+    assert english_numbers(text) == expected
