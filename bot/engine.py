@@ -22,7 +22,7 @@ from bot.text.bilingual import EnglishReader
 from bot.text.entities import city_level_apart, city_level_pattern
 from bot.text.glossary import Glossary
 from bot.text.normalize import is_traditional, normalise_query, to_traditional
-from bot.text.numbers import arabic_numbers, english_numbers
+from bot.text.numbers import arabic_numbers, english_numbers, large_amounts
 from bot.text.spacing import join_split_words
 from bot.text.wrapping import MessageCleaner, has_control_characters, without_surrogates
 
@@ -161,7 +161,7 @@ class Answerer:
         `quoted`: the passages the question quotes (`NormalisedQuery.quoted`), which ask for nothing."""
         is_word = self.index.tokenizer.is_word
         # Spaces inside words go first (百分之三 十 is a figure), and again after English terms became Chinese.
-        with_digits = english_numbers(arabic_numbers(join_split_words(normalised_text, is_word)))
+        with_digits = large_amounts(english_numbers(arabic_numbers(join_split_words(normalised_text, is_word))))
         translated = self.glossary.translate(with_digits)
         translated = self.english.translate(translated)  # what the glossary left in English
         text = city_level_apart(join_split_words(translated, is_word), self._city_level)

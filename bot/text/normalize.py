@@ -21,6 +21,9 @@ MAX_QUERY_CHARS = 300
 
 _NON_WORD = re.compile(r"[^\w%.]+")
 _SPACES = re.compile(r"\s+")
+# 10,000 and 1,600亿 in a question are one figure (the documents write none with digit groups); only ASCII
+# commas, each followed by three digits: 206家，172家 and 1,2 are not one
+_DIGIT_GROUPS = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?![\d,])")
 _HAS_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 # What a writer quotes (“三对标四提高”, 《行动方案》) names something the document says; it is not their
 # question, so 几个 inside “几个对标、几个提高” does not ask for a count.
@@ -103,7 +106,7 @@ def normalise_many(texts: Sequence[str]) -> list[str]:
 
 def normalise_query(raw: str) -> NormalisedQuery:
     """Normalise a user's question, bounded to MAX_QUERY_CHARS, remembering its script."""
-    visible = strip_slack_markup(raw)
+    visible = _DIGIT_GROUPS.sub(lambda m: m.group(0).replace(",", ""), strip_slack_markup(raw))
     compact = _SPACES.sub(" ", visible).strip()
     head = compact[:MAX_QUERY_CHARS]
     return NormalisedQuery(

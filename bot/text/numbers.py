@@ -239,6 +239,28 @@ def english_dates(normalised_text: str) -> str:
     return _EN_DAY_MONTH.sub(lambda m: _month_day(m.group(2), m.group(1)), text)
 
 
+# A figure in digits of ten thousand or more, as an amount: the documents write 10000元 as 1万元 and
+# 160000000000 as 1600亿. Only a round figure followed by its unit: a year, a telephone number or a count of
+# 12345 is left as written.
+_LARGE_AMOUNT = re.compile(r"(?<![\d.])([1-9]\d{4,12})(?=\s*(?:元|块|yuan|rmb|cny)(?![a-z]))")
+
+
+def _in_magnitude(match: re.Match[str]) -> str:
+    number = Decimal(match.group(1))
+    if number % 1000:
+        return match.group(0)
+    return f"{_plain(number / 100_000_000)}亿" if number >= 100_000_000 else f"{_plain(number / 10_000)}万"
+
+
+def large_amounts(normalised_text: str) -> str:
+    """10000元 -> 1万元, 5000000 yuan -> 500万 yuan, as the documents write amounts."""
+    return (
+        _LARGE_AMOUNT.sub(_in_magnitude, normalised_text)
+        if any(c.isdigit() for c in normalised_text)
+        else normalised_text
+    )
+
+
 def english_numbers(normalised_text: str) -> str:
     """Figures written in English (lower case, as normalised) as the documents write them."""
     if not any(char.isascii() and char.isalpha() for char in normalised_text):

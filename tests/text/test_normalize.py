@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from bot.text.normalize import MAX_QUERY_CHARS, normalise, normalise_many, normalise_query, strip_slack_markup
 from tests.support.kb import shipped_answerer
 
@@ -62,3 +64,16 @@ def test_normalising_many_texts_together_gives_each_one_alone():
     texts += ["".join(rng.choices(alphabet, k=rng.randint(0, 5))) for _ in range(3000)]
     assert normalise_many(texts) == [normalise(text) for text in texts]
     assert normalise_many([]) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("银行贷款1,600亿", "银行贷款1600亿"),
+        ("subsidy of 10,000,000 yuan", "subsidy of 10000000 yuan"),
+        ("企业上云206家,172家对标", "企业上云206家 172家对标"),  # no digits right after the comma: two figures
+        ("第1,2项", "第1 2项"),
+    ],
+)
+def test_digit_groups_in_a_question_are_one_figure(raw, expected):
+    assert normalise_query(raw).text == expected

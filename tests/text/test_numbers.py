@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text.numbers import arabic_numbers, english_numbers
+from bot.text.numbers import arabic_numbers, english_numbers, large_amounts
 
 
 @pytest.mark.parametrize(
@@ -113,3 +113,18 @@ def test_english_figures_are_written_as_the_documents_write_them(text, expected)
 )
 def test_english_dates_are_written_as_the_documents_write_them(text, expected):
     assert english_numbers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("拿出10000000元", "拿出1000万元"),
+        ("subsidy of 5000000 yuan", "subsidy of 500万 yuan"),
+        ("贷款160000000000元", "贷款1600亿元"),
+        # not a round amount, or no unit after it: a count, a year or a telephone number stays
+        ("12345元", "12345元"),
+        ("2019年 13800138000", "2019年 13800138000"),
+    ],
+)
+def test_large_amounts_in_digits_are_written_as_the_documents_write_them(text, expected):
+    assert large_amounts(text) == expected
