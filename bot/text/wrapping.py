@@ -41,6 +41,7 @@ _SPLIT = re.compile(rf"[?？]+|[\r\n]+|(?:^|(?<=\s))(?:\d{{1,2}}|[一二三四�
 _CONTENT = re.compile(r"[^\W_]")
 _LIST_ITEM = re.compile(rf"(?:^|\s)(?:\d{{1,2}}|[一二三四五])[.、)）]|{_BULLET}", re.MULTILINE)
 # Brackets left empty once the wrapping inside them is gone: （写材料用，感谢） -> （ ， ）
+_SPACE_RUN = re.compile(r"[ \t]{2,}")
 _EMPTY_BRACKETS = re.compile(r"[(（\[【]\s*[\s,，。.、;；:：!！]*[)）\]】]")
 # Words that make a line a question of its own rather than context for one.
 _QUESTION_WORD = re.compile(
@@ -122,7 +123,7 @@ class MessageCleaner:
         pieces = re.split(f"({_SPLIT.pattern})", cleaned)
         parts: list[tuple[str, bool]] = []
         for text, boundary in zip(pieces[::2], [*pieces[1::2], ""], strict=True):
-            text = text.strip(" ，,。.；;：:！!、")
+            text = _SPACE_RUN.sub(" ", text.strip(" ，,。.；;：:！!、"))  # a removed link or emoji left a run
             if _CONTENT.search(text):
                 parts.append((text, "?" in boundary or "？" in boundary or bool(_QUESTION_WORD.search(text))))
         if not parts:

@@ -18,7 +18,7 @@ def test_slack_message_wrapping_is_removed():
         "<@U07ABC123> 各位好！\n麻烦问下 *天津技改项目* 补贴比例是多少？🙏 :pray:\n"
         "<https://example.gov.cn/a.html|文件链接> https://example.gov.cn/b\n写汇报材料要用，感谢"
     )
-    assert cleaner().questions(message) == ["天津技改项目  补贴比例是多少"]
+    assert cleaner().questions(message) == ["天津技改项目 补贴比例是多少"]
 
 
 @pytest.mark.parametrize(
@@ -154,3 +154,10 @@ def test_wrapping_words_inside_a_question_are_its_words(question):
 )
 def test_wrapping_clauses_are_still_removed(message):
     assert cleaner().questions(message) == ["天津技改补贴多少"]
+
+
+def test_what_a_removed_link_leaves_is_one_space():
+    """The question is shown back to the asker above its answer (【…】)."""
+    assert cleaner().questions("天津这期访谈 <https://news.enorth.com.cn/> 上节目的副局长是谁？") == [
+        "天津这期访谈 上节目的副局长是谁"
+    ]
