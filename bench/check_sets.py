@@ -71,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         ROOT / "bench" / "blind14.yaml",
         ROOT / "bench" / "blind15.yaml",
         ROOT / "bench" / "blind16.yaml",
+        ROOT / "bench" / "blind17.yaml",
     ]
     seeds = seed_texts()
     failed = False

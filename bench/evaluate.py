@@ -30,7 +30,9 @@ in the eleventh session: English-mixed questions; its first untouched run is in 
 the devset), and bench/blind15.yaml (written blind in the twelfth session from the seeds alone, 20 questions
 in each of the ten styles and 100 negatives; never tuned on, like blind3: report it, never list its misses),
 and bench/blind16.yaml (written blind in the fourteenth session from the seeds alone, weighted to paraphrase;
-its first untouched run is in the README, then used like the devset).
+its first untouched run is in the README, then used like the devset), and bench/blind17.yaml (written blind
+in the fifteenth session from the seeds alone, 20 questions in each of the ten styles and 100 negatives; never
+tuned on, like blind3: report it, never list its misses).
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ SETS: dict[str, Callable[[], list[Item]]] = {
     "blind14": lambda: load(ROOT / "bench" / "blind14.yaml"),
     "blind15": lambda: load(ROOT / "bench" / "blind15.yaml"),
     "blind16": lambda: load(ROOT / "bench" / "blind16.yaml"),
+    "blind17": lambda: load(ROOT / "bench" / "blind17.yaml"),
 }
 
 
