@@ -7,6 +7,7 @@ decide -> Answer
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
@@ -19,7 +20,7 @@ from bot.match.params import MatchParams
 from bot.match.rank import Candidate, Query, modified_heads, prepare, rank, unknown_share, word_weights
 from bot.match.stored import Derived
 from bot.text.bilingual import EnglishReader
-from bot.text.entities import city_level_apart, city_level_pattern
+from bot.text.entities import city_level_apart, city_level_pattern, is_anchor
 from bot.text.glossary import Glossary
 from bot.text.normalize import is_traditional, normalise_query, to_traditional
 from bot.text.numbers import arabic_numbers, english_numbers, large_amounts
@@ -112,6 +113,10 @@ class Answerer:
         meant it; after a question about a topic the knowledge base does not cover (创业担保贷款额度多少？),
         a follow-up (利息能贴息吗) is about that topic too."""
         question = questions[at]
+        places = self._places_alone(question) if at > 0 else ()
+        if places:  # 天津再贷款利率多少？那平顶山呢？ asks the question before it about 平顶山
+            swapped = f"{' '.join(places)} {_without_places(questions[at - 1], self._places)}"
+            return self.ask_question(swapped, traditional, asked=question), ""
         in_context = _in_context(question, *named, self._places)
         if foreign:
             in_context = f"{foreign} {in_context}"
@@ -135,6 +140,9 @@ class Answerer:
             return Answer(Outcome.NO_CONTENT, traditional=traditional), ""
         prepared, candidates, unknown = self.candidates(query.text, query.quoted)
         decision = decide(candidates, unknown, len(prepared.words), self.params)
+        if decision.verdict is not Verdict.REFUSED and self._only_places(prepared.words):
+            # 平顶山, 那平顶山呢: a place and nothing asked about it; any one entry of it would be a guess
+            decision = Decision(Verdict.REFUSED, None, decision.confidence)
         script = to_traditional if traditional else _same
         chosen = decision.chosen
         suggested = self._suggestions(candidates, chosen, script)
@@ -234,6 +242,20 @@ class Answerer:
             word for word in prepared.words if self.index.idf(word) is None and tokenizer.names_a_topic(word)
         )
 
+    def _only_places(self, words: tuple[str, ...]) -> bool:
+        """Whether a question's words are all places (no figure, no topic)."""
+        kb = self.kb
+        return bool(words) and all(
+            is_anchor(word, kb.places, kb.not_places) and not any(char.isdigit() for char in word) for word in words
+        )
+
+    def _places_alone(self, question: str) -> tuple[str, ...]:
+        """The places a question names when it is those and nothing else (那平顶山呢, 商丘的呢), else none:
+        in a message after another question, it asks that question again about them."""
+        text = normalise_query(question).text
+        words = prepare(self.index, text).words if text else ()
+        return words if self._only_places(words) else ()
+
     def _named_places(self, message: str) -> tuple[str | None, str | None]:
         """The first place the message names, the context of a follow-up that names none, and the first
         that is not a district or county (睢县, 武清区), the context of a follow-up about 全市."""
@@ -270,6 +292,14 @@ def _in_context(question: str, named: str | None, wider: str | None, places: lis
     if any(scope in question for scope in _WIDER_SCOPE):
         return question if wider is None else f"{wider} {question}"
     return f"{named} {question}"
+
+
+def _without_places(question: str, places: list[str]) -> str:
+    """The question with the places it names cut out (with their 市, 省, 县 or 区), for a follow-up that
+    asks it about another place."""
+    for place in places:
+        question = re.sub(f"{re.escape(place)}[市省县区]?", " ", question)
+    return question
 
 
 def _several(first: Answer, parts: list[Answer], traditional: bool) -> Answer:

@@ -478,3 +478,19 @@ def test_a_term_is_not_explained_by_an_entry_about_its_sibling():
 def test_who_pays_is_answered_by_the_budget_that_does():
     """谁来 is a question word, not a topic no entry knows; 市区两级财政 says who pays."""
     assert ask("天津技改补贴谁来承担").entry_id == "tj-city-tech-subsidy"
+
+
+@pytest.mark.parametrize("message", ["平顶山", "那平顶山呢", "平顶山怎么样"])
+def test_a_place_with_nothing_asked_about_it_is_not_answered(message):
+    """Any one entry of the city would be a guess: 平顶山 alone was answered with its cloud figures."""
+    assert not ask(message).matched
+
+
+def test_a_follow_up_naming_only_a_place_asks_the_question_before_it_about_that_place():
+    """那平顶山呢 after Tianjin's relending rate asks Pingdingshan's rate, which no document gives; read
+    alone it was answered with Pingdingshan's cloud figures."""
+    answer = ask("天津再贷款利率多少？那平顶山呢？")
+    assert [part.outcome for part in answer.all_parts] == [Outcome.ANSWERED, Outcome.REFUSED]
+    assert answer.all_parts[1].asked == "那平顶山呢"
+    answer = ask("平顶山绿色工厂有几家？那天津的呢？")
+    assert [part.entry_id for part in answer.all_parts] == ["pds-green-factory-list", "tj-green-units"]
