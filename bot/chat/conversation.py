@@ -24,7 +24,14 @@ from bot.review.service import log_for_review
 
 log = logging.getLogger(__name__)
 
-HELP_WORDS = frozenset({"", "help", "usage", "h", "?", "？", "帮助", "幫助", "怎么用", "怎麼用"})
+HELP_WORDS = frozenset(
+    {
+        *("", "help", "usage", "h", "?", "？", "帮助", "幫助", "怎么用", "怎麼用", "使用说明", "使用說明"),
+        # what people ask a bot they have not used before (a question mark after them is dropped)
+        *("你能做什么", "你能做什麼", "你会什么", "你會什麼", "你能干什么", "你能干啥", "你是谁", "你是誰"),
+        *("能问什么", "能問什麼", "可以问什么", "可以問什麼", "怎么使用", "怎麼使用", "what can you do", "who are you"),
+    }
+)
 ADMIN_WORDS = {
     "reload": "reload",
     "重新加载": "reload",
@@ -40,6 +47,8 @@ def parse_command(plain: str) -> str | None:
     """'help', 'reload' or 'stats' when the whole message (markup already removed) is one of those
     words; None for a question."""
     word = plain.strip().strip("/").strip().lower()
+    if word not in HELP_WORDS:
+        word = word.rstrip("?？!！。. ") or word  # 你能做什么？ is 你能做什么; a lone ? stays usage
     if word in HELP_WORDS:
         return "help"
     return ADMIN_WORDS.get(word)

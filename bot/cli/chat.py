@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.answer import Answer
+from bot.chat.conversation import parse_command
 from bot.cli.common import add_kb_option, open_store, settings_from
 from bot.cli.review_log import add_log_option, review_engine
 from bot.render_text import render_text, usage_text
@@ -47,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
             if last is not None:
                 log_downvote(engine, last[1].entry_id, last[0], platform="cli")
                 print("已记录，维护人员会复核这个回答。")
+            continue
+        if question.strip() and parse_command(question) == "help":  # 你能做什么？ as in Slack
+            print(usage_text(store.answerer().kb))
             continue
         answerer = store.answerer()
         if store.errors and store.errors != reported:

@@ -100,3 +100,10 @@ def test_a_vote_is_one_per_person_and_message_and_a_suggestion_click_is_answered
     gone = conversation.click({"a": "ask", "e": "no-such-entry", "t": 0}, **where)
     assert gone is not None and gone.kind == "gone"
     assert conversation.click({"a": "rm -rf", "e": reply.entry_id}, **where) is None
+
+
+@pytest.mark.parametrize("text", ["你能做什么？", "你是谁", "What can you do?", "怎么使用！"])
+def test_asking_the_bot_what_it_does_gets_the_usage(conversation: Conversation, text: str) -> None:
+    """These were matched against the FAQ and refused ("the documents do not say")."""
+    reply = conversation.respond(message(text, direct=True))
+    assert reply is not None and reply.kind == "usage"

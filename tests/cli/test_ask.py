@@ -84,6 +84,13 @@ def test_ask_with_invalid_kb_exits_with_file_line_errors(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_chat_shows_its_usage_when_asked_what_it_does():
+    result = run_bot("chat", stdin="你能做什么？\n")
+    assert result.returncode == 0
+    assert result.stdout.count("请直接用中文提问") == 2, "once at the start, once for the question"
+    assert "没有找到" not in result.stdout
+
+
 def test_chat_answers_and_exits_on_eof():
     result = run_bot("chat", stdin="天津市技术改造再贷款的利率是多少\n")
     assert result.returncode == 0
