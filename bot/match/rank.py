@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -91,11 +92,22 @@ def similarities(query: Query, entries: list[IndexedEntry]) -> list[float]:
 def knows(indexed: IndexedEntry, word: str) -> bool:
     # The full text first: it holds nearly every word of the vocabulary, and a search in it is quicker
     # than a bisection of the (sorted) vocabulary.
-    if word in indexed.full_text:
+    if word in indexed.full_text and (not _DIGIT.search(word) or _whole_figure(word).search(indexed.full_text)):
         return True
     vocabulary = indexed.vocabulary
     at = bisect_left(vocabulary, word)
     return at < len(vocabulary) and vocabulary[at] == word
+
+
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=4096)
+def _whole_figure(word: str) -> re.Pattern[str]:
+    """`word` where its figures are whole: 300 is not in 3000万 nor 1.5 in 11.5% (平顶山上云企业是300家吗
+    was answered by an entry that gives 3000万以上项目); two digits may be a year's last two (27年)."""
+    century = "(?:19|20)?" if len(word) == 2 and word.isdigit() else ""  # 17年平顶山…: 17 is 2017
+    return re.compile(rf"(?<![\d.]){century}{re.escape(word)}" + (r"(?![\d])" if word[-1].isdigit() else ""))
 
 
 def word_weights(index: MatchIndex, query: Query, params: MatchParams) -> dict[str, float]:

@@ -105,6 +105,8 @@ def _adverb(match: re.Match[str]) -> bool:
     if any(a in _SMALL_UNITS and b in _SMALL_UNITS for a, b in pairwise(numeral)):
         return True  # 千千万万: doubled units are a word, not a figure
     after = match.string[match.end() : match.end() + 1]
+    if numeral == "一" and match.group(2) == "倍":
+        return True  # 翻一倍, 增长一倍: doubled, as the documents write it (翻番), not the figure 1
     return numeral in _SMALL_UNITS and after != "" and after not in _AFTER_BARE_MAGNITUDE
 
 

@@ -494,3 +494,10 @@ def test_a_follow_up_naming_only_a_place_asks_the_question_before_it_about_that_
     assert answer.all_parts[1].asked == "那平顶山呢"
     answer = ask("平顶山绿色工厂有几家？那天津的呢？")
     assert [part.entry_id for part in answer.all_parts] == ["pds-green-factory-list", "tj-green-units"]
+
+
+def test_a_figure_is_known_only_whole():
+    """300 is not in 3000万以上项目 (平顶山上云企业是300家吗 was answered with the project list's figures);
+    27 of 27年 is 2027."""
+    assert not ask("平顶山上云企业是300家吗").matched
+    assert ask("到27年天津规上工业企业数字化改造要达到什么程度").entry_id == "tj-digital-targets-2027"

@@ -70,6 +70,7 @@ def test_quantities_become_digits(text, expected):
         *("一两百万", "五六十家", "两三千万", "百分之五十几"),
         # the other half of a pair is no share
         *("请进来，另外一半是啥", "另一半是什么"),
+        "园区税收翻一倍",  # doubled (翻番), not the figure 1
     ],
 )
 def test_words_and_names_stay(text):
