@@ -25,7 +25,7 @@ from bot.text.glossary import Glossary
 from bot.text.normalize import is_traditional, normalise_query, to_traditional
 from bot.text.numbers import arabic_numbers, english_numbers, large_amounts
 from bot.text.spacing import join_split_words
-from bot.text.wrapping import MessageCleaner, has_control_characters, without_surrogates
+from bot.text.wrapping import MAX_QUESTIONS, MessageCleaner, has_control_characters, without_surrogates
 
 
 class Answerer:
@@ -70,6 +70,8 @@ class Answerer:
         questions = self.cleaner.questions(message)
         if questions == [""]:  # only greetings, thanks, emoji or links: nothing was asked
             return Answer(Outcome.NO_CONTENT, traditional=traditional)
+        asked = " ".join(questions)  # the message's questions read whole, as one (below)
+        questions = [part for question in questions for part in _per_place(question, self._places)][:MAX_QUESTIONS]
         if len(questions) == 1:
             return self.ask_question(questions[0], traditional)
         named = self._named_places(message)
@@ -86,7 +88,7 @@ class Answerer:
             # on the dev and test sets (2,166 questions) and was a third matching, the 10k p99's tail.
             return replace(useful[0], asked=None)
         if len(useful) < 2:  # perhaps one question over several lines or sentences: read it whole
-            whole = self.ask_question(" ".join(questions), traditional)
+            whole = self.ask_question(asked, traditional)
             if foreign and whole.outcome is Outcome.ANSWERED:
                 # read whole, its foreign topic is outweighed by the follow-up's words: the parts said no
                 whole = replace(next(part for part in parts if part.outcome is Outcome.REFUSED), asked=None)
@@ -292,6 +294,25 @@ def _in_context(question: str, named: str | None, wider: str | None, places: lis
     if any(scope in question for scope in _WIDER_SCOPE):
         return question if wider is None else f"{wider} {question}"
     return f"{named} {question}"
+
+
+# Two places joined (天津和商丘, 商丘与平顶山, 睢县、民权县): the question asks the same about each.
+_JOINED_PLACES = "(?:[市省县区])?(?:和|与|跟|及|、|还有|以及|同|对比|比)"
+
+
+def _per_place(question: str, places: list[str]) -> list[str]:
+    """天津和商丘的技改补贴比例是多少 as one question about each place (天津的…, 商丘的…): read as one, no
+    entry names both and it was refused. A question naming one place, or places not joined, stays whole."""
+    named = [place for place in places if place in question]  # longest first, as `places` is sorted
+    for first in named:
+        for second in named:
+            if first == second or first in second or second in first:
+                continue
+            joined = re.search(f"{re.escape(first)}{_JOINED_PLACES}{re.escape(second)}[市省县区]?", question)
+            if joined is not None:
+                before, after = question[: joined.start()], question[joined.end() :]
+                return [f"{before}{first}{after}", f"{before}{second}{after}"]
+    return [question]
 
 
 def _without_places(question: str, places: list[str]) -> str:

@@ -501,3 +501,16 @@ def test_a_figure_is_known_only_whole():
     27 of 27年 is 2027."""
     assert not ask("平顶山上云企业是300家吗").matched
     assert ask("到27年天津规上工业企业数字化改造要达到什么程度").entry_id == "tj-digital-targets-2027"
+
+
+def test_a_question_about_two_places_is_asked_about_each():
+    """No entry names both 天津 and 商丘: read as one, the question was refused."""
+    answer = ask("天津和商丘的技改补贴比例分别是多少")
+    assert [part.outcome for part in answer.all_parts] == [Outcome.ANSWERED, Outcome.REFUSED]
+    assert "10%" in (answer.all_parts[0].text or "")
+    assert [part.asked for part in answer.all_parts] == ["天津的技改补贴比例分别是多少", "商丘的技改补贴比例分别是多少"]
+
+
+def test_two_places_one_entry_names_together_are_still_answered_by_it():
+    """Each county alone is not enough to answer; the entry names both, as the question does."""
+    assert ask("睢县和民权县获得了什么奖").entry_id == "sq-awards"
