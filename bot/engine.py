@@ -102,6 +102,31 @@ class Answerer:
             return _several(useful[0], shown, traditional)
         return _several(useful[0], useful, traditional)
 
+    def ask_followup(self, message: str, previous: str, previous_entry: str) -> tuple[Answer, str]:
+        """Answer a message that follows, in a thread, the answer `previous_entry` gave to the question
+        `previous` (那平顶山呢, 进度呢, 那最高补多少 mean little alone). What the message answers alone
+        stands; an elliptical one (…呢, 那…, a place alone) is also read after `previous`, and answered from
+        another entry or said not stated where alone it was refused. That entry again adds nothing (那你呢
+        is chatter). Returns the answer and the question the thread's next follow-up is read after: the
+        message, or `previous` when the message was read after it (那天津的呢, then 那商丘呢)."""
+        alone = self.ask(message)
+        questions = self.cleaner.questions(without_surrogates(message))
+        earlier = [question for question in self.cleaner.questions(without_surrogates(previous)) if question]
+        if alone.outcome is Outcome.ANSWERED or len(questions) != 1 or not earlier:
+            return alone, message
+        if not _ELLIPTICAL.search(questions[0]) and not self._places_alone(questions[0]):
+            return alone, message  # a whole question of its own (明天谁去开会？) is people talking, not a follow-up
+        context = earlier[-1]
+        named = self._named_places(f"{context}\n{message}")
+        read, _ = self._ask_part([context, questions[0]], 1, named, is_traditional(message))
+        if (read.entry_id or (read.related.id if read.related else None)) == previous_entry:
+            return alone, message
+        if read.outcome is Outcome.ANSWERED or (
+            read.outcome is Outcome.NOT_STATED and alone.outcome is Outcome.REFUSED
+        ):
+            return replace(read, asked=None), previous
+        return alone, message
+
     def _ask_part(
         self,
         questions: list[str],
@@ -295,6 +320,9 @@ def _in_context(question: str, named: str | None, wider: str | None, places: lis
         return question if wider is None else f"{wider} {question}"
     return f"{named} {question}"
 
+
+# What a follow-up that leaves its topic to the answer before it looks like: 进度呢, 那最高补多少
+_ELLIPTICAL = re.compile(r"呢\s*$|^\s*那(?:么|要是)?(?![个些里儿边时])")
 
 # Two places joined (天津和商丘, 商丘与平顶山, 睢县、民权县): the question asks the same about each.
 _JOINED_PLACES = "(?:[市省县区])?(?:和|与|跟|及|、|还有|以及|同|对比|比)"

@@ -99,6 +99,7 @@ class Conversation:
             return self.reply(message.text, surface="dm", thread=message.thread, plain=message.plain, **asked)
         reply = self.reply(message.text, surface="mention", plain=message.plain, **asked)
         thread, new = self.enter_thread(message)
+        self.note_answer(message.conversation, thread, message.plain or message.text, reply.answer)
         return replace(reply, thread=thread, new_thread=new)
 
     def reply(
@@ -140,9 +141,13 @@ class Conversation:
         plain = text if plain is None else plain
         if parse_command(plain) is not None:
             return None  # "help" or "stats" said in passing in a thread is not addressed to the bot
-        answer = self.store.answerer().ask(text)
+        answerer = self.store.answerer()
+        previous = self.thread_answer(channel, thread) if thread else None
+        answer, asked = (answerer.ask(text), plain) if previous is None else answerer.ask_followup(text, *previous)
         if not any(part.outcome in (Outcome.ANSWERED, Outcome.NOT_STATED) for part in answer.all_parts):
             return None
+        if thread:
+            self.note_answer(channel, thread, asked, answer)
         self.log_answer(answer, plain, platform=platform, surface="thread", channel=channel, user=user)
         return Reply("answer", answer, thread=thread, actions=actions_for(answer))
 
@@ -260,6 +265,27 @@ class Conversation:
             self.db.remember_thread(channel, thread, platform)
         except Exception:
             log.exception("could not remember thread %s/%s", channel, thread)
+
+    def note_answer(self, channel: str, thread: str, question: str, answer: Answer | None) -> None:
+        """Remember the question the bot answered in its thread: the context of the thread's follow-ups."""
+        if answer is None:
+            return
+        entry = answer.entry_id or (answer.related.id if answer.related is not None else None)
+        if entry is None:
+            return
+        try:
+            self.db.note_thread_answer(channel, thread, question, entry)
+        except Exception:
+            log.exception("could not note the answer in thread %s/%s", channel, thread)
+
+    def thread_answer(self, channel: str, thread: str) -> tuple[str, str] | None:
+        """The question last answered in the thread and its entry (None: none yet, or the database is
+        unavailable)."""
+        try:
+            return self.db.thread_answer(channel, thread)
+        except Exception:
+            log.exception("could not look up thread %s/%s", channel, thread)
+            return None
 
     def forget_thread(self, channel: str, thread: str) -> None:
         try:

@@ -1,10 +1,10 @@
 """Bring a database created before other platforms existed up to date, in place and idempotently.
 
 Additive only: a `platform` column (default 'slack', so every old row stays Slack's) on each
-conversation table, and, on Postgres, id columns widened from 32 to 64 characters (Feishu's ids are
-35). SQLite does not enforce VARCHAR lengths, so only the column is added there. Two instances
-upgrading at once: the loser's "duplicate column" is retried by `ensure_tables`, which then finds
-nothing left to do.
+conversation table, the question last answered in each thread and its entry (`slack_threads`), and, on
+Postgres, id columns widened from 32 to 64 characters (Feishu's ids are 35). SQLite does not enforce
+VARCHAR lengths, so only the columns are added there. Two instances upgrading at once: the loser's
+"duplicate column" is retried by `ensure_tables`, which then finds nothing left to do.
 """
 
 from __future__ import annotations
@@ -36,6 +36,10 @@ def upgrade(engine: Engine) -> list[str]:
         columns = {column["name"]: column for column in inspector.get_columns(table)}
         if "platform" not in columns:
             statements.append(f"ALTER TABLE {table} ADD COLUMN platform VARCHAR(16) NOT NULL DEFAULT 'slack'")
+        if table == "slack_threads":
+            for name, length in (("last_question", 300), ("last_entry_id", 128)):
+                if name not in columns:
+                    statements.append(f"ALTER TABLE {table} ADD COLUMN {name} VARCHAR({length})")
         if engine.dialect.name == "postgresql":
             for name in _ID_COLUMNS.get(table, ()):
                 length = getattr(columns.get(name, {}).get("type"), "length", None)

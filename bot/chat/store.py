@@ -79,6 +79,7 @@ DEFAULT_PLATFORM = "slack"
 _SLACK = text("'slack'")  # rows written before other platforms existed are Slack's
 KEY_LENGTH = 255
 ENTRY_ID_LENGTH = 128  # as bot/kb/schema.py allows
+THREAD_QUESTION_LENGTH = 300  # bot.text.normalize.MAX_QUERY_CHARS: what the matcher reads of a question
 
 
 def bounded(value: str | None, limit: int = ID_LENGTH) -> str | None:
@@ -100,6 +101,10 @@ class BotThread(Base):
     thread_ts: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     platform: Mapped[str] = mapped_column(String(PLATFORM_LENGTH), default=DEFAULT_PLATFORM, server_default=_SLACK)
+    # the question the bot last answered in the thread (its first 300 characters, as the matcher reads
+    # them) and the entry that answered it: a follow-up (那平顶山呢, 进度呢) is read after that question
+    last_question: Mapped[str | None] = mapped_column(String(THREAD_QUESTION_LENGTH), nullable=True)
+    last_entry_id: Mapped[str | None] = mapped_column(String(ENTRY_ID_LENGTH), nullable=True)
 
 
 class QuestionLog(Base):
@@ -253,6 +258,27 @@ class ChatStore:
                 session.add(BotThread(channel=channel, thread_ts=thread_ts, created_at=utcnow(), platform=platform))
         except IntegrityError:
             pass  # already known
+
+    def note_thread_answer(self, channel: str, thread_ts: str, question: str, entry_id: str) -> None:
+        """Remember the question last answered in a thread the bot is in, and its entry (nothing for any
+        other thread)."""
+        channel, thread_ts = bounded(channel) or "", bounded(thread_ts) or ""
+        with Session(self.engine) as session, session.begin():
+            session.execute(
+                update(BotThread)
+                .where(BotThread.channel == channel, BotThread.thread_ts == thread_ts)
+                .values(last_question=question[:THREAD_QUESTION_LENGTH], last_entry_id=entry_id[:ENTRY_ID_LENGTH])
+            )
+
+    def thread_answer(self, channel: str, thread_ts: str) -> tuple[str, str] | None:
+        """The question last answered in the thread and its entry, if any."""
+        if len(channel) > ID_LENGTH or len(thread_ts) > ID_LENGTH:
+            return None
+        with Session(self.engine) as session:
+            found = session.get(BotThread, (channel, thread_ts))
+        if found is None or found.last_question is None or found.last_entry_id is None:
+            return None
+        return found.last_question, found.last_entry_id
 
     def forget_thread(self, channel: str, thread_ts: str) -> None:
         with Session(self.engine) as session, session.begin():

@@ -115,10 +115,10 @@ class PolicyService:
         share = share and core.answer is not None and core.answer.matched  # only an answer is worth posting
         return render(core, self.store.answerer().kb, asked=asked, share=share)
 
-    def followup_reply(self, text: str, *, channel: str, user: str | None) -> Reply | None:
+    def followup_reply(self, text: str, *, channel: str, user: str | None, thread: str | None = None) -> Reply | None:
         """A message in the bot's thread without a mention: see Conversation.followup_reply."""
         core = self.conversation.followup_reply(
-            text, platform=PLATFORM, channel=channel, user=user, plain=from_slack(text)
+            text, platform=PLATFORM, channel=channel, user=user, thread=thread, plain=from_slack(text)
         )
         return None if core is None else render(core, self.store.answerer().kb)
 
@@ -212,12 +212,13 @@ class PolicyService:
         if route is None:
             return None
         if route == "thread":
-            reply = self.followup_reply(message.text, channel=channel, user=user)
+            reply = self.followup_reply(message.text, channel=channel, user=user, thread=message.thread)
             return None if reply is None else self._outgoing(key, reply, channel, message.thread)
         reply = self.reply(message.text, surface=route, channel=channel, user=user)
         if route == "dm":
             return self._outgoing(key, reply, channel, message.thread)
         thread, new = self.conversation.enter_thread(message)
+        self.conversation.note_answer(channel, thread, message.plain or message.text, reply.answer)
         return self._outgoing(key, reply, channel, thread, forget_thread=new)
 
     @staticmethod

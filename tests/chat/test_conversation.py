@@ -107,3 +107,24 @@ def test_asking_the_bot_what_it_does_gets_the_usage(conversation: Conversation, 
     """These were matched against the FAQ and refused ("the documents do not say")."""
     reply = conversation.respond(message(text, direct=True))
     assert reply is not None and reply.kind == "usage"
+
+
+def test_a_follow_up_in_the_bots_thread_is_read_with_the_answer_before_it(conversation: Conversation) -> None:
+    """那天津的呢 alone names a place and asks nothing; after Pingdingshan's green factories it asks
+    Tianjin's."""
+    first = conversation.respond(message("平顶山绿色工厂有几家？"))
+    assert first is not None and first.answer is not None and first.answer.entry_id == "pds-green-factory-list"
+    assert conversation.db.thread_answer("oc_group", "om_1") == ("平顶山绿色工厂有几家？", "pds-green-factory-list")
+    followup = conversation.respond(message("那天津的呢？", addressed=False, thread="om_1", message_id="om_2"))
+    assert followup is not None and followup.answer is not None and followup.answer.entry_id == "tj-green-units"
+    assert conversation.db.thread_answer("oc_group", "om_1") == ("平顶山绿色工厂有几家？", "tj-green-units")
+    again = conversation.respond(message("那平顶山呢？", addressed=False, thread="om_1", message_id="om_3"))
+    assert again is not None and again.answer is not None and again.answer.entry_id == "pds-green-factory-list"
+
+
+@pytest.mark.parametrize("text", ["那你呢？", "明天谁去开会？", "那我们下午再说"])
+def test_chatter_in_the_bots_thread_is_not_answered_from_the_answer_before_it(
+    conversation: Conversation, text: str
+) -> None:
+    conversation.respond(message("平顶山绿色工厂有几家？"))
+    assert conversation.respond(message(text, addressed=False, thread="om_1", message_id="om_2")) is None

@@ -141,6 +141,8 @@ def test_an_upgraded_database_takes_other_platforms_rows_with_their_longer_ids(o
     assert not store.receive([], key, {"text": "问题"}, lease=60, platform="feishu")
     store.remember_thread(FEISHU_CHAT, FEISHU_MESSAGE, "feishu")
     assert store.in_thread(FEISHU_CHAT, FEISHU_MESSAGE)
+    store.note_thread_answer(FEISHU_CHAT, FEISHU_MESSAGE, "天津再贷款利率多少", "tj-relending")  # added columns
+    assert store.thread_answer(FEISHU_CHAT, FEISHU_MESSAGE) == ("天津再贷款利率多少", "tj-relending")
     store.record_feedback(
         channel=FEISHU_CHAT, message_ts=FEISHU_MESSAGE, user="ou_" + "c" * 32, entry_id="e", vote=-1, platform="feishu"
     )

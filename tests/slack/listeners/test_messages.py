@@ -46,6 +46,17 @@ def test_follow_up_in_the_bots_thread_is_answered_without_a_mention(
     assert call.body["thread_ts"] == "1710000100.000100"
 
 
+def test_a_follow_up_that_names_only_a_place_asks_the_threads_question_about_it(
+    slack_app: RunningApp, fake_slack: FakeSlack
+) -> None:
+    """那天津的呢 alone asks nothing; in the thread of Pingdingshan's green factories it asks Tianjin's."""
+    answer_in_thread(slack_app, fake_slack, "平顶山绿色工厂有几家？", "1710000105.000100")
+    slack_app.sender.event(sr.message("那天津的呢？", ts="1710000106.000100", thread_ts="1710000105.000100"))
+    [call] = fake_slack.wait_for("chat.postMessage")
+    assert call.body["thread_ts"] == "1710000105.000100"
+    assert "474家" in sr.text_of(call.body["blocks"])
+
+
 def test_refused_follow_up_without_a_mention_gets_no_reply(
     slack_app: RunningApp,
     fake_slack: FakeSlack,
@@ -71,6 +82,8 @@ PEOPLE_TALKING = [
     "好的，我下午问问",
     "谁有会议室的钥匙？",
     "哈哈哈",
+    "那你呢？",  # elliptical, as a follow-up is, but it asks nothing of the thread's question
+    "你们那边呢？",
 ]
 
 
