@@ -339,7 +339,12 @@ def _per_place(question: str, places: list[str]) -> list[str]:
             joined = re.search(f"{re.escape(first)}{_JOINED_PLACES}{re.escape(second)}[市省县区]?", question)
             if joined is not None:
                 before, after = question[: joined.start()], question[joined.end() :]
-                return [f"{before}{first}{after}", f"{before}{second}{after}"]
+                # 商丘、平顶山、天津: each part may name two places still
+                parts = [
+                    *_per_place(f"{before}{first}{after}", places),
+                    *_per_place(f"{before}{second}{after}", places),
+                ]
+                return list(dict.fromkeys(parts))
     return [question]
 
 

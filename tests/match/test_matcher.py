@@ -511,6 +511,15 @@ def test_a_question_about_two_places_is_asked_about_each():
     assert [part.asked for part in answer.all_parts] == ["天津的技改补贴比例分别是多少", "商丘的技改补贴比例分别是多少"]
 
 
+def test_a_question_about_three_places_is_asked_about_each():
+    answer = ask("商丘、平顶山、天津的绿色工厂各有几家")
+    assert [part.asked for part in answer.all_parts] == [
+        "商丘的绿色工厂各有几家",
+        "平顶山的绿色工厂各有几家",
+        "天津的绿色工厂各有几家",
+    ]
+
+
 def test_two_places_one_entry_names_together_are_still_answered_by_it():
     """Each county alone is not enough to answer; the entry names both, as the question does."""
     assert ask("睢县和民权县获得了什么奖").entry_id == "sq-awards"
