@@ -92,7 +92,10 @@ def similarities(query: Query, entries: list[IndexedEntry]) -> list[float]:
 def knows(indexed: IndexedEntry, word: str) -> bool:
     # The full text first: it holds nearly every word of the vocabulary, and a search in it is quicker
     # than a bisection of the (sorted) vocabulary.
-    if word in indexed.full_text and (not _DIGIT.search(word) or _whole_figure(word).search(indexed.full_text)):
+    if _DIGIT.search(word) is None:
+        if word in indexed.full_text:
+            return True
+    elif _whole_figure(word).search(indexed.full_text):
         return True
     vocabulary = indexed.vocabulary
     at = bisect_left(vocabulary, word)
@@ -100,6 +103,8 @@ def knows(indexed: IndexedEntry, word: str) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
+_COUNTING_UNITS = "个家户项所座条件位名"  # measure words of a count that people use for one another
+_COUNTED = re.compile(rf"(\d+)[{_COUNTING_UNITS}]")
 
 
 @lru_cache(maxsize=4096)
@@ -107,6 +112,9 @@ def _whole_figure(word: str) -> re.Pattern[str]:
     """`word` where its figures are whole: 300 is not in 3000万 nor 1.5 in 11.5% (平顶山上云企业是300家吗
     was answered by an entry that gives 3000万以上项目); two digits may be a year's last two (27年)."""
     century = "(?:19|20)?" if len(word) == 2 and word.isdigit() else ""  # 17年平顶山…: 17 is 2017
+    counted = _COUNTED.fullmatch(word)
+    if counted is not None:  # 206个 is stated as 206家: people write 个 for any measure word
+        return re.compile(rf"(?<![\d.]){re.escape(counted.group(1))}[{_COUNTING_UNITS}]")
     return re.compile(rf"(?<![\d.]){century}{re.escape(word)}" + (r"(?![\d])" if word[-1].isdigit() else ""))
 
 

@@ -501,6 +501,8 @@ def test_a_figure_is_known_only_whole():
     27 of 27年 is 2027."""
     assert not ask("平顶山上云企业是300家吗").matched
     assert ask("到27年天津规上工业企业数字化改造要达到什么程度").entry_id == "tj-digital-targets-2027"
+    # a count with another measure word (个 for 家) is the same figure
+    assert ask("平顶山上云企业206个？").entry_id == "pds-enterprise-cloud-progress"
 
 
 def test_a_question_about_two_places_is_asked_about_each():
