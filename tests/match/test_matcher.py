@@ -525,3 +525,10 @@ def test_a_question_about_three_places_is_asked_about_each():
 def test_two_places_one_entry_names_together_are_still_answered_by_it():
     """Each county alone is not enough to answer; the entry names both, as the question does."""
     assert ask("睢县和民权县获得了什么奖").entry_id == "sq-awards"
+
+
+@pytest.mark.parametrize("question", ["平顶山的芯片产业怎么样", "平顶山的瘦体强体是指什么"])
+def test_a_synonym_no_entry_writes_as_a_word_still_weighs_as_a_topic(question):
+    """芯片 and 瘦体强体 are synonym groups' terms, in the tokenizer's table at the frequency that keeps
+    them whole; read as general Chinese they weighed 0.3, and Pingdingshan's other entries answered."""
+    assert not ask(question).matched
