@@ -25,7 +25,13 @@ from bot.text.glossary import Glossary
 from bot.text.normalize import is_traditional, normalise_query, to_traditional
 from bot.text.numbers import arabic_numbers, english_numbers, large_amounts
 from bot.text.spacing import join_split_words
-from bot.text.wrapping import MAX_QUESTIONS, MessageCleaner, has_control_characters, without_surrogates
+from bot.text.wrapping import (
+    MAX_QUESTIONS,
+    MessageCleaner,
+    asks_something,
+    has_control_characters,
+    without_surrogates,
+)
 
 
 class Answerer:
@@ -159,7 +165,7 @@ class Answerer:
 
     def _ask_one(self, question: str, traditional: bool | None, asked: str | None) -> tuple[Answer, str]:
         """`ask_question`'s answer, and when it refuses, the question's foreign topic (`_foreign_topic`)."""
-        query = normalise_query(question)
+        query = normalise_query(_without_askers_figures(question, self._places))
         traditional = query.traditional if traditional is None else traditional
         if not query.text:
             return Answer(Outcome.EMPTY if not question.strip() else Outcome.NO_CONTENT, traditional=traditional), ""
@@ -346,6 +352,32 @@ def _per_place(question: str, places: list[str]) -> list[str]:
                 ]
                 return list(dict.fromkeys(parts))
     return [question]
+
+
+# A clause that tells about the asker (我们厂在天津武清，投了2000万买新设备，能补多少？): its figures and its
+# district are the asker's, not what an entry must state.
+_ASKER = re.compile(r"^\s*(?:我们|我|俺们|俺|咱们|咱|本公司|本单位)")
+_CLAUSE_END = re.compile(r"(?<=[，,；;。])")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|万|亿|元|块)?")
+
+
+def _without_askers_figures(question: str, places: list[str]) -> str:
+    """The question with the figures and the narrower places of its opening clauses about the asker left
+    out, when a later clause asks: the asker's 2000万 and 武清 (of 天津武清) were anchors that no entry on
+    Tianjin's subsidy states. The first place named stays: it is the wider one (天津武清, 商丘睢县)."""
+    clauses = _CLAUSE_END.split(question)
+    if len(clauses) < 2 or not _ASKER.match(clauses[0]):
+        return question
+    told = 0
+    while told < len(clauses) - 1 and not asks_something(clauses[told]):
+        told += 1
+    if told == 0:
+        return question
+    context = _FIGURE.sub("", "".join(clauses[:told]))
+    named = sorted((place for place in places if place in context), key=context.find)
+    for place in named[1:]:
+        context = re.sub(f"{re.escape(place)}[区县]?", "", context)
+    return context + "".join(clauses[told:])
 
 
 def _without_places(question: str, places: list[str]) -> str:

@@ -50,6 +50,11 @@ _QUESTION_WORD = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+def asks_something(text: str) -> bool:
+    """Whether the text holds a question word (多少, 哪, 吗 ...): a clause without one tells, it does not ask."""
+    return _QUESTION_WORD.search(text) is not None
+
+
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 

@@ -532,3 +532,11 @@ def test_a_synonym_no_entry_writes_as_a_word_still_weighs_as_a_topic(question):
     """芯片 and 瘦体强体 are synonym groups' terms, in the tokenizer's table at the frequency that keeps
     them whole; read as general Chinese they weighed 0.3, and Pingdingshan's other entries answered."""
     assert not ask(question).matched
+
+
+def test_the_askers_own_figures_and_district_are_context_not_anchors():
+    """2000万 and 武清 tell about the asker's plant; as anchors, no entry on Tianjin's support stated them."""
+    answer = ask("我们厂在天津武清，投了2000万买新设备，能拿到多少支持？")
+    assert answer.matched and (answer.entry_id or "").startswith("tj-")
+    # a figure the question itself asks about stays: an entry must state it
+    assert not ask("平顶山上云企业是300家吗").matched
