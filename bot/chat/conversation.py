@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.answer import Answer, Outcome
+from bot.chat.deadlines import upcoming_text
 from bot.chat.messages import Incoming, Reply, actions_for
 from bot.chat.store import ChatStore
 from bot.config import Settings
@@ -32,6 +33,13 @@ HELP_WORDS = frozenset(
         *("能问什么", "能問什麼", "可以问什么", "可以問什麼", "怎么使用", "怎麼使用", "what can you do", "who are you"),
     }
 )
+# what is due: the digest's list, on demand
+DEADLINE_WORDS = frozenset(
+    {
+        *("deadlines", "deadline", "截止日期", "截止時間", "截止时间", "截止事项", "截止事項", "近期截止"),
+        *("最近有哪些截止日期", "有哪些截止日期", "到期事项", "到期事項", "待办截止", "digest"),
+    }
+)
 ADMIN_WORDS = {
     "reload": "reload",
     "重新加载": "reload",
@@ -44,13 +52,15 @@ ADMIN_WORDS = {
 
 
 def parse_command(plain: str) -> str | None:
-    """'help', 'reload' or 'stats' when the whole message (markup already removed) is one of those
-    words; None for a question."""
+    """'help', 'deadlines', 'reload' or 'stats' when the whole message (markup already removed) is one of
+    those words; None for a question."""
     word = plain.strip().strip("/").strip().lower()
     if word not in HELP_WORDS:
         word = word.rstrip("?？!！。. ") or word  # 你能做什么？ is 你能做什么; a lone ? stays usage
     if word in HELP_WORDS:
         return "help"
+    if word in DEADLINE_WORDS:
+        return "deadlines"
     return ADMIN_WORDS.get(word)
 
 
@@ -120,6 +130,8 @@ class Conversation:
         command = parse_command(plain)
         if command == "help":
             return Reply("usage", thread=thread)
+        if command == "deadlines":
+            return Reply("deadlines", thread=thread, text=upcoming_text(self.settings))
         if command is not None:
             return self.admin(command, platform, user, thread=thread)
         answer = self.store.answerer().ask(text)

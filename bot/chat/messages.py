@@ -58,7 +58,7 @@ class Action:
 class Reply:
     """What the core says. `kind`: "answer" (with `answer`), "usage", "reload" (with `issues`,
     `entries`, `documents`), "stats" (with `stats`), "not_admin", "busy", "thanks" (with `vote`),
-    "gone" (a suggested entry that no longer exists)."""
+    "gone" (a suggested entry that no longer exists), "deadlines" (with `text`)."""
 
     kind: str
     answer: Answer | None = None
@@ -70,6 +70,7 @@ class Reply:
     stats: Stats | None = None
     vote: int = 0
     actions: tuple[Action, ...] = field(default_factory=tuple)
+    text: str = ""  # "deadlines": the list, as plain text
 
     @property
     def answered(self) -> bool:

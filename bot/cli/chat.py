@@ -6,6 +6,7 @@ import argparse
 
 from bot.answer import Answer
 from bot.chat.conversation import parse_command
+from bot.chat.deadlines import upcoming_text
 from bot.cli.common import add_kb_option, open_store, settings_from
 from bot.cli.review_log import add_log_option, review_engine
 from bot.render_text import render_text, usage_text
@@ -49,8 +50,12 @@ def run(args: argparse.Namespace) -> int:
                 log_downvote(engine, last[1].entry_id, last[0], platform="cli")
                 print("已记录，维护人员会复核这个回答。")
             continue
-        if question.strip() and parse_command(question) == "help":  # 你能做什么？ as in Slack
+        command = parse_command(question) if question.strip() else None
+        if command == "help":  # 你能做什么？ as in Slack
             print(usage_text(store.answerer().kb))
+            continue
+        if command == "deadlines":  # 截止日期: the digest's list, as in Slack
+            print(upcoming_text(settings))
             continue
         answerer = store.answerer()
         if store.errors and store.errors != reported:

@@ -156,6 +156,8 @@ def reply_body(reply: Reply, kb: KnowledgeBase, *, mention: str | None, private:
         return markdown("知识库已重新加载", reload_text(reply), mention)
     if reply.kind == "stats" and reply.stats is not None:
         return markdown("统计", stats_text(reply.stats), mention)
+    if reply.kind == "deadlines":
+        return markdown("截止事项", safe(reply.text), mention)
     if reply.kind == "not_admin":
         return notice_body(NOT_ADMIN, mention)
     if reply.kind == "thanks":

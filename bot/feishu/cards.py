@@ -110,6 +110,8 @@ def render(reply: Reply, kb: KnowledgeBase) -> Card:
         return answer_card(reply.answer, reply.actions, kb)
     if reply.kind == "usage":
         return usage_card(kb)
+    if reply.kind == "deadlines":
+        return notice(reply.text)
     if reply.kind == "not_admin":
         return notice(NOT_ADMIN)
     if reply.kind == "busy":

@@ -31,7 +31,7 @@ from bot.kb.store import KnowledgeStore
 from bot.schedule import wiring
 from bot.slack import blocks
 from bot.slack.blocks import Message
-from bot.slack.mrkdwn import from_slack, strip_mention
+from bot.slack.mrkdwn import from_slack, safe, strip_mention
 from bot.slack.outbox import SlackSender
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ PLATFORM = "slack"
 @dataclass(frozen=True)
 class Reply:
     message: Message
-    kind: str  # "answer", "usage", "admin"
+    kind: str  # "answer", "usage", "deadlines", "admin"
     answer: Answer | None = None
 
     @property
@@ -56,6 +56,8 @@ def render(
     """The core's reply as Block Kit."""
     if reply.kind == "usage":
         return Reply(blocks.usage_message(kb), "usage")
+    if reply.kind == "deadlines":
+        return Reply(blocks.notice(safe(reply.text)), "deadlines")
     if reply.kind == "not_admin":
         return Reply(blocks.notice(blocks.NOT_ADMIN), "admin")
     if reply.kind == "reload":

@@ -4,11 +4,14 @@ same rules every adapter gets (Slack's end-to-end tests check them through Slack
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.chat.conversation import Conversation
+from bot.chat.deadlines import upcoming_text
 from bot.chat.messages import Incoming
 from bot.chat.store import ChatStore, ensure_tables
 from bot.config import Settings
@@ -20,9 +23,10 @@ ADMIN = "ou_admin"
 
 @pytest.fixture
 def conversation(tmp_path: Path) -> Iterator[Conversation]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'chat.db'}")
+    url = f"sqlite:///{tmp_path / 'chat.db'}"
+    engine = make_engine(url)
     ensure_tables(engine)
-    core = Conversation(Settings(), shipped_store(), ChatStore(engine))
+    core = Conversation(Settings(database_url=url), shipped_store(), ChatStore(engine))
     core.admins["feishu"] = frozenset({ADMIN})
     yield core
     engine.dispose()
@@ -128,3 +132,19 @@ def test_chatter_in_the_bots_thread_is_not_answered_from_the_answer_before_it(
 ) -> None:
     conversation.respond(message("平顶山绿色工厂有几家？"))
     assert conversation.respond(message(text, addressed=False, thread="om_1", message_id="om_2")) is None
+
+
+@pytest.mark.parametrize("text", ["截止日期", "deadlines", "最近有哪些截止日期？"])
+def test_asking_what_is_due_gets_the_digests_list(conversation: Conversation, text: str) -> None:
+    """It used to go to the FAQ (截止时间 was answered with Shangqiu's timeline)."""
+    reply = conversation.respond(message(text, direct=True))
+    assert reply is not None and reply.kind == "deadlines"
+    assert reply.text.startswith(("截止事项提醒", "未来90天没有截止事项"))
+
+
+def test_the_list_of_what_is_due_is_the_digests_own(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'chat.db'}")
+    text = upcoming_text(settings, now=datetime(2026, 12, 5, 9, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert text.startswith("截止事项提醒（2026-12-05）")
+    assert "2026-12-31" in text and "还有 26 天" in text
+    assert upcoming_text(settings, now=datetime(2099, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))).startswith("未来90天")

@@ -6,6 +6,7 @@ from dataclasses import replace
 from urllib.parse import unquote
 
 from bot.answer import Answer, Outcome, SourceQuote, Suggestion
+from bot.chat.messages import Reply
 from bot.dingtalk import render
 from bot.dingtalk.markdown import safe
 from bot.engine import Answerer
@@ -115,3 +116,10 @@ def test_long_answers_stay_within_dingtalks_limits(answerer: Answerer) -> None:
     assert len(body["markdown"]["text"]) <= render.TEXT_LIMIT
     assert body["markdown"]["text"].endswith("@u")  # the mention survives the cut
     assert len(body["markdown"]["title"]) <= render.TITLE_LIMIT
+
+
+def test_what_is_due_is_a_markdown_list(answerer: Answerer) -> None:
+    text = "截止事项提醒（2026-12-05）：1 项\n• 天津：每年新增100家智能工厂：2026-12-31，还有 26 天"
+    body = render.reply_body(Reply("deadlines", text=text), answerer.kb, mention="u", private=False)
+    assert body["markdown"]["title"] == "截止事项"
+    assert "天津：每年新增100家智能工厂" in body["markdown"]["text"]

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import time
 
+from bot.chat.messages import Reply
+from bot.feishu.cards import render
 from tests.support import feishu_requests as fr
 from tests.support.fake_feishu import FakeFeishu
 from tests.support.feishu_app import RunningFeishu
+from tests.support.kb import shipped_answerer
 
 CHAT = "oc_group0000000000000000000000000001"
 USER = "ou_asker00000000000000000000000001"
@@ -59,3 +62,9 @@ def test_a_forged_button_for_no_entry_records_nothing(feishu_app: RunningFeishu)
     assert feishu_app.sender.post(click).status == 200
     stats = feishu_app.services.core.db.stats()
     assert (stats.helpful, stats.not_helpful) == (0, 0)
+
+
+def test_what_is_due_is_a_card_with_the_list() -> None:
+    text = "截止事项提醒（2026-12-05）：1 项\n• 天津：每年新增100家智能工厂：2026-12-31"
+    card = render(Reply("deadlines", text=text), shipped_answerer().kb)
+    assert "天津：每年新增100家智能工厂" in str(card)

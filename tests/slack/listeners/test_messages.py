@@ -29,6 +29,12 @@ def test_direct_message_help_gives_usage(slack_app: RunningApp, fake_slack: Fake
     assert "@我" in sr.text_of(call.body["blocks"])
 
 
+def test_direct_message_asking_what_is_due_gets_the_deadlines(slack_app: RunningApp, fake_slack: FakeSlack) -> None:
+    slack_app.sender.event(sr.direct_message("截止日期"))
+    [call] = fake_slack.wait_for("chat.postMessage")
+    assert sr.text_of(call.body["blocks"]).startswith(("截止事项提醒", "未来90天没有截止事项"))
+
+
 def answer_in_thread(app: RunningApp, fake: FakeSlack, question: str, thread: str) -> None:
     """The bot answers a mention, which starts its thread `thread`."""
     app.sender.event(sr.app_mention(question, ts=thread))
