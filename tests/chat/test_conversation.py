@@ -4,7 +4,7 @@ same rules every adapter gets (Slack's end-to-end tests check them through Slack
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,7 @@ from bot.chat.messages import Incoming
 from bot.chat.store import ChatStore, ensure_tables
 from bot.config import Settings
 from bot.db import make_engine
+from bot.schedule.ledger import Ledger
 from tests.support.slack_app import shipped_store
 
 ADMIN = "ou_admin"
@@ -148,3 +149,9 @@ def test_the_list_of_what_is_due_is_the_digests_own(tmp_path: Path) -> None:
     assert text.startswith("截止事项提醒（2026-12-05）")
     assert "2026-12-31" in text and "还有 26 天" in text
     assert upcoming_text(settings, now=datetime(2099, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))).startswith("未来90天")
+    assert not (tmp_path / "chat.db").exists(), "asking what is due creates no database"
+    ledger = Ledger(make_engine(settings.database_url))
+    ledger.ensure_tables()
+    ledger.mark_done("tj-yearly-smart-factories", date(2026, 12, 31), "U0ADMIN")
+    done = upcoming_text(settings, now=datetime(2026, 12, 5, 9, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert "2026-12-31" not in done, "an occurrence marked done is left out, as in the digest"
