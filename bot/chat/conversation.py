@@ -33,6 +33,9 @@ HELP_WORDS = frozenset(
         *("能问什么", "能問什麼", "可以问什么", "可以問什麼", "怎么使用", "怎麼使用", "what can you do", "who are you"),
     }
 )
+# The context key of a direct message conversation (a thread's key is its root message id)
+DM_CONTEXT = "dm"
+
 # what is due: the digest's list, on demand
 DEADLINE_WORDS = frozenset(
     {
@@ -105,12 +108,25 @@ class Conversation:
         asked = {"platform": message.platform, "channel": message.conversation, "user": message.sender}
         if route == "thread":
             return self.followup_reply(message.text, thread=message.thread, plain=message.plain, **asked)
+        context = self.context_of(message)
         if route == "dm":
-            return self.reply(message.text, surface="dm", thread=message.thread, plain=message.plain, **asked)
-        reply = self.reply(message.text, surface="mention", plain=message.plain, **asked)
+            return self.reply(
+                message.text, surface="dm", thread=message.thread, plain=message.plain, context=context, **asked
+            )
+        reply = self.reply(message.text, surface="mention", plain=message.plain, context=context, **asked)
         thread, new = self.enter_thread(message)
-        self.note_answer(message.conversation, thread, message.plain or message.text, reply.answer)
+        if context is None:  # a new thread: its first question is what its follow-ups are read after
+            self.note_answer(message.conversation, thread, message.plain or message.text, reply.answer)
         return replace(reply, thread=thread, new_thread=new)
+
+    def context_of(self, message: Incoming) -> str | None:
+        """Where the answer a message may follow up on is kept: the bot's thread it is in, or for a direct
+        message the conversation itself (DM_CONTEXT); None for a mention that starts a thread."""
+        if message.direct:
+            return message.thread or DM_CONTEXT
+        if message.thread and self.in_thread(message.conversation, message.thread):
+            return message.thread
+        return None
 
     def reply(
         self,
@@ -122,10 +138,12 @@ class Conversation:
         user: str | None,
         thread: str | None = None,
         plain: str | None = None,
+        context: str | None = None,
     ) -> Reply:
         """Usage, an admin command, or an answer, for a message addressed to the bot. `text` goes to the
         matcher as the platform wrote it; `plain` (default `text`) is it without markup, for commands
-        and the curators' log."""
+        and the curators' log. `context` (see `context_of`): a follow-up is read after the answer kept
+        there, and this answer is kept there in turn."""
         plain = text if plain is None else plain
         command = parse_command(plain)
         if command == "help":
@@ -134,8 +152,14 @@ class Conversation:
             return Reply("deadlines", thread=thread, text=upcoming_text(self.settings))
         if command is not None:
             return self.admin(command, platform, user, thread=thread)
-        answer = self.store.answerer().ask(text)
+        answerer = self.store.answerer()
+        previous = self.thread_answer(channel, context) if context and channel else None
+        answer, asked = (answerer.ask(text), plain) if previous is None else answerer.ask_followup(text, *previous)
         self.log_answer(answer, plain, platform=platform, surface=surface, channel=channel, user=user)
+        if context and channel:
+            if context == DM_CONTEXT:
+                self.remember_thread(channel, DM_CONTEXT, platform)
+            self.note_answer(channel, context, asked, answer)
         return Reply("answer", answer, thread=thread, actions=actions_for(answer))
 
     def followup_reply(

@@ -108,10 +108,18 @@ class PolicyService:
         user: str | None,
         echo_question: bool = False,
         share: bool = False,
+        context: str | None = None,
     ) -> Reply:
-        """The reply to a message (bot mention already stripped): usage, an admin command, or an answer."""
+        """The reply to a message (bot mention already stripped): usage, an admin command, or an answer;
+        `context`: see Conversation.context_of."""
         core = self.conversation.reply(
-            text, platform=PLATFORM, surface=surface, channel=channel, user=user, plain=from_slack(text)
+            text,
+            platform=PLATFORM,
+            surface=surface,
+            channel=channel,
+            user=user,
+            plain=from_slack(text),
+            context=context,
         )
         asked = text if echo_question else None
         share = share and core.answer is not None and core.answer.matched  # only an answer is worth posting
@@ -216,11 +224,13 @@ class PolicyService:
         if route == "thread":
             reply = self.followup_reply(message.text, channel=channel, user=user, thread=message.thread)
             return None if reply is None else self._outgoing(key, reply, channel, message.thread)
-        reply = self.reply(message.text, surface=route, channel=channel, user=user)
+        context = self.conversation.context_of(message)
+        reply = self.reply(message.text, surface=route, channel=channel, user=user, context=context)
         if route == "dm":
             return self._outgoing(key, reply, channel, message.thread)
         thread, new = self.conversation.enter_thread(message)
-        self.conversation.note_answer(channel, thread, message.plain or message.text, reply.answer)
+        if context is None:  # a new thread: its first question is what its follow-ups are read after
+            self.conversation.note_answer(channel, thread, message.plain or message.text, reply.answer)
         return self._outgoing(key, reply, channel, thread, forget_thread=new)
 
     @staticmethod

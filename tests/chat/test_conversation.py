@@ -155,3 +155,16 @@ def test_the_list_of_what_is_due_is_the_digests_own(tmp_path: Path) -> None:
     ledger.mark_done("tj-yearly-smart-factories", date(2026, 12, 31), "U0ADMIN")
     done = upcoming_text(settings, now=datetime(2026, 12, 5, 9, tzinfo=ZoneInfo("Asia/Shanghai")))
     assert "2026-12-31" not in done, "an occurrence marked done is left out, as in the digest"
+
+
+def test_a_follow_up_in_a_direct_message_is_read_with_the_answer_before_it(conversation: Conversation) -> None:
+    first = conversation.respond(message("平顶山绿色工厂有几家？", direct=True))
+    assert first is not None and first.answer is not None and first.answer.entry_id == "pds-green-factory-list"
+    followup = conversation.respond(message("那天津的呢？", direct=True, message_id="om_2"))
+    assert followup is not None and followup.answer is not None and followup.answer.entry_id == "tj-green-units"
+
+
+def test_a_mention_in_the_bots_thread_is_read_with_the_answer_before_it(conversation: Conversation) -> None:
+    conversation.respond(message("平顶山绿色工厂有几家？"))
+    followup = conversation.respond(message("那天津的呢？", thread="om_1", message_id="om_2"))
+    assert followup is not None and followup.answer is not None and followup.answer.entry_id == "tj-green-units"

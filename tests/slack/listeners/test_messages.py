@@ -35,6 +35,17 @@ def test_direct_message_asking_what_is_due_gets_the_deadlines(slack_app: Running
     assert sr.text_of(call.body["blocks"]).startswith(("截止事项提醒", "未来90天没有截止事项"))
 
 
+def test_a_follow_up_in_a_direct_message_is_read_with_the_answer_before_it(
+    slack_app: RunningApp, fake_slack: FakeSlack
+) -> None:
+    slack_app.sender.event(sr.direct_message("平顶山绿色工厂有几家？", channel="D0DIRECT02"))
+    fake_slack.wait_for("chat.postMessage")
+    fake_slack.reset()
+    slack_app.sender.event(sr.direct_message("那天津的呢？", channel="D0DIRECT02"))
+    [call] = fake_slack.wait_for("chat.postMessage")
+    assert "474家" in sr.text_of(call.body["blocks"])
+
+
 def answer_in_thread(app: RunningApp, fake: FakeSlack, question: str, thread: str) -> None:
     """The bot answers a mention, which starts its thread `thread`."""
     app.sender.event(sr.app_mention(question, ts=thread))
