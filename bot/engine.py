@@ -115,8 +115,11 @@ class Answerer:
         another entry or said not stated where alone it was refused. That entry again adds nothing (那你呢
         is chatter). Returns the answer and the question the thread's next follow-up is read after: the
         message, or `previous` when the message was read after it (那天津的呢, then 那商丘呢)."""
+        message = without_surrogates(message)
         alone = self.ask(message)
-        questions = self.cleaner.questions(without_surrogates(message))
+        if has_control_characters(message):  # binary noise asks nothing, after an answer or not
+            return alone, message
+        questions = self.cleaner.questions(message)
         earlier = [question for question in self.cleaner.questions(without_surrogates(previous)) if question]
         if alone.outcome is Outcome.ANSWERED or len(questions) != 1 or not earlier:
             return alone, message

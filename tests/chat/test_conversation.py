@@ -168,3 +168,11 @@ def test_a_mention_in_the_bots_thread_is_read_with_the_answer_before_it(conversa
     conversation.respond(message("平顶山绿色工厂有几家？"))
     followup = conversation.respond(message("那天津的呢？", thread="om_1", message_id="om_2"))
     assert followup is not None and followup.answer is not None and followup.answer.entry_id == "tj-green-units"
+
+
+@pytest.mark.parametrize("text", ["\ud800呢", "\x02那天津呢", "呢", "？？"])
+def test_a_broken_follow_up_in_the_bots_thread_gets_no_reply_and_no_error(
+    conversation: Conversation, text: str
+) -> None:
+    conversation.respond(message("平顶山绿色工厂有几家？"))
+    assert conversation.respond(message(text, addressed=False, thread="om_1", message_id="om_2")) is None
