@@ -151,7 +151,8 @@ class Answerer:
         question = questions[at]
         places = self._places_alone(question) if at > 0 else ()
         if places:  # 天津再贷款利率多少？那平顶山呢？ asks the question before it about 平顶山
-            swapped = f"{' '.join(places)} {_without_places(questions[at - 1], self._places)}"
+            before = self._in_kb_terms(normalise_query(questions[at - 1]).text)  # its places in Chinese
+            swapped = f"{' '.join(places)} {_without_places(before, self._places)}"
             return self.ask_question(swapped, traditional, asked=question), ""
         in_context = _in_context(question, *named, self._places)
         if foreign:
@@ -203,17 +204,20 @@ class Answerer:
     def candidates(self, normalised_text: str, quoted: tuple[str, ...] = ()) -> tuple[Query, list[Candidate], float]:
         """The question as the index reads it, its ranked candidates, and its share of unknown words.
         `quoted`: the passages the question quotes (`NormalisedQuery.quoted`), which ask for nothing."""
+        prepared = prepare(self.index, self._in_kb_terms(normalised_text), quoted)
+        weights = word_weights(self.index, prepared, self.params)
+        heads = modified_heads(self.index, prepared, self.params)
+        candidates = rank(self.index, prepared, self.params, weights, heads)
+        return prepared, candidates, unknown_share(self.index, weights, heads)
+
+    def _in_kb_terms(self, normalised_text: str) -> str:
+        """A normalised question with its figures in digits and its English in the knowledge base's terms."""
         is_word = self.index.tokenizer.is_word
         # Spaces inside words go first (百分之三 十 is a figure), and again after English terms became Chinese.
         with_digits = large_amounts(english_numbers(arabic_numbers(join_split_words(normalised_text, is_word))))
         translated = self.glossary.translate(with_digits)
         translated = self.english.translate(translated)  # what the glossary left in English
-        text = city_level_apart(join_split_words(translated, is_word), self._city_level)
-        prepared = prepare(self.index, text, quoted)
-        weights = word_weights(self.index, prepared, self.params)
-        heads = modified_heads(self.index, prepared, self.params)
-        candidates = rank(self.index, prepared, self.params, weights, heads)
-        return prepared, candidates, unknown_share(self.index, weights, heads)
+        return city_level_apart(join_split_words(translated, is_word), self._city_level)
 
     def answer_entry(self, entry_id: str, traditional: bool = False) -> Answer | None:
         """Answer a chosen entry directly (a clicked suggestion)."""
@@ -289,7 +293,7 @@ class Answerer:
         """The places a question names when it is those and nothing else (那平顶山呢, 商丘的呢), else none:
         in a message after another question, it asks that question again about them."""
         text = normalise_query(question).text
-        words = prepare(self.index, text).words if text else ()
+        words = prepare(self.index, self._in_kb_terms(text)).words if text else ()  # What about Tianjin?
         return words if self._only_places(words) else ()
 
     def _named_places(self, message: str) -> tuple[str | None, str | None]:
@@ -331,7 +335,7 @@ def _in_context(question: str, named: str | None, wider: str | None, places: lis
 
 
 # What a follow-up that leaves its topic to the answer before it looks like: 进度呢, 那最高补多少
-_ELLIPTICAL = re.compile(r"呢\s*$|^\s*那(?:么|要是)?(?![个些里儿边时])")
+_ELLIPTICAL = re.compile(r"呢\s*$|^\s*那(?:么|要是)?(?![个些里儿边时])|^\s*(?:what|how)\s+about\b|^\s*and\b", re.I)
 
 # Two places joined (天津和商丘, 商丘与平顶山, 睢县、民权县): the question asks the same about each.
 _JOINED_PLACES = "(?:[市省县区])?(?:和|与|跟|及|、|还有|以及|同|对比|比)"

@@ -494,6 +494,8 @@ def test_a_follow_up_naming_only_a_place_asks_the_question_before_it_about_that_
     assert answer.all_parts[1].asked == "那平顶山呢"
     answer = ask("平顶山绿色工厂有几家？那天津的呢？")
     assert [part.entry_id for part in answer.all_parts] == ["pds-green-factory-list", "tj-green-units"]
+    answer = ask("How many green factories in Pingdingshan? What about Tianjin?")
+    assert [part.entry_id for part in answer.all_parts] == ["pds-green-factory-list", "tj-green-units"]
 
 
 def test_a_figure_is_known_only_whole():
