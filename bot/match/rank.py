@@ -7,6 +7,7 @@ from bisect import bisect_left
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -231,6 +232,27 @@ def _missing_anchors(
     )
 
 
+_OR = re.compile(r"还是|或者|或是|或")
+
+
+def _alternatives(compact_question: str, anchors: list[str]) -> dict[str, set[str]]:
+    """Figures the question offers as a choice (对标企业172家还是170家): each with the others of its choice.
+    Only figures: 天津还是商丘 asks about two places, and each must be stated."""
+    figures = [word for word in anchors if _DIGIT.search(word) and word in compact_question]
+    if len(figures) < 2 or not _OR.search(compact_question):
+        return {}
+    choices: dict[str, set[str]] = {}
+    for first, second in pairwise(figures):
+        start, end = (
+            compact_question.find(first) + len(first),
+            compact_question.find(second, compact_question.find(first) + len(first)),
+        )
+        if 0 <= start <= end and _OR.fullmatch(compact_question[start:end]):
+            choices.setdefault(first, set()).add(second)
+            choices.setdefault(second, set()).add(first)
+    return choices
+
+
 def _with_reserve(
     retrieved: list[tuple[IndexedEntry, float, float]], limit: int
 ) -> list[tuple[IndexedEntry, float, float]]:
@@ -268,9 +290,12 @@ def rank(
     # what the question names: its words rare in the knowledge base (舞阳钢铁, not 企业 or 资金)
     subjects = tuple(word for word in query.words if (index.idf(word) or 0.0) >= params.subject_min_idf)
     entries = [indexed for indexed, _, _ in retrieved]
+    choices = _alternatives(query.compact, anchors)
     for (indexed, bm25_score, cov), sim in zip(retrieved, similarities(query, entries), strict=True):
         score = params.combine(cov, sim)
         missing = _missing_anchors(indexed, anchors, years, siblings, programmes)
+        if choices:  # 172家还是170家: the entry need state one of them
+            missing = tuple(word for word in missing if not (choices.get(word, set()) - set(missing)))
         facts = missing_types(query.asked, indexed.answer_plain, subjects)
         candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing, facts))
     top_bm25 = max((candidate.bm25 for candidate in candidates), default=0.0) or 1.0

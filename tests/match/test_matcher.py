@@ -542,3 +542,9 @@ def test_the_askers_own_figures_and_district_are_context_not_anchors():
     assert answer.matched and (answer.entry_id or "").startswith("tj-")
     # a figure the question itself asks about stays: an entry must state it
     assert not ask("平顶山上云企业是300家吗").matched
+
+
+def test_a_choice_of_figures_needs_the_entry_to_state_one_of_them():
+    """对标企业172家还是170家 checks a figure: it was refused, as no entry states 170."""
+    assert ask("平顶山对标企业172家还是170家").entry_id == "pds-two-integration-standard"
+    assert not ask("天津技改补贴是20%还是30%").matched  # neither is stated
