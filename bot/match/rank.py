@@ -6,7 +6,6 @@ import re
 from bisect import bisect_left
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -91,12 +90,29 @@ def similarities(query: Query, entries: list[IndexedEntry]) -> list[float]:
 
 
 def knows(indexed: IndexedEntry, word: str) -> bool:
+    """Whether the entry uses the word; a figure (see `is_figure`) only whole."""
     # The full text first: it holds nearly every word of the vocabulary, and a search in it is quicker
     # than a bisection of the (sorted) vocabulary.
-    if _DIGIT.search(word) is None:
-        if word in indexed.full_text:
+    if word in indexed.full_text:
+        return True
+    vocabulary = indexed.vocabulary
+    at = bisect_left(vocabulary, word)
+    return at < len(vocabulary) and vocabulary[at] == word
+
+
+def is_figure(word: str) -> bool:
+    """A word that starts or ends with digits (2019年, 300, 5g, 10%): an entry knows it only whole."""
+    return word[:1].isdigit() or word[-1:].isdigit()
+
+
+def knows_figure(indexed: IndexedEntry, word: str) -> bool:
+    """`knows` for a figure: 300 is not in 3000万 nor 1.5 in 11.5%."""
+    figure = _FIGURES.get(word) or _whole_figure(word)  # read once per word: this runs for every candidate
+    text = indexed.full_text
+    if figure[1] is None:  # the figure as written: a search for it, each place checked for a digit beside
+        if _whole_in(text, word):
             return True
-    elif _whole_figure(word).search(indexed.full_text):
+    elif figure[0] in text and figure[1].search(text):  # the digits first: quicker than the pattern
         return True
     vocabulary = indexed.vocabulary
     at = bisect_left(vocabulary, word)
@@ -106,17 +122,39 @@ def knows(indexed: IndexedEntry, word: str) -> bool:
 _DIGIT = re.compile(r"\d")
 _COUNTING_UNITS = "个家户项所座条件位名"  # measure words of a count that people use for one another
 _COUNTED = re.compile(rf"(\d+)[{_COUNTING_UNITS}]")
+# word -> its digits and the pattern that finds them whole (None: the word as written, see `_whole_in`)
+_FIGURES: dict[str, tuple[str, re.Pattern[str] | None]] = {}
+_FIGURES_KEPT = 20_000  # a bound: questions bring ever new words
 
 
-@lru_cache(maxsize=4096)
-def _whole_figure(word: str) -> re.Pattern[str]:
-    """`word` where its figures are whole: 300 is not in 3000万 nor 1.5 in 11.5% (平顶山上云企业是300家吗
-    was answered by an entry that gives 3000万以上项目); two digits may be a year's last two (27年)."""
-    century = "(?:19|20)?" if len(word) == 2 and word.isdigit() else ""  # 17年平顶山…: 17 is 2017
-    counted = _COUNTED.fullmatch(word)
-    if counted is not None:  # 206个 is stated as 206家: people write 个 for any measure word
-        return re.compile(rf"(?<![\d.]){re.escape(counted.group(1))}[{_COUNTING_UNITS}]")
-    return re.compile(rf"(?<![\d.]){century}{re.escape(word)}" + (r"(?![\d])" if word[-1].isdigit() else ""))
+def _whole_in(text: str, word: str) -> bool:
+    """Whether `text` has `word` with no digit (or decimal point) right before it, nor a digit right after
+    it when it ends with one: str.find, quicker than a pattern over an entry's whole text."""
+    at = text.find(word)
+    ends_in_digit = word[-1].isdigit()
+    while at >= 0:
+        before = text[at - 1] if at else ""
+        after = text[at + len(word) : at + len(word) + 1]
+        if not (before.isdigit() or before == ".") and not (ends_in_digit and after.isdigit()):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _whole_figure(word: str) -> tuple[str, re.Pattern[str] | None]:
+    """The digits of `word` (which starts or ends with a figure) and where its figure is whole: 300 is not
+    in 3000万 nor 1.5 in 11.5% (平顶山上云企业是300家吗 was answered by an entry that gives 3000万以上项目);
+    two digits may be a year's last two (27年)."""
+    if (counted := _COUNTED.fullmatch(word)) is not None:  # 206个 is stated as 206家: 个 for any measure word
+        found = counted.group(1), re.compile(rf"(?<![\d.]){re.escape(counted.group(1))}[{_COUNTING_UNITS}]")
+    elif len(word) == 2 and word.isdigit():  # 17年平顶山…: 17 is 2017
+        found = word, re.compile(rf"(?<![\d.])(?:19|20)?{re.escape(word)}(?![\d])")
+    else:
+        found = word, None
+    if len(_FIGURES) >= _FIGURES_KEPT:
+        _FIGURES.clear()
+    _FIGURES[word] = found
+    return found
 
 
 def word_weights(index: MatchIndex, query: Query, params: MatchParams) -> dict[str, float]:
@@ -181,14 +219,24 @@ def unknown_share(index: MatchIndex, weights: dict[str, float], heads: frozenset
     return unknown / total if total else 0.0
 
 
-def coverage(indexed: IndexedEntry, weights: dict[str, float], heads: frozenset[str] = frozenset()) -> float:
+def coverage(
+    indexed: IndexedEntry,
+    weights: dict[str, float],
+    heads: frozenset[str] = frozenset(),
+    figures: frozenset[str] = frozenset(),
+) -> float:
     """Share of the question's meaning (weighted words) that this entry knows about.
 
     A word the whole knowledge base has never seen (another city, another topic) counts against every
-    entry, so a question about 住房贷款 is not explained by an entry about 技改贷款.
+    entry, so a question about 住房贷款 is not explained by an entry about 技改贷款. `figures`: the
+    question's words that are figures (`is_figure`), known only whole.
     """
     total = sum(weights.values())
-    known = sum(weight for word, weight in weights.items() if word not in heads and knows(indexed, word))
+    known = sum(
+        weight
+        for word, weight in weights.items()
+        if word not in heads and (knows_figure(indexed, word) if word in figures else knows(indexed, word))
+    )
     return known / total if total else 0.0
 
 
@@ -217,7 +265,8 @@ def _missing_anchors(
         tuple(
             word
             for word in anchors
-            if not knows(indexed, word) or (word in years and only_as_baseline(indexed.answer_plain, word))
+            if not (knows_figure(indexed, word) if is_figure(word) else knows(indexed, word))
+            or (word in years and only_as_baseline(indexed.answer_plain, word))
         )
         + tuple(
             word
@@ -282,8 +331,9 @@ def rank(
         for word in query.words
         if (index.idf(word) or 0.0) >= params.sibling_min_idf and (pattern := index.sibling_pattern(word))
     ]
+    figures = frozenset(word for word in weights if is_figure(word))
     retrieved = [
-        (index.entries[position], bm25_score, coverage(index.entries[position], weights, heads))
+        (index.entries[position], bm25_score, coverage(index.entries[position], weights, heads, figures))
         for position, bm25_score in index.retrieve(list(query.terms), params.candidates + params.coverage_reserve)
     ]
     retrieved = _with_reserve(retrieved, params.candidates)

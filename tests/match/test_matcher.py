@@ -9,7 +9,7 @@ import pytest
 
 from bot.answer import Outcome
 from bot.match.answer_type import asked_types
-from bot.match.rank import _with_reserve, modified_heads, prepare
+from bot.match.rank import _whole_in, _with_reserve, modified_heads, prepare
 from bot.match.typos import HomophoneRepairer
 from bot.render_text import REFUSAL, render_text
 from bot.text.normalize import MAX_QUERY_CHARS, normalise_query, to_simplified
@@ -548,3 +548,19 @@ def test_a_choice_of_figures_needs_the_entry_to_state_one_of_them():
     """对标企业172家还是170家 checks a figure: it was refused, as no entry states 170."""
     assert ask("平顶山对标企业172家还是170家").entry_id == "pds-two-integration-standard"
     assert not ask("天津技改补贴是20%还是30%").matched  # neither is stated
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "whole"),
+    [
+        ("项目3000万以上", "300", False),
+        ("利率11.5%", "1.5", False),
+        ("贴息1.5%", "1.5", True),
+        ("截至2019年底", "2019年", True),
+        ("推动5g基站建设", "5g", True),
+        ("共206家,其中20家", "20家", True),  # the second place is whole
+        ("第1206家", "206家", False),
+    ],
+)
+def test_a_figure_is_found_only_whole(text, word, whole):
+    assert _whole_in(text, word) is whole
