@@ -337,28 +337,25 @@ def _in_context(question: str, named: str | None, wider: str | None, places: lis
 # What a follow-up that leaves its topic to the answer before it looks like: 进度呢, 那最高补多少
 _ELLIPTICAL = re.compile(r"呢\s*$|^\s*那(?:么|要是)?(?![个些里儿边时])|^\s*(?:what|how)\s+about\b|^\s*and\b", re.I)
 
-# Two places joined (天津和商丘, 商丘与平顶山, 睢县、民权县): the question asks the same about each.
-_JOINED_PLACES = "(?:[市省县区])?(?:和|与|跟|及|、|还有|以及|同|对比|比)"
+# Places joined (天津和商丘, 商丘与平顶山, 睢县、民权县、宁陵县): the question asks the same about each.
+_PLACE_JOIN = "(?:和|与|跟|及|、|还有|以及|同|对比|比)"
 
 
 def _per_place(question: str, places: list[str]) -> list[str]:
     """天津和商丘的技改补贴比例是多少 as one question about each place (天津的…, 商丘的…): read as one, no
-    entry names both and it was refused. A question naming one place, or places not joined, stays whole."""
+    entry names both and it was refused. A question naming one place, or places not joined, stays whole.
+    Only the first run of joined places is split; a list of any length is read once (a pasted list of
+    thirty provinces costs one search)."""
     named = [place for place in places if place in question]  # longest first, as `places` is sorted
-    for first in named:
-        for second in named:
-            if first == second or first in second or second in first:
-                continue
-            joined = re.search(f"{re.escape(first)}{_JOINED_PLACES}{re.escape(second)}[市省县区]?", question)
-            if joined is not None:
-                before, after = question[: joined.start()], question[joined.end() :]
-                # 商丘、平顶山、天津: each part may name two places still
-                parts = [
-                    *_per_place(f"{before}{first}{after}", places),
-                    *_per_place(f"{before}{second}{after}", places),
-                ]
-                return list(dict.fromkeys(parts))
-    return [question]
+    if len(named) < 2:
+        return [question]
+    one = "(?:" + "|".join(map(re.escape, named)) + ")"
+    run = re.search(f"{one}[市省县区]?(?:{_PLACE_JOIN}{one}[市省县区]?)+", question)
+    members = list(dict.fromkeys(re.findall(one, run.group(0)))) if run is not None else []
+    if len(members) < 2:
+        return [question]
+    before, after = question[: run.start()], question[run.end() :]  # type: ignore[union-attr]
+    return [f"{before}{member}{after}" for member in members]
 
 
 # A clause that tells about the asker (我们厂在天津武清，投了2000万买新设备，能补多少？): its figures and its

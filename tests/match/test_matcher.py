@@ -524,6 +524,12 @@ def test_a_question_about_three_places_is_asked_about_each():
     ]
 
 
+def test_a_pasted_list_of_many_places_is_read_once_and_answered_in_three_parts_at_most():
+    """Split pair by pair, 26 joined provinces made 2**25 readings."""
+    provinces = "、".join(["北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "江苏", "浙江"] * 3)
+    assert len(ask(f"{provinces}的技改补贴比例是多少").all_parts) <= 3
+
+
 def test_two_places_one_entry_names_together_are_still_answered_by_it():
     """Each county alone is not enough to answer; the entry names both, as the question does."""
     assert ask("睢县和民权县获得了什么奖").entry_id == "sq-awards"
