@@ -409,11 +409,12 @@ def _several(first: Answer, parts: list[Answer], traditional: bool) -> Answer:
 
 
 def _distinct_useful(parts: list[Answer]) -> list[Answer]:
-    """Answers and not-stated replies, one per entry, in the order asked."""
-    seen: set[str | None] = set()
+    """Answers and not-stated replies, one per entry and outcome, in the order asked: that an entry does
+    not state what a follow-up asks (那最高补多少) is said beside its answer, not dropped as a repeat."""
+    seen: set[tuple[str | None, Outcome]] = set()
     useful = []
     for part in parts:
-        key = part.entry_id or (part.related.id if part.related else None)
+        key = (part.entry_id or (part.related.id if part.related else None), part.outcome)
         if part.outcome in (Outcome.ANSWERED, Outcome.NOT_STATED) and key not in seen:
             seen.add(key)
             useful.append(part)

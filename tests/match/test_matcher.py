@@ -570,3 +570,10 @@ def test_a_choice_of_figures_needs_the_entry_to_state_one_of_them():
 )
 def test_a_figure_is_found_only_whole(text, word, whole):
     assert _whole_in(text, word) is whole
+
+
+def test_a_follow_up_the_same_entry_does_not_state_is_said_beside_its_answer():
+    """那最高补多少 is read with the question before it; the entry that answered that gives no cap. The
+    not-stated reply for the same entry was dropped as a repeat, and the follow-up went unanswered."""
+    answer = ask("天津技改补贴比例多少？那最高补多少？")
+    assert [part.outcome for part in answer.all_parts] == [Outcome.ANSWERED, Outcome.NOT_STATED]
