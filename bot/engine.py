@@ -24,7 +24,7 @@ from bot.text.entities import city_level_apart, city_level_pattern, is_anchor
 from bot.text.glossary import Glossary
 from bot.text.normalize import is_traditional, normalise_query, to_traditional
 from bot.text.numbers import arabic_numbers, english_numbers, large_amounts
-from bot.text.spacing import join_split_words
+from bot.text.spacing import join_split_figures, join_split_words
 from bot.text.wrapping import (
     MAX_QUESTIONS,
     MessageCleaner,
@@ -214,7 +214,8 @@ class Answerer:
         """A normalised question with its figures in digits and its English in the knowledge base's terms."""
         is_word = self.index.tokenizer.is_word
         # Spaces inside words go first (百分之三 十 is a figure), and again after English terms became Chinese.
-        with_digits = large_amounts(english_numbers(arabic_numbers(join_split_words(normalised_text, is_word))))
+        joined = join_split_figures(join_split_words(normalised_text, is_word))
+        with_digits = large_amounts(english_numbers(arabic_numbers(joined)))
         translated = self.glossary.translate(with_digits)
         translated = self.english.translate(translated)  # what the glossary left in English
         return city_level_apart(join_split_words(translated, is_word), self._city_level)

@@ -27,3 +27,22 @@ def join_split_words(text: str, is_word: Callable[[str], bool]) -> str:
             start = space.end()
     pieces.append(text[start:])
     return "".join(pieces)
+
+
+# A space inside a figure: no figure starts with 0 (50 0万, 2 019年), and a year's digits split apart
+# are still a year (20 19年, 201 9年).
+_SPLIT_BEFORE_ZERO = re.compile(r"(?<![\d.])(\d+) (0\d*)(?![\d.])")
+_SPLIT_YEAR = re.compile(r"(?<![\d.])(\d{1,3}) (\d{1,3})(?=\s?年)")
+
+
+def join_split_figures(text: str) -> str:
+    """`text` without the spaces typed inside a figure, which made two figures no entry states."""
+    if " " not in text or not any(char.isdigit() for char in text):
+        return text
+    text = _SPLIT_BEFORE_ZERO.sub(r"\1\2", text)
+    return _SPLIT_YEAR.sub(lambda m: _year(m) or m.group(0), text)
+
+
+def _year(match: re.Match[str]) -> str | None:
+    joined = match.group(1) + match.group(2)
+    return joined if len(joined) == 4 and joined[:2] in ("19", "20") else None

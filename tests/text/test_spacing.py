@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.match.rank import prepare
-from bot.text.spacing import join_split_words
+from bot.text.spacing import join_split_figures, join_split_words
 from tests.support.kb import shipped_answerer
 
 WORDS = {"部门", "三千", "资金"}
@@ -40,3 +42,20 @@ def test_retrieval_reads_character_pairs_across_spaces():
     spaced = prepare(answerer.index, "天津 再贷款")
     first, second = spaced.text.split()
     assert first[-1] + second[0] in spaced.terms  # the pair across the space
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("平顶山 20 19 年申请", "平顶山 2019 年申请"),
+        ("设备更新 50 0万", "设备更新 500万"),  # no figure starts with 0
+        ("技改投资 2 027 目标", "技改投资 2027 目标"),
+        # two figures stay two: a list, a range, a count beside another
+        ("第1 2项", "第1 2项"),
+        ("2019 2020年", "2019 2020年"),
+        ("5 10万元", "5 10万元"),
+    ],
+)
+def test_a_space_typed_inside_a_figure_is_taken_out(text, expected):
+    """Read as two figures, 20 19年 made two anchors no entry states, once figures had to be whole."""
+    assert join_split_figures(text) == expected
