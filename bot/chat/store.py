@@ -267,7 +267,11 @@ class ChatStore:
             session.execute(
                 update(BotThread)
                 .where(BotThread.channel == channel, BotThread.thread_ts == thread_ts)
-                .values(last_question=question[:THREAD_QUESTION_LENGTH], last_entry_id=entry_id[:ENTRY_ID_LENGTH])
+                .values(
+                    # a lone surrogate or a NUL would make the database refuse the row (and the context)
+                    last_question=_storable(question)[:THREAD_QUESTION_LENGTH],
+                    last_entry_id=entry_id[:ENTRY_ID_LENGTH],
+                )
             )
 
     def thread_answer(self, channel: str, thread_ts: str) -> tuple[str, str] | None:
@@ -680,3 +684,8 @@ class ChatStore:
 def _aware(value: datetime) -> datetime:
     """SQLite hands back naive datetimes; everything we store is UTC."""
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _storable(text: str) -> str:
+    """The text without what no database column takes: NUL, and lone surrogates."""
+    return text.replace("\x00", "").encode("utf-8", "ignore").decode("utf-8")

@@ -176,3 +176,8 @@ def test_a_broken_follow_up_in_the_bots_thread_gets_no_reply_and_no_error(
 ) -> None:
     conversation.respond(message("平顶山绿色工厂有几家？"))
     assert conversation.respond(message(text, addressed=False, thread="om_1", message_id="om_2")) is None
+
+
+def test_a_question_with_a_lone_surrogate_is_still_kept_as_the_threads_context(conversation: Conversation) -> None:
+    conversation.respond(message("平顶山绿色工厂有几家？\ud800"))
+    assert conversation.db.thread_answer("oc_group", "om_1") == ("平顶山绿色工厂有几家？", "pds-green-factory-list")
