@@ -177,8 +177,11 @@ class Answerer:
             return Answer(Outcome.NO_CONTENT, traditional=traditional), ""
         prepared, candidates, unknown = self.candidates(query.text, query.quoted)
         decision = decide(candidates, unknown, len(prepared.words), self.params)
-        if decision.verdict is not Verdict.REFUSED and self._only_places(prepared.words):
-            # 平顶山, 那平顶山呢: a place and nothing asked about it; any one entry of it would be a guess
+        if decision.verdict is not Verdict.REFUSED and (
+            self._only_places(prepared.words) or _one_word_of_several_documents(prepared, candidates)
+        ):
+            # 平顶山, 那平顶山呢, SME?: a place or a word that entries of several documents explain alike, and
+            # nothing asked about it; any one entry would be a guess (the suggestions offer them)
             decision = Decision(Verdict.REFUSED, None, decision.confidence)
         script = to_traditional if traditional else _same
         chosen = decision.chosen
@@ -384,6 +387,15 @@ def _without_askers_figures(question: str, places: list[str]) -> str:
     for place in named[1:]:
         context = re.sub(f"{re.escape(place)}[区县]?", "", context)
     return context + "".join(clauses[told:])
+
+
+def _one_word_of_several_documents(prepared: Query, candidates: list[Candidate]) -> bool:
+    """Whether a one-word question (中小企业, SME?) is explained whole by leading entries of different
+    documents: which document's is meant, the word does not say. 三大改造是什么 leads to one document's."""
+    if len(prepared.words) != 1:
+        return False
+    seeds = {c.indexed.entry.source.seed for c in candidates[:3] if c.coverage >= 0.999}
+    return len(seeds) > 1
 
 
 def _without_places(question: str, places: list[str]) -> str:

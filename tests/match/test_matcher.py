@@ -480,9 +480,10 @@ def test_who_pays_is_answered_by_the_budget_that_does():
     assert ask("天津技改补贴谁来承担").entry_id == "tj-city-tech-subsidy"
 
 
-@pytest.mark.parametrize("message", ["平顶山", "那平顶山呢", "平顶山怎么样"])
-def test_a_place_with_nothing_asked_about_it_is_not_answered(message):
-    """Any one entry of the city would be a guess: 平顶山 alone was answered with its cloud figures."""
+@pytest.mark.parametrize("message", ["平顶山", "那平顶山呢", "平顶山怎么样", "SME?", "中小企业"])
+def test_a_place_or_a_word_several_documents_share_with_nothing_asked_is_not_answered(message):
+    """Any one entry would be a guess: 平顶山 alone was answered with its cloud figures, SME? with the
+    north-east city's SME difficulties."""
     assert not ask(message).matched
 
 
@@ -577,3 +578,8 @@ def test_a_follow_up_the_same_entry_does_not_state_is_said_beside_its_answer():
     not-stated reply for the same entry was dropped as a repeat, and the follow-up went unanswered."""
     answer = ask("天津技改补贴比例多少？那最高补多少？")
     assert [part.outcome for part in answer.all_parts] == [Outcome.ANSWERED, Outcome.NOT_STATED]
+
+
+def test_one_word_that_leads_to_one_document_is_still_answered():
+    assert ask("三大改造是哪三个改造").entry_id == "pds-three-transformations-definition"
+    assert ask("再贷款").entry_id == "tj-relending"
