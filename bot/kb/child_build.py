@@ -62,9 +62,21 @@ def _fork_with_pipe() -> tuple[int, int, int]:
     return os.fork(), read_end, write_end
 
 
+_kept_until_exit: list[object] | None = None  # in a forked child, see `kept_until_exit`
+
+
+def kept_until_exit() -> list[object] | None:
+    """In a forked child (whose life ends with os._exit), a list to hold what its work made rather than
+    free it: a build worker freed its memos and its share's data object by object (0.1 s of 5,000
+    entries' 2.8 s), memory its exit hands back at once. None in any other process."""
+    return _kept_until_exit
+
+
 def _exit_after(body: Callable[[], None], failure: str) -> NoReturn:
     """A forked child's whole life: run `body`, then exit (0, or 1 after logging `failure`), never
     returning into the code that forked it."""
+    global _kept_until_exit
+    _kept_until_exit = []
     code = 1
     try:
         body()

@@ -179,7 +179,9 @@ def _derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> list[
     RuntimeError when a worker fails."""
     count = child_build.workers()
     shares = [kb.entries[start::count] for start in range(count)]
-    return child_build.map_in_children(lambda share: encode_part_bytes(derive(kb, share, stored)), shares)
+    return child_build.map_in_children(
+        lambda share: encode_part_bytes(derive(kb, share, stored, child_build.kept_until_exit())), shares
+    )
 
 
 def _store_entries(name: str, answerer: Answerer) -> None:

@@ -231,17 +231,21 @@ def tokenizer_for(kb: KnowledgeBase) -> Tokenizer:
     return Tokenizer.for_kb(_vocabulary(kb), kb.synonym_groups)
 
 
-def derive(kb: KnowledgeBase, entries: Sequence[FaqEntry], stored: Mapping[str, Derived]) -> list[tuple[str, Derived]]:
+def derive(
+    kb: KnowledgeBase, entries: Sequence[FaqEntry], stored: Mapping[str, Derived], keep: list[object] | None = None
+) -> list[tuple[str, Derived]]:
     """What a build of `kb` makes of these of its entries: each one's `entry_key` and the data
     `MatchIndex.derived` holds for it (taken from `stored` where it has the key). An entry's data depends
-    only on its texts, its document and the tokenizer, so processes can each derive a share of a build."""
+    only on its texts, its document and the tokenizer, so processes can each derive a share of a build.
+    `keep`: where a process about to exit keeps what the derive made (memos, the result) rather than
+    free it (`child_build.kept_until_exit`)."""
     tokenizer = tokenizer_for(kb)
     texts = _Texts(tokenizer)
     contexts = _contexts(kb, texts)
     keys = [entry_key(entry, contexts.get(entry.source.seed, "")) for entry in entries]
     derived: list[tuple[str, Derived]] = []
     fresh = [entry for entry, key in zip(entries, keys, strict=True) if key not in stored]
-    with tokenizer.bulk(texts=texts.to_segment(fresh, contexts)):
+    with tokenizer.bulk(texts=texts.to_segment(fresh, contexts), forget=keep is None):
         for entry, key in zip(entries, keys, strict=True):
             context = contexts.get(entry.source.seed, "")
             found = stored.get(key)
@@ -250,6 +254,8 @@ def derive(kb: KnowledgeBase, entries: Sequence[FaqEntry], stored: Mapping[str, 
                 counter = Counter(terms)  # first-occurrence order, as bm25.Vocabulary.counts numbers them
                 found = _derived(indexed, tuple(counter), tuple(counter.values()))
             derived.append((key, found))
+    if keep is not None:
+        keep += (texts, derived)
     return derived
 
 

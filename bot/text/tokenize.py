@@ -166,13 +166,15 @@ class Tokenizer:
         return (Tokenizer, self._init_args)
 
     @contextlib.contextmanager
-    def bulk(self, fast: bool = True, texts: Iterable[str] = ()) -> Iterator[None]:
+    def bulk(self, fast: bool = True, texts: Iterable[str] = (), forget: bool = True) -> Iterator[None]:
         """Segment many texts (an index build): every block segmented is remembered while it lasts, and
         forgotten after; with `fast` and rjieba installed, blocks are routed by jieba-rs meanwhile
         (bot/text/routes.py: the same routes; not kept after, as its table would double the tokenizer's).
         `texts`: what this thread will segment meanwhile (or parts of it, as words() segments a text with
         question phrases taken out): their words are read at once, and no block is checked for its words
-        again (a check cost as much as jieba-rs's route). Other threads go on checking theirs."""
+        again (a check cost as much as jieba-rs's route). Other threads go on checking theirs.
+        `forget`: False keeps the blocks' memos (still valid) for a process about to exit, which need not
+        free them."""
         self._block_limit = sys.maxsize
         self._fast_wanted = fast
         texts = tuple(texts)
@@ -187,7 +189,8 @@ class Tokenizer:
                 self._fast = None
             with self._lock:
                 self._block_limit = _MAX_REMEMBERED_BLOCKS
-                self._forget()
+                if forget:
+                    self._forget()
 
     def canonicalise(self, text: str) -> str:
         """Rewrite every synonym to its group's canonical term (longest match wins, one pass)."""

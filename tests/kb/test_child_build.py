@@ -122,3 +122,10 @@ def test_each_share_is_worked_on_by_its_own_process_and_comes_back_in_order():
 def test_a_share_that_fails_in_a_child_fails_the_whole():
     with pytest.raises(RuntimeError):
         map_in_children(lambda part: 1 / part, [1, 0])
+
+
+def test_only_a_forked_child_keeps_what_it_made_until_it_exits():
+    assert child_build.kept_until_exit() is None  # this process frees what it is done with
+    assert result_from_child(lambda: [b"kept" if child_build.kept_until_exit() == [] else b"freed"]) == b"kept"
+    shares = map_in_children(lambda part: b"%d" % (child_build.kept_until_exit() is not None), ["first", "second"])
+    assert shares == [b"0", b"1"]  # the first share is worked on in this process

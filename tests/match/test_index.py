@@ -101,3 +101,5 @@ def test_entries_derived_in_shares_are_what_a_full_build_holds(before):
     shares = [derive(kb, kb.entries[start::2], {}) for start in range(2)]
     derived = dict(pair for share in shares for pair in share)
     assert derived == before.index.derived()
+    kept: list[object] = []  # a worker about to exit keeps what it made rather than free it
+    assert derive(kb, kb.entries[1::2], {}, kept) == shares[1] and shares[1] in kept

@@ -84,6 +84,9 @@ def test_bulk_remembers_blocks_only_for_the_build():
         tokenizer.search_words("保留这句")
         assert tokenizer._routes
     assert not tokenizer._routes  # the block memo is for the build only
+    with tokenizer.bulk(forget=False):  # a build worker about to exit need not free it
+        words = tokenizer.search_words("保留这句")
+    assert tokenizer._routes and tokenizer.search_words("保留这句") == words
 
 
 def test_a_renewed_tokenizer_has_nothing_loaded_and_segments_alike():
