@@ -8,16 +8,12 @@ marks left out), as plain text each platform shows in its own way.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
-
-from sqlalchemy.exc import SQLAlchemyError
+from datetime import datetime
 
 from bot.config import ConfigError, Settings
-from bot.db import sqlite_file_missing
 from bot.schedule.blocks import digest_text
 from bot.schedule.digest import upcoming
-from bot.schedule.factory import deadline_store, engine_for
-from bot.schedule.ledger import Ledger
+from bot.schedule.factory import deadline_store, read_done
 from bot.schedule.settings import DigestSettings
 
 log = logging.getLogger(__name__)
@@ -25,19 +21,6 @@ log = logging.getLogger(__name__)
 DAYS_AHEAD = 90
 MAX_LISTED = 10  # a chat reply stays short; `python -m bot deadlines` lists them all
 UNAVAILABLE = "暂时无法读取截止事项，请稍后再试或联系管理员。"
-
-
-def _done(settings: Settings) -> set[tuple[str, date]]:
-    """The done marks, read without creating anything: asking what is due in a fresh checkout's terminal
-    chat leaves no database file behind."""
-    if sqlite_file_missing(settings.database_url):
-        return set()
-    try:
-        return Ledger(engine_for(settings.database_url)).done()
-    except SQLAlchemyError as exc:
-        if "no such table" in str(exc) or "does not exist" in str(exc):
-            return set()  # no digest has run against this database yet
-        raise
 
 
 def upcoming_text(settings: Settings, now: datetime | None = None) -> str:
@@ -49,7 +32,7 @@ def upcoming_text(settings: Settings, now: datetime | None = None) -> str:
         if deadlines is None:
             return UNAVAILABLE
         moment = now or datetime.now(digest.timezone)
-        items = upcoming(deadlines, digest, moment, days=DAYS_AHEAD, done=_done(settings))
+        items = upcoming(deadlines, digest, moment, days=DAYS_AHEAD, done=read_done(settings.database_url))
     except (ConfigError, OSError) as exc:
         log.error("cannot list the deadlines: %s", exc)
         return UNAVAILABLE

@@ -21,8 +21,8 @@ from bot.kb.seeds import SeedLibrary
 from bot.schedule.blocks import local_setting_text, when_text
 from bot.schedule.deadlines_file import load_deadlines
 from bot.schedule.digest import ChannelDigest, build_digest
-from bot.schedule.factory import document_titles, engine_for, open_ledger
-from bot.schedule.ledger import Ledger
+from bot.schedule.factory import document_titles, open_ledger
+from bot.schedule.factory import read_done as read_stored_done
 from bot.schedule.runner import DigestRunner, RunReport
 from bot.schedule.schema import DeadlinesFile
 from bot.schedule.settings import DigestSettings
@@ -131,10 +131,8 @@ def read_done(settings: Settings) -> set[tuple[str, date]]:
         return set()
     print(f"database: {describe_database(url)} (done marks)", file=sys.stderr)
     try:
-        return Ledger(engine_for(url)).done()
+        return read_stored_done(url)
     except SQLAlchemyError as exc:
-        if "no such table" in str(exc) or "does not exist" in str(exc):
-            return set()
         print(
             f"warning: cannot read done marks from the database ({exc.__class__.__name__}); showing every item",
             file=sys.stderr,

@@ -95,6 +95,10 @@ def knows(indexed: IndexedEntry, word: str) -> bool:
     # than a bisection of the (sorted) vocabulary.
     if word in indexed.full_text:
         return True
+    return _in_vocabulary(indexed, word)
+
+
+def _in_vocabulary(indexed: IndexedEntry, word: str) -> bool:
     vocabulary = indexed.vocabulary
     at = bisect_left(vocabulary, word)
     return at < len(vocabulary) and vocabulary[at] == word
@@ -114,9 +118,7 @@ def knows_figure(indexed: IndexedEntry, word: str) -> bool:
             return True
     elif figure[0] in text and figure[1].search(text):  # the digits first: quicker than the pattern
         return True
-    vocabulary = indexed.vocabulary
-    at = bisect_left(vocabulary, word)
-    return at < len(vocabulary) and vocabulary[at] == word
+    return _in_vocabulary(indexed, word)
 
 
 _DIGIT = re.compile(r"\d")

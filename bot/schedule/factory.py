@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import threading
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
-from bot.db import make_engine
+from bot.db import make_engine, sqlite_file_missing
 from bot.kb.issues import Issue
 from bot.kb.loader import DOCUMENTS_FILE, load_documents
 from bot.kb.seeds import SeedLibrary
@@ -35,6 +37,19 @@ def open_ledger(settings: Settings, digest: DigestSettings) -> Ledger:
     ledger = Ledger(engine_for(settings.database_url), lease_seconds=digest.claim_lease_seconds)
     ledger.ensure_tables()
     return ledger
+
+
+def read_done(url: str) -> set[tuple[str, date]]:
+    """The done marks in the database at `url`, read without creating anything: a missing SQLite file or
+    a database no digest has run against has none. Other database errors propagate."""
+    if sqlite_file_missing(url):
+        return set()
+    try:
+        return Ledger(engine_for(url)).done()
+    except SQLAlchemyError as exc:
+        if "no such table" in str(exc) or "does not exist" in str(exc):
+            return set()
+        raise
 
 
 def deadline_store(settings: Settings, digest: DigestSettings, path: Path | None = None) -> DeadlineStore:
