@@ -28,7 +28,7 @@ from bot.kb.schema import FaqEntry
 from bot.match import bm25
 from bot.match.answer_type import compile_types
 from bot.match.similarity import sorted_words
-from bot.match.stored import Derived, entry_key
+from bot.match.stored import Derived, entry_key, pack, unpack
 from bot.match.typos import HomophoneRepairer
 from bot.text.normalize import normalise, normalise_many, to_simplified
 from bot.text.numbers import arabic_numbers
@@ -41,14 +41,39 @@ class IndexedEntry:
     """An entry's phrasings in canonical form, and every word it knows (for query-term coverage).
 
     `vocabulary` is sorted (looked up by bisection): a frozenset of 100 words takes 4 KB, a tuple 1 KB,
-    and 10,000 entries' sets were 40 MB."""
+    and 10,000 entries' sets were 40 MB. The phrasings and their words are packed into one string each
+    (`stored.pack`), and split for the few candidates a question compares (make one with `of`)."""
 
     entry: FaqEntry
-    phrasings: tuple[str, ...]
-    phrasing_words: tuple[str, ...]  # each phrasing's words, sorted (bot/match/similarity.py)
+    packed_phrasings: str
+    packed_phrasing_words: str
     vocabulary: tuple[str, ...]
     full_text: str
     answer_plain: str  # the answer in simplified, half-width form, punctuation kept (for fact kinds)
+
+    @classmethod
+    def of(
+        cls,
+        entry: FaqEntry,
+        phrasings: Sequence[str],
+        phrasing_words: Sequence[str],
+        vocabulary: tuple[str, ...],
+        full_text: str,
+        answer_plain: str,
+    ) -> IndexedEntry:
+        """`phrasing_words`: each phrasing's words, sorted (bot/match/similarity.py); one per phrasing."""
+        if len(phrasings) != len(phrasing_words) or not phrasings:
+            raise ValueError("an entry has one or more phrasings, and words for each")
+        return cls(entry, pack(phrasings), pack(phrasing_words), vocabulary, full_text, answer_plain)
+
+    @property
+    def phrasings(self) -> list[str]:
+        return unpack(self.packed_phrasings)
+
+    @property
+    def phrasing_words(self) -> list[str]:
+        """Each phrasing's words, sorted (bot/match/similarity.py)."""
+        return unpack(self.packed_phrasing_words)
 
 
 _SIBLING_MIN_LENGTH = 4  # 绿色工厂 and 智能工厂: a two-character modifier before a two-character head
@@ -262,8 +287,8 @@ def derive(
 def _derived(indexed: IndexedEntry, terms: tuple[str, ...], tf: tuple[int, ...]) -> Derived:
     """An indexed entry with its BM25 terms and their counts, as the index cache holds it."""
     return Derived(
-        indexed.phrasings,
-        indexed.phrasing_words,
+        indexed.packed_phrasings,
+        indexed.packed_phrasing_words,
         indexed.vocabulary,
         indexed.full_text,
         indexed.answer_plain,
@@ -285,10 +310,10 @@ def _indexed(entry: FaqEntry, texts: _Texts, context: str) -> tuple[IndexedEntry
     terms: list[str] = []
     for text in compact:
         terms.extend(texts.terms(text))
-    indexed = IndexedEntry(
-        entry=entry,
-        phrasings=compact,
-        phrasing_words=phrasing_words,
+    indexed = IndexedEntry.of(
+        entry,
+        compact,
+        phrasing_words,
         vocabulary=tuple(sorted(words)),
         full_text=full_text if in_digits == full_text else f"{full_text} {in_digits}",
         answer_plain=texts.plain(entry.answer),

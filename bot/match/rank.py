@@ -73,7 +73,11 @@ def similarities(query: Query, entries: list[IndexedEntry]) -> list[float]:
     """Each entry's closest phrasing by characters (typos, word order) or by word sets (keyword-style
     questions: token_sort_ratio, the entries' side sorted beforehand, see bot/match/similarity.py), 0..1:
     all phrasings of all candidates scored in one rapidfuzz call per measure."""
-    compacts = [compact for indexed in entries for compact in indexed.phrasings]
+    counts, compacts = [], []
+    for indexed in entries:
+        phrasings = indexed.phrasings
+        counts.append(len(phrasings))
+        compacts += phrasings
     if not compacts:
         return [0.0] * len(entries)
     best = process.cdist([query.compact], compacts, scorer=fuzz.ratio, dtype=np.float64)[0]
@@ -82,8 +86,8 @@ def similarities(query: Query, entries: list[IndexedEntry]) -> list[float]:
         by_words = process.cdist([sorted_words(query.words)], words, scorer=fuzz.ratio, dtype=np.float64)[0]
         np.maximum(best, np.where([bool(phrasing) for phrasing in words], by_words, 0.0), out=best)
     result, start = [], 0
-    for indexed in entries:
-        end = start + len(indexed.phrasings)
+    for count in counts:
+        end = start + count
         result.append(float(best[start:end].max()) / 100.0 if end > start else 0.0)
         start = end
     return result

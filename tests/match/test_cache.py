@@ -12,7 +12,17 @@ from pathlib import Path
 import pytest
 
 from bot.match import cache
-from bot.match.stored import Derived, _packed, _unpacked, cache_name, encode_part_bytes, file_pieces, to_json
+from bot.match.stored import (
+    Derived,
+    _packed,
+    _unpacked,
+    cache_name,
+    encode_part_bytes,
+    file_pieces,
+    pack,
+    to_json,
+    unpack,
+)
 
 
 class Planted:
@@ -35,15 +45,15 @@ def folders(tmp_path, monkeypatch):
 
 ENTRIES = {
     "k1": Derived(
-        ("技改补贴多少",),
-        ("技改 补贴",),
+        "技改补贴多少",
+        "技改 补贴",
         ("技改", "补贴"),
         "技改补贴多少",
         "补贴10%",
         ("技改", "补贴"),
         (1, 2),
     ),
-    "k2": Derived((), (), (), "", "", (), ()),
+    "k2": Derived("", "", (), "", "", (), ()),  # one phrasing, empty
 }
 
 
@@ -81,8 +91,8 @@ def test_the_file_is_json_data(folders):
     (part,) = payload["parts"]
     words = part["words"]
     assert part["keys"] == ["k1", "k2"]
-    assert part["strings"] == ["技改补贴多少", "技改 补贴", "技改补贴多少", "补贴10%", "", ""]
-    assert _unpacked(part["shape"], 10).tolist() == [1, 2, 2, 0, 0, 0]  # phrasings, vocabulary, terms
+    assert part["strings"] == ["技改补贴多少", "技改 补贴", "技改补贴多少", "补贴10%", "", "", "", ""]
+    assert _unpacked(part["shape"], 10).tolist() == [1, 2, 2, 1, 0, 0]  # phrasings, vocabulary, terms
     assert [words[i] for i in _unpacked(part["ids"], len(words))] == ["技改", "补贴", "技改", "补贴"]
     assert _unpacked(part["tf"], 10).tolist() == [1, 2]
 
@@ -231,3 +241,14 @@ def test_the_bot_runs_no_planted_pickle(folders):
     )
     assert json.loads(done.stdout)["matched"] is True
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("texts", [["技改补贴多少", "", "补贴 比例"], [""], ["一\x1f二"]])
+def test_packed_texts_come_back_one_by_one(texts):
+    assert unpack(pack(texts)) == [text.replace("\x1f", " ") for text in texts]
+
+
+def test_a_part_whose_packed_phrasings_disagree_with_its_shape_is_refused(folders):
+    good = to_json({"k1": Derived("甲\x1f乙", "甲", (), "", "", (), ())})  # two phrasings, words for one
+    cache.store("index-sig1", good)
+    assert cache.load_entries("index-sig1") is None

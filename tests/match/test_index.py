@@ -10,7 +10,7 @@ from bench.datasets import load
 from bot.config import DEFAULT_KB_DIR
 from bot.engine import Answerer
 from bot.kb.loader import KnowledgeBase
-from bot.match.index import derive
+from bot.match.index import IndexedEntry, derive
 from tests.support.kb import shipped_answerer
 
 NEW_PHRASING = "厂里用机械手替掉工人的做法叫什么"
@@ -103,3 +103,12 @@ def test_entries_derived_in_shares_are_what_a_full_build_holds(before):
     assert derived == before.index.derived()
     kept: list[object] = []  # a worker about to exit keeps what it made rather than free it
     assert derive(kb, kb.entries[1::2], {}, kept) == shares[1] and shares[1] in kept
+
+
+def test_an_indexed_entry_needs_words_for_each_phrasing():
+    entry = shipped_answerer().kb.entries[0]
+    with pytest.raises(ValueError):
+        IndexedEntry.of(entry, ["技改补贴多少", "补贴比例"], ["技改 补贴"], (), "", "")
+    indexed = IndexedEntry.of(entry, ["技改补贴多少", "补贴比例"], ["技改 补贴", "比例 补贴"], (), "", "")
+    assert indexed.phrasings == ["技改补贴多少", "补贴比例"]
+    assert indexed.phrasing_words == ["技改 补贴", "比例 补贴"]
