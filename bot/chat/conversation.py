@@ -153,14 +153,25 @@ class Conversation:
         if command is not None:
             return self.admin(command, platform, user, thread=thread)
         answerer = self.store.answerer()
-        previous = self.thread_answer(channel, context) if context and channel else None
+        previous = self._kept_answer(channel, context, direct=surface == "dm")
         answer, asked = (answerer.ask(text), plain) if previous is None else answerer.ask_followup(text, *previous)
         self.log_answer(answer, plain, platform=platform, surface=surface, channel=channel, user=user)
         if context and channel:
-            if context == DM_CONTEXT:
-                self.remember_thread(channel, DM_CONTEXT, platform)
+            if surface == "dm":  # a mention's thread is remembered when it is entered (`enter_thread`)
+                self.remember_thread(channel, context, platform)
             self.note_answer(channel, context, asked, answer)
         return Reply("answer", answer, thread=thread, actions=actions_for(answer))
+
+    def _kept_answer(self, channel: str | None, context: str | None, direct: bool) -> tuple[str, str] | None:
+        """The question and entry a message in `context` may follow up on. A thread of a direct message
+        with nothing answered in it yet follows up on what was last answered in that conversation: it is
+        most often a reply under that very answer."""
+        if not (context and channel):
+            return None
+        kept = self.thread_answer(channel, context)
+        if kept is None and direct and context != DM_CONTEXT:
+            kept = self.thread_answer(channel, DM_CONTEXT)
+        return kept
 
     def followup_reply(
         self,

@@ -164,6 +164,18 @@ def test_a_follow_up_in_a_direct_message_is_read_with_the_answer_before_it(conve
     assert followup is not None and followup.answer is not None and followup.answer.entry_id == "tj-green-units"
 
 
+def test_a_follow_up_in_a_thread_of_a_direct_message_is_read_with_the_answer_before_it(
+    conversation: Conversation,
+) -> None:
+    conversation.respond(message("平顶山绿色工厂有几家？", direct=True))
+    followup = conversation.respond(message("那天津的呢？", direct=True, thread="om_1", message_id="om_2"))
+    assert followup is not None and followup.answer is not None and followup.answer.entry_id == "tj-green-units"
+    assert followup.thread == "om_1", "the reply stays in the thread"
+    kept = conversation.db.thread_answer("oc_group", "om_1")
+    assert kept is not None and kept[1] == "tj-green-units", "the thread keeps its own context from then on"
+    assert conversation.db.thread_answer("oc_group", "dm") == ("平顶山绿色工厂有几家？", "pds-green-factory-list")
+
+
 def test_a_mention_in_the_bots_thread_is_read_with_the_answer_before_it(conversation: Conversation) -> None:
     conversation.respond(message("平顶山绿色工厂有几家？"))
     followup = conversation.respond(message("那天津的呢？", thread="om_1", message_id="om_2"))

@@ -46,6 +46,18 @@ def test_a_follow_up_in_a_direct_message_is_read_with_the_answer_before_it(
     assert "474家" in sr.text_of(call.body["blocks"])
 
 
+def test_a_reply_in_a_thread_of_a_direct_message_is_read_with_the_answer_before_it(
+    slack_app: RunningApp, fake_slack: FakeSlack
+) -> None:
+    slack_app.sender.event(sr.direct_message("平顶山绿色工厂有几家？", channel="D0DIRECT03", ts="1700000100.000100"))
+    fake_slack.wait_for("chat.postMessage")
+    fake_slack.reset()
+    slack_app.sender.event(sr.direct_message("那天津的呢？", channel="D0DIRECT03", thread_ts="1700000100.000100"))
+    [call] = fake_slack.wait_for("chat.postMessage")
+    assert call.body["thread_ts"] == "1700000100.000100"
+    assert "474家" in sr.text_of(call.body["blocks"])
+
+
 def answer_in_thread(app: RunningApp, fake: FakeSlack, question: str, thread: str) -> None:
     """The bot answers a mention, which starts its thread `thread`."""
     app.sender.event(sr.app_mention(question, ts=thread))
