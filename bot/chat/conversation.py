@@ -18,7 +18,7 @@ from datetime import datetime
 from bot.answer import Answer, Outcome
 from bot.chat.deadlines import upcoming_text
 from bot.chat.messages import Incoming, Reply, actions_for
-from bot.chat.store import ChatStore
+from bot.chat.store import ID_LENGTH, ChatStore
 from bot.config import Settings
 from bot.kb.store import KnowledgeStore
 from bot.review.service import log_for_review
@@ -35,6 +35,13 @@ HELP_WORDS = frozenset(
 )
 # The context key of a direct message conversation (a thread's key is its root message id)
 DM_CONTEXT = "dm"
+ASKER_CONTEXT = "asker:"  # + a sender's id: what the bot last answered them in a conversation, outside threads
+
+
+def asker_context(sender: str) -> str:
+    """Cut to what the database keeps, so that the key read is the key written (ids are 11-40 characters)."""
+    return f"{ASKER_CONTEXT}{sender}"[:ID_LENGTH]
+
 
 # what is due: the digest's list, on demand
 DEADLINE_WORDS = frozenset(
@@ -115,18 +122,20 @@ class Conversation:
             )
         reply = self.reply(message.text, surface="mention", plain=message.plain, context=context, **asked)
         thread, new = self.enter_thread(message)
-        if context is None:  # a new thread: its first question is what its follow-ups are read after
+        if context != thread:  # a new thread: its first question is what its follow-ups are read after
             self.note_answer(message.conversation, thread, message.plain or message.text, reply.answer)
         return replace(reply, thread=thread, new_thread=new)
 
     def context_of(self, message: Incoming) -> str | None:
         """Where the answer a message may follow up on is kept: the bot's thread it is in, or for a direct
-        message the conversation itself (DM_CONTEXT); None for a mention that starts a thread."""
+        message the conversation itself (DM_CONTEXT); for a mention outside the bot's threads, what the
+        bot last answered its sender in that conversation (`asker_context`: a DingTalk group has no
+        threads, and in Slack a follow-up is often a new mention rather than a reply in the thread)."""
         if message.direct:
             return message.thread or DM_CONTEXT
         if message.thread and self.in_thread(message.conversation, message.thread):
             return message.thread
-        return None
+        return asker_context(message.sender) if message.sender else None
 
     def reply(
         self,
@@ -157,7 +166,7 @@ class Conversation:
         answer, asked = (answerer.ask(text), plain) if previous is None else answerer.ask_followup(text, *previous)
         self.log_answer(answer, plain, platform=platform, surface=surface, channel=channel, user=user)
         if context and channel:
-            if surface == "dm":  # a mention's thread is remembered when it is entered (`enter_thread`)
+            if surface == "dm" or context.startswith(ASKER_CONTEXT):  # a thread is remembered on entering it
                 self.remember_thread(channel, context, platform)
             self.note_answer(channel, context, asked, answer)
         return Reply("answer", answer, thread=thread, actions=actions_for(answer))

@@ -229,7 +229,7 @@ class PolicyService:
         if route == "dm":
             return self._outgoing(key, reply, channel, message.thread)
         thread, new = self.conversation.enter_thread(message)
-        if context is None:  # a new thread: its first question is what its follow-ups are read after
+        if context != thread:  # a new thread: its first question is what its follow-ups are read after
             self.conversation.note_answer(channel, thread, message.plain or message.text, reply.answer)
         return self._outgoing(key, reply, channel, thread, forget_thread=new)
 

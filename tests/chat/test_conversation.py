@@ -176,6 +176,15 @@ def test_a_follow_up_in_a_thread_of_a_direct_message_is_read_with_the_answer_bef
     assert conversation.db.thread_answer("oc_group", "dm") == ("平顶山绿色工厂有几家？", "pds-green-factory-list")
 
 
+def test_a_new_mention_from_a_sender_with_a_long_id_is_still_read_after_their_last_question(
+    conversation: Conversation,
+) -> None:
+    sender = "ou_" + "x" * 80  # longer than the database keeps
+    conversation.respond(message("平顶山绿色工厂有几家？", sender=sender))
+    followup = conversation.respond(message("那天津的呢？", message_id="om_2", sender=sender))
+    assert followup is not None and followup.answer is not None and followup.answer.entry_id == "tj-green-units"
+
+
 def test_a_mention_in_the_bots_thread_is_read_with_the_answer_before_it(conversation: Conversation) -> None:
     conversation.respond(message("平顶山绿色工厂有几家？"))
     followup = conversation.respond(message("那天津的呢？", thread="om_1", message_id="om_2"))

@@ -84,6 +84,23 @@ def test_an_off_topic_private_question_gets_the_refusal_with_suggestion_buttons(
     ]
 
 
+def test_a_follow_up_in_a_group_is_read_after_what_the_bot_last_answered_its_sender(
+    fake_dingtalk: FakeDingTalk, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """A DingTalk group has no threads: 那天津的呢？ follows the sender's own last question there."""
+    with running_dingtalk(fake_dingtalk, f"sqlite:///{tmp_path / 'bot.db'}"):
+        webhook = fake_dingtalk.webhook_url("g1")
+        fake_dingtalk.push(chatbot_payload("平顶山绿色工厂有几家？", webhook=webhook, sender="manager01"))
+        fake_dingtalk.wait_for("webhook", 1)
+        fake_dingtalk.push(chatbot_payload("那天津的呢？", webhook=webhook, sender="manager01"))
+        fake_dingtalk.wait_for("webhook", 2)
+        fake_dingtalk.push(chatbot_payload("那天津的呢？", webhook=webhook, sender="manager02"))
+        calls = fake_dingtalk.wait_for("webhook", 3)
+    texts = [json.dumps(call.body, ensure_ascii=False) for call in calls]
+    assert "474家" in texts[1], "the sender's follow-up is read after their question"
+    assert "474家" not in texts[2], "another member's is not read after someone else's question"
+
+
 def test_a_group_message_not_addressed_to_the_bot_is_acked_and_not_answered(
     fake_dingtalk: FakeDingTalk, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]

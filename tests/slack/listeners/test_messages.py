@@ -58,6 +58,21 @@ def test_a_reply_in_a_thread_of_a_direct_message_is_read_with_the_answer_before_
     assert "474家" in sr.text_of(call.body["blocks"])
 
 
+def test_a_new_mention_that_follows_up_is_read_after_what_the_bot_last_answered_its_sender(
+    slack_app: RunningApp, fake_slack: FakeSlack
+) -> None:
+    slack_app.sender.event(sr.app_mention("平顶山绿色工厂有几家？", channel="C0FOLLOW01"))
+    fake_slack.wait_for("chat.postMessage")
+    fake_slack.reset()
+    slack_app.sender.event(sr.app_mention("那天津的呢？", channel="C0FOLLOW01"))
+    [call] = fake_slack.wait_for("chat.postMessage")
+    assert "474家" in sr.text_of(call.body["blocks"])
+    fake_slack.reset()
+    slack_app.sender.event(sr.app_mention("那天津的呢？", channel="C0FOLLOW01", user="U0OTHER001"))
+    [call] = fake_slack.wait_for("chat.postMessage")
+    assert "474家" not in sr.text_of(call.body["blocks"]), "not read after another member's question"
+
+
 def answer_in_thread(app: RunningApp, fake: FakeSlack, question: str, thread: str) -> None:
     """The bot answers a mention, which starts its thread `thread`."""
     app.sender.event(sr.app_mention(question, ts=thread))
