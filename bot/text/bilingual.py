@@ -142,9 +142,54 @@ class EnglishReader:
         return meanings
 
 
+# English's irregular verbs that questions about the documents use (who spoke, which firm paid, what was
+# set up): CC-CEDICT glosses the base form only.
+_IRREGULAR = {
+    **dict.fromkeys(("paid",), "pay"),
+    **dict.fromkeys(("spoke", "spoken"), "speak"),
+    **dict.fromkeys(("gave", "given"), "give"),
+    **dict.fromkeys(("made",), "make"),
+    **dict.fromkeys(("held",), "hold"),
+    **dict.fromkeys(("took", "taken"), "take"),
+    **dict.fromkeys(("led",), "lead"),
+    **dict.fromkeys(("won",), "win"),
+    **dict.fromkeys(("said",), "say"),
+    **dict.fromkeys(("built",), "build"),
+    **dict.fromkeys(("sold",), "sell"),
+    **dict.fromkeys(("bought",), "buy"),
+    **dict.fromkeys(("sent",), "send"),
+    **dict.fromkeys(("spent",), "spend"),
+    **dict.fromkeys(("began", "begun"), "begin"),
+    **dict.fromkeys(("met",), "meet"),
+    **dict.fromkeys(("told",), "tell"),
+    **dict.fromkeys(("kept",), "keep"),
+    **dict.fromkeys(("brought",), "bring"),
+    **dict.fromkeys(("chose", "chosen"), "choose"),
+    **dict.fromkeys(("found",), "find"),
+    **dict.fromkeys(("went", "gone"), "go"),
+    **dict.fromkeys(("came",), "come"),
+    **dict.fromkeys(("rose", "risen"), "rise"),
+    **dict.fromkeys(("fell", "fallen"), "fall"),
+    **dict.fromkeys(("grew", "grown"), "grow"),
+    **dict.fromkeys(("wrote", "written"), "write"),
+    **dict.fromkeys(("lost",), "lose"),
+    **dict.fromkeys(("shown",), "show"),
+    **dict.fromkeys(("known",), "know"),
+    **dict.fromkeys(("done",), "do"),
+    **dict.fromkeys(("drew", "drawn"), "draw"),
+    **dict.fromkeys(("sought",), "seek"),
+    **dict.fromkeys(("taught",), "teach"),
+    **dict.fromkeys(("meant",), "mean"),
+    **dict.fromkeys(("dealt",), "deal"),
+}
+
+
 def base_forms(word: str) -> Iterable[str]:
     """Forms CC-CEDICT may gloss an inflected word by, likeliest first: bonds -> bond, companies ->
-    company, named -> name, planned -> plan, stabilized -> stabilize, making -> make, biggest -> big."""
+    company, named -> name, planned -> plan, stabilized -> stabilize, making -> make, biggest -> big,
+    paid -> pay."""
+    if word in _IRREGULAR:
+        yield _IRREGULAR[word]
     if word.endswith("ies") and len(word) > 4:
         yield word[:-3] + "y"
     if word.endswith(("ses", "xes", "ches", "shes")):

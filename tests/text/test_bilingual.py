@@ -18,8 +18,19 @@ LINES = [
     "穩定 稳定 [wen3 ding4] /steady; stable; to stabilize/\n",
     "計劃 计划 [ji4 hua4] /plan; to plan/\n",
     "日本 日本 [Ri4 ben3] /Japan; Japanese/\n",
+    "講話 讲话 [jiang3 hua4] /a speech; to speak; to talk; to address/\n",
 ]
-KB_WORDS = {"部门": 2.0, "玻璃": 5.0, "公司": 3.0, "企业": 0.8, "债券": 4.0, "油页岩": 6.0, "稳定": 2.5, "计划": 2.0}
+KB_WORDS = {
+    "部门": 2.0,
+    "玻璃": 5.0,
+    "公司": 3.0,
+    "企业": 0.8,
+    "债券": 4.0,
+    "油页岩": 6.0,
+    "稳定": 2.5,
+    "计划": 2.0,
+    "讲话": 1.0,
+}
 
 
 def reader(**kwargs) -> EnglishReader:
@@ -33,6 +44,7 @@ def test_english_words_become_the_knowledge_bases_words():
 
 def test_an_inflected_word_is_read_by_its_base_form():
     assert reader().translate("stabilized planned").split() == ["稳定", "计划"]
+    assert reader().translate("spoke spoken").split() == ["讲话", "讲话"]  # irregular: by a table
 
 
 def test_the_commonest_reading_wins_and_phrases_before_words():
