@@ -106,7 +106,11 @@ class Answerer:
             if len(shown) < 2:
                 return replace(useful[0], asked=None)
             return _several(useful[0], shown, traditional)
-        return _several(useful[0], useful, traditional)
+        # The useful replies, and under their own question those the documents do not answer (商丘、平顶山、
+        # 天津的绿色工厂各有几家: silence on 商丘 would read as an oversight)
+        return _several(
+            useful[0], [part for part in parts if part in useful or part.outcome is Outcome.REFUSED], traditional
+        )
 
     def ask_followup(self, message: str, previous: str, previous_entry: str) -> tuple[Answer, str]:
         """Answer a message that follows, in a thread, the answer `previous_entry` gave to the question

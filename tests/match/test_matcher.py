@@ -523,6 +523,8 @@ def test_a_question_about_three_places_is_asked_about_each():
         "平顶山的绿色工厂各有几家",
         "天津的绿色工厂各有几家",
     ]
+    assert [part.entry_id for part in answer.all_parts] == [None, "pds-green-factory-list", "tj-green-units"]
+    assert answer.all_parts[0].outcome is Outcome.REFUSED, "the place the documents say nothing of is said so"
 
 
 def test_a_pasted_list_of_many_places_is_read_once_and_answered_in_three_parts_at_most():
