@@ -109,7 +109,9 @@ class Answerer:
         # The useful replies, and under their own question those the documents do not answer (商丘、平顶山、
         # 天津的绿色工厂各有几家: silence on 商丘 would read as an oversight)
         return _several(
-            useful[0], [part for part in parts if part in useful or part.outcome is Outcome.REFUSED], traditional
+            useful[0],
+            [part for part in parts if any(part is u for u in useful) or part.outcome is Outcome.REFUSED],
+            traditional,
         )
 
     def ask_followup(self, message: str, previous: str, previous_entry: str) -> tuple[Answer, str]:
