@@ -35,26 +35,21 @@ def test_direct_message_asking_what_is_due_gets_the_deadlines(slack_app: Running
     assert sr.text_of(call.body["blocks"]).startswith(("截止事项提醒", "未来90天没有截止事项"))
 
 
+@pytest.mark.parametrize(
+    ("channel", "thread"),
+    [("D0DIRECT02", None), ("D0DIRECT03", "1700000100.000100")],
+    ids=["in the DM", "in a thread of the DM"],
+)
 def test_a_follow_up_in_a_direct_message_is_read_with_the_answer_before_it(
-    slack_app: RunningApp, fake_slack: FakeSlack
+    slack_app: RunningApp, fake_slack: FakeSlack, channel: str, thread: str | None
 ) -> None:
-    slack_app.sender.event(sr.direct_message("平顶山绿色工厂有几家？", channel="D0DIRECT02"))
+    """A reply in a thread of the DM too: its first follows up on the DM's last answered question."""
+    slack_app.sender.event(sr.direct_message("平顶山绿色工厂有几家？", channel=channel, ts=thread))
     fake_slack.wait_for("chat.postMessage")
     fake_slack.reset()
-    slack_app.sender.event(sr.direct_message("那天津的呢？", channel="D0DIRECT02"))
+    slack_app.sender.event(sr.direct_message("那天津的呢？", channel=channel, thread_ts=thread))
     [call] = fake_slack.wait_for("chat.postMessage")
-    assert "474家" in sr.text_of(call.body["blocks"])
-
-
-def test_a_reply_in_a_thread_of_a_direct_message_is_read_with_the_answer_before_it(
-    slack_app: RunningApp, fake_slack: FakeSlack
-) -> None:
-    slack_app.sender.event(sr.direct_message("平顶山绿色工厂有几家？", channel="D0DIRECT03", ts="1700000100.000100"))
-    fake_slack.wait_for("chat.postMessage")
-    fake_slack.reset()
-    slack_app.sender.event(sr.direct_message("那天津的呢？", channel="D0DIRECT03", thread_ts="1700000100.000100"))
-    [call] = fake_slack.wait_for("chat.postMessage")
-    assert call.body["thread_ts"] == "1700000100.000100"
+    assert call.body.get("thread_ts") == thread, "the reply stays where it was asked"
     assert "474家" in sr.text_of(call.body["blocks"])
 
 
