@@ -256,6 +256,12 @@ def tokenizer_for(kb: KnowledgeBase) -> Tokenizer:
     return Tokenizer.for_kb(_vocabulary(kb), kb.synonym_groups)
 
 
+# Entries whose segmentations a build remembers at once. A 50,000-entry share (100,000 entries on two
+# cores) held 2.4 GB of them; on a VM whose fresh pages cost a fault to the host that was 9.5 of its
+# 35 s, against 1 s when they are forgotten every 5,000 entries and their pages reused.
+BATCH_ENTRIES = 5_000
+
+
 def derive(
     kb: KnowledgeBase, entries: Sequence[FaqEntry], stored: Mapping[str, Derived], keep: list[object] | None = None
 ) -> list[tuple[str, Derived]]:
@@ -267,18 +273,21 @@ def derive(
     tokenizer = tokenizer_for(kb)
     texts = _Texts(tokenizer)
     contexts = _contexts(kb, texts)
-    keys = [entry_key(entry, contexts.get(entry.source.seed, "")) for entry in entries]
+    keyed = [(entry, entry_key(entry, contexts.get(entry.source.seed, ""))) for entry in entries]
     derived: list[tuple[str, Derived]] = []
-    fresh = [entry for entry, key in zip(entries, keys, strict=True) if key not in stored]
-    with tokenizer.bulk(texts=texts.to_segment(fresh, contexts), forget=keep is None):
-        for entry, key in zip(entries, keys, strict=True):
-            context = contexts.get(entry.source.seed, "")
-            found = stored.get(key)
-            if found is None:
-                indexed, terms = _indexed(entry, texts, context)
-                counter = Counter(terms)  # first-occurrence order, as bm25.Vocabulary.counts numbers them
-                found = _derived(indexed, tuple(counter), tuple(counter.values()))
-            derived.append((key, found))
+    with tokenizer.bulk(forget=keep is None):
+        for start in range(0, len(keyed), BATCH_ENTRIES):
+            batch = keyed[start : start + BATCH_ENTRIES]
+            if start:
+                texts.forget()
+            tokenizer.next_batch(texts.to_segment([entry for entry, key in batch if key not in stored], contexts))
+            for entry, key in batch:
+                found = stored.get(key)
+                if found is None:
+                    indexed, terms = _indexed(entry, texts, contexts.get(entry.source.seed, ""))
+                    counter = Counter(terms)  # first-occurrence order, as bm25.Vocabulary.counts numbers them
+                    found = _derived(indexed, tuple(counter), tuple(counter.values()))
+                derived.append((key, found))
     if keep is not None:
         keep += (texts, derived)
     return derived
@@ -344,6 +353,11 @@ class _Texts:
         self._plain: dict[str, str] = {}
         self._words: dict[str, tuple[str, ...]] = {}
         self._search_words: dict[str, tuple[str, ...]] = {}
+
+    def forget(self) -> None:
+        """Drop what was remembered (`derive`'s batches)."""
+        for memo in (self._canonical, self._plain, self._words, self._search_words):
+            memo.clear()
 
     @property
     def seen(self) -> int:

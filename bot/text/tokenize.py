@@ -192,6 +192,15 @@ class Tokenizer:
                 if forget:
                     self._forget()
 
+    def next_batch(self, texts: Iterable[str]) -> None:
+        """Within `bulk`, for a build that segments its texts batch by batch: forget the memos of the
+        batch before, then read the words of this batch's texts at once (as `bulk` does for its `texts`)."""
+        with self._lock:
+            self._forget()
+        texts = tuple(texts)
+        self.preload(*texts)
+        self._thread.preloaded = bool(texts)
+
     def canonicalise(self, text: str) -> str:
         """Rewrite every synonym to its group's canonical term (longest match wins, one pass)."""
         if self._synonym_pattern is None:

@@ -10,6 +10,7 @@ from bench.datasets import load
 from bot.config import DEFAULT_KB_DIR
 from bot.engine import Answerer
 from bot.kb.loader import KnowledgeBase
+from bot.match import index
 from bot.match.index import IndexedEntry, derive
 from tests.support.kb import shipped_answerer
 
@@ -103,6 +104,14 @@ def test_entries_derived_in_shares_are_what_a_full_build_holds(before):
     assert derived == before.index.derived()
     kept: list[object] = []  # a worker about to exit keeps what it made rather than free it
     assert derive(kb, kb.entries[1::2], {}, kept) == shares[1] and shares[1] in kept
+
+
+def test_entries_derived_in_batches_are_what_one_batch_makes(before, monkeypatch):
+    kb = before.kb
+    whole = derive(kb, kb.entries, {})
+    monkeypatch.setattr(index, "BATCH_ENTRIES", 50)  # the memos forgotten five times over
+    assert derive(kb, kb.entries, {}) == whole
+    assert [key for key, _ in whole] == list(before.index.derived_keys())
 
 
 def test_an_indexed_entry_needs_words_for_each_phrasing():
