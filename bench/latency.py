@@ -102,8 +102,12 @@ def edit_one_entry(kb_dir: Path) -> str:
 
 
 def _wait_for_cache_writes() -> None:
-    """Join the threads a start leaves writing the index and parsed-file caches (bot/kb/store.py)."""
+    """Join the threads and the build child a start leaves writing the index and parsed-file caches
+    (bot/kb/store.py); the child's peak memory counts once it is collected."""
+    from bot.kb import child_build
     from bot.kb.store import FAQ_CACHE_THREAD, INDEX_CACHE_THREAD
+
+    child_build.reap()
 
     for thread in threading.enumerate():
         if thread.name in (INDEX_CACHE_THREAD, FAQ_CACHE_THREAD):
@@ -181,6 +185,7 @@ def measure(size: int, queries: int) -> dict:
             store = KnowledgeStore(kb_dir, kb_dir.parent / "seeds", check_interval=3600)
         # A curator's edit comes after the start's background cache writes, not within their seconds.
         _wait_for_cache_writes()
+        build.cpu = _cpu() - build.started_cpu  # with the build child's, collected only now
         edited = edit_one_entry(kb_dir)
         with Clock() as reload:
             store.refresh()

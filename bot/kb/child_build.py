@@ -72,6 +72,16 @@ def kept_until_exit() -> list[object] | None:
     return _kept_until_exit
 
 
+def _yield_to_parent() -> None:
+    """Run at a lower priority from now on: what a child does once it has handed its result over should
+    not take a core from the parent, which reads that result meanwhile and is waited for."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(_AFTER_HAND_OVER_NICENESS)
+
+
+_AFTER_HAND_OVER_NICENESS = 10
+
+
 def _exit_after(body: Callable[[], None], failure: str) -> NoReturn:
     """A forked child's whole life: run `body`, then exit (0, or 1 after logging `failure`), never
     returning into the code that forked it."""
@@ -91,7 +101,7 @@ def run_in_child(work: Callable[[], None], then: Callable[[], None] | None = Non
     """Run `work` in a forked child and wait for it; True when it finished without an error. Not forked
     (False) where there is no fork, or when other threads run: a child would inherit their locks.
     `then`: more for the child to do after `work`, which this process does not wait for (it goes on as
-    soon as `work` is done, on another core): `reap` waits for it."""
+    soon as `work` is done, on another core): `reap` collects it."""
 
     def work_making_nothing() -> list[bytes]:
         work()
@@ -119,6 +129,7 @@ def result_from_child(
                     _write_all(pipe, piece)
             del pieces  # what `then` needs, it keeps itself
             if then is not None:
+                _yield_to_parent()
                 then()
 
         _exit_after(child, "index build in a child process failed")
@@ -162,10 +173,16 @@ def _read_exactly(pipe: io.FileIO, size: int) -> bytearray:
 _unreaped: list[int] = []
 
 
-def reap() -> None:
-    """Wait for the children still doing what `run_in_child` gave them to do after their work."""
-    while _unreaped:
-        os.waitpid(_unreaped.pop(), 0)
+def reap(wait: bool = True) -> None:
+    """Collect the children doing what `run_in_child` gave them to do after their work: wait for each, or
+    (not `wait`) only those already done, so that none is left a zombie for long."""
+    for pid in list(_unreaped):
+        try:
+            done, _ = os.waitpid(pid, 0 if wait else os.WNOHANG)
+        except ChildProcessError:  # collected by someone else
+            done = pid
+        if done:
+            _unreaped.remove(pid)
 
 
 def workers() -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.engine import Answerer
-from bot.kb import child_build, parsed_cache
+from bot.kb import child_build, handover, parsed_cache
 from bot.kb.fingerprint import Fingerprint, file_fingerprint
 from bot.kb.issues import Issue, KnowledgeError
 from bot.kb.loader import (
@@ -25,6 +25,7 @@ from bot.kb.loader import (
     read_faq_file,
 )
 from bot.kb.memory import collection_paused, keep_for_good, map_large_blocks, thaw, trim
+from bot.kb.schema import FaqEntry
 from bot.kb.seeds import SeedLibrary
 from bot.match import cache
 from bot.match.index import derive, tokenizer_for
@@ -67,15 +68,14 @@ def build_answerer(
     index data; with `use_cache`, a fresh build takes each unchanged entry's data from the index cache
     (signed JSON, see match/cache.py) and writes the cache again when entries changed (after returning,
     with `cache_in_background`: a reload need not wait for the write). `read` reads one FAQ file.
-    `build_in_child`: a large build from nothing is done by a child process, through the cache
-    (kb/child_build.py). `after_build`: done once the knowledge base is indexed, by the build child if
-    there is one (while this process reads the index on another core), else here."""
-    try:
-        answerer, issues, done_after = _build_answerer(
-            kb_dir, seeds_dir, params, use_cache, previous, read, cache_in_background, build_in_child, after_build
-        )
-    finally:
-        child_build.reap()
+    `build_in_child`: a large build from nothing is done by a child process (kb/child_build.py), which
+    writes the index cache after handing the index over and is not waited for (`child_build.reap`).
+    `after_build`: done once the knowledge base is indexed, by the build child if there is one (while
+    this process reads the index on another core), else here."""
+    child_build.reap(wait=False)  # the child of a build before, if it has written its caches by now
+    answerer, issues, done_after = _build_answerer(
+        kb_dir, seeds_dir, params, use_cache, previous, read, cache_in_background, build_in_child, after_build
+    )
     if after_build is not None and answerer is not None and not done_after:
         after_build()
     return answerer, issues
@@ -153,34 +153,49 @@ def _derive_in_child(
     """Every entry's index data, derived in shares by a build child, which hands it over through a pipe
     and then, while this process reads it, writes it to the index cache (and does `after_build`); None if
     the child failed. Read from the pipe, the data is not read back from the file nor its signature checked
-    (a tenth of what reading it cost at 10,000 entries), and the write is no longer waited for."""
-    pieces: list[bytes | bytearray] = []  # the cache file's JSON text, kept for `then`
+    (a tenth of what reading it cost at 10,000 entries), and the write is no longer waited for. The shares
+    travel as kb/handover.py's bytes, and the child makes the cache's JSON of them after handing them
+    over, while this process reads them."""
+    shares: list[bytes | bytearray] = []  # each worker's entries (kb/handover.py), kept for `then`
 
     def work() -> list[bytes | bytearray]:
-        pieces[:] = file_pieces(_derive_in_shares(kb, stored))
-        return pieces
+        shares[:] = child_build.map_in_children(
+            lambda share: handover.share_bytes(derive(kb, share, stored, child_build.kept_until_exit())),
+            _shares(kb),
+        )
+        return handover.pieces(shares)
 
     def then() -> None:
-        with _cache_lock:
-            cache.store_file_pieces(name, pieces)
-        pieces.clear()
+        parts = [handover.share_entries(share) for share in shares]
+        shares.clear()
+        if any(part is None for part in parts):
+            log.error("a build worker's share could not be read back; the index cache is not written")
+        else:
+            encoded = [encode_part_bytes(part) for part in parts if part is not None]
+            del parts
+            with _cache_lock:
+                cache.store_file_pieces(name, file_pieces(encoded))
         if after_build is not None:
             after_build()
 
     data = child_build.result_from_child(work, then)
-    return None if data is None else from_json_text(data)
+    return None if data is None else handover.entries_of(data)
+
+
+def _shares(kb: KnowledgeBase) -> list[tuple[FaqEntry, ...]]:
+    """The entries dealt out in turn to as many processes as there are cores, so that each share has a
+    like mix of them (some files' entries take longer than others')."""
+    count = child_build.workers()
+    return [kb.entries[start::count] for start in range(count)]
 
 
 def _derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> list[bytes | bytearray]:
-    """Every entry's index data, derived by as many processes as there are cores, each share encoded as a
-    part of the cache file by the process that derived it (`stored.encode_part_bytes`: what comes back
-    through the pipe is a few strings, not a pickle of every entry's data). Entries are dealt out in turn,
-    so that each share has a like mix of them (some files' entries take longer than others'). Raises
+    """Every entry's index data, derived by as many processes as there are cores (`_shares`), each share
+    encoded as a part of the cache file by the process that derived it (`stored.encode_part_bytes`: what
+    comes back through the pipe is a few strings, not a pickle of every entry's data). Raises
     RuntimeError when a worker fails."""
-    count = child_build.workers()
-    shares = [kb.entries[start::count] for start in range(count)]
     return child_build.map_in_children(
-        lambda share: encode_part_bytes(derive(kb, share, stored, child_build.kept_until_exit())), shares
+        lambda share: encode_part_bytes(derive(kb, share, stored, child_build.kept_until_exit())), _shares(kb)
     )
 
 
