@@ -8,7 +8,7 @@ decide -> Answer
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from bot.answer import Answer, Outcome, SourceQuote, Suggestion
@@ -43,12 +43,13 @@ class Answerer:
         params: MatchParams | None = None,
         previous: Answerer | None = None,
         stored: Mapping[str, Derived] | None = None,
+        keys: Sequence[str] | None = None,
     ) -> None:
         """`previous`: the answerer of the version before an edit, whose unchanged entries are reused;
-        `stored`: entries' index data from the index cache (see MatchIndex)."""
+        `stored`, `keys`: entries' index data from the index cache, and their keys (see MatchIndex)."""
         self.kb = kb
         self.params = params or MatchParams()
-        self.index = MatchIndex(kb, previous.index if previous is not None else None, stored)
+        self.index = MatchIndex(kb, previous.index if previous is not None else None, stored, keys)
         self.cleaner = MessageCleaner(kb.chat_wrapping)
         self.glossary = Glossary(kb.glossary)
         self.english = EnglishReader(

@@ -62,9 +62,10 @@ def pieces(shares: Iterable[bytes | bytearray]) -> list[bytes | bytearray]:
     return sent
 
 
-def entries_of(data: bytes | bytearray) -> dict[str, Derived] | None:
-    """Every entry of `pieces` as received joined; None unless every share is whole and well formed."""
-    view, entries, at = memoryview(data), {}, 0
+def entries_of(data: bytes | bytearray) -> tuple[dict[str, Derived], list[list[str]]] | None:
+    """Every entry of `pieces` as received joined, and each share's keys in its order (an entry's key is
+    not computed again, see `MatchIndex`); None unless every share is whole and well formed."""
+    view, entries, keys, at = memoryview(data), {}, [], 0
     while at < len(view):
         size = int.from_bytes(view[at : at + _LENGTH_BYTES], "little")
         end = at + _LENGTH_BYTES + size
@@ -72,5 +73,6 @@ def entries_of(data: bytes | bytearray) -> dict[str, Derived] | None:
         if share is None:
             return None
         entries.update(share)
+        keys.append([key for key, _ in share])
         at = end
-    return entries
+    return entries, keys

@@ -7,9 +7,9 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.engine import Answerer
 from bot.kb import child_build, handover, parsed_cache
@@ -33,6 +33,7 @@ from bot.match.params import MatchParams
 from bot.match.stored import Derived, cache_name, encode_part_bytes, file_pieces, from_json_text
 
 log = logging.getLogger(__name__)
+Dealt = TypeVar("Dealt")
 # The threads a build or reload leaves writing caches after it returns (bench/latency.py waits for them).
 INDEX_CACHE_THREAD = "index-cache"
 FAQ_CACHE_THREAD = "faq-cache"
@@ -108,8 +109,9 @@ def _build_answerer(
         and _derive_in_child(name, kb, stored or {}, after_build)
     )
     done_after = bool(from_child)
+    keys = None  # each entry's key in order, when the build child's workers computed them
     if from_child:
-        stored = from_child
+        stored, keys = from_child[0], _in_entry_order(kb, from_child[1])
     from_file = stored
     pieces = None  # the cache file's JSON text, when forked workers derived the entries
     if previous is None and child_build.worth_sharing(len(kb.entries), len(stored or {})):
@@ -117,7 +119,7 @@ def _build_answerer(
         if parts is not None:
             pieces = file_pieces(parts)
             stored = from_json_text(b"".join(pieces))
-    answerer = Answerer(kb, params, previous=previous, stored=stored)
+    answerer = Answerer(kb, params, previous=previous, stored=stored, keys=keys)
     if from_file is not None and from_file.keys() == set(answerer.index.derived_keys()):
         return answerer, [], done_after  # the file holds exactly this version already
     if pieces is not None:  # every entry's data, encoded by the workers already
@@ -149,7 +151,7 @@ def _try_derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> l
 
 def _derive_in_child(
     name: str, kb: KnowledgeBase, stored: Mapping[str, Derived], after_build: Callable[[], None] | None
-) -> dict[str, Derived] | None:
+) -> tuple[dict[str, Derived], list[list[str]]] | None:
     """Every entry's index data, derived in shares by a build child, which hands it over through a pipe
     and then, while this process reads it, writes it to the index cache (and does `after_build`); None if
     the child failed. Read from the pipe, the data is not read back from the file nor its signature checked
@@ -182,11 +184,37 @@ def _derive_in_child(
     return None if data is None else handover.entries_of(data)
 
 
-def _shares(kb: KnowledgeBase) -> list[tuple[FaqEntry, ...]]:
-    """The entries dealt out in turn to as many processes as there are cores, so that each share has a
-    like mix of them (some files' entries take longer than others')."""
+def _shares(kb: KnowledgeBase) -> list[list[FaqEntry]]:
+    """The entries dealt out to as many processes as there are cores (`_dealt`)."""
+    return _dealt(kb.entries)
+
+
+def _dealt(items: Sequence[Dealt]) -> list[list[Dealt]]:
+    """Items dealt out in turn to as many processes as there are cores, in runs of neighbours, so that
+    each share has a like mix of entries (some files' entries take longer than others') while a forked
+    worker touches (and so copies) few memory pages of the entries it does not index: dealt one by one,
+    each worker copied every page of the 100,000 entries the serving process had loaded."""
     count = child_build.workers()
-    return [kb.entries[start::count] for start in range(count)]
+    run = max(1, min(_DEALT_RUN, len(items) // (count * _RUNS_PER_SHARE)))
+    starts = range(0, len(items), run)
+    return [[item for at in starts[turn::count] for item in items[at : at + run]] for turn in range(count)]
+
+
+def _in_entry_order(kb: KnowledgeBase, share_keys: list[list[str]]) -> list[str] | None:
+    """The keys of the entries as `_shares` dealt them, put back in the entries' order; None if they are
+    not as many as the entries of each share."""
+    dealt = _dealt(range(len(kb.entries)))
+    if [len(share) for share in dealt] != [len(keys) for keys in share_keys]:
+        return None
+    keys = [""] * len(kb.entries)
+    for positions, in_share in zip(dealt, share_keys, strict=True):
+        for position, key in zip(positions, in_share, strict=True):
+            keys[position] = key
+    return keys
+
+
+_DEALT_RUN = 256  # entries dealt at once: a run of neighbours shares memory pages
+_RUNS_PER_SHARE = 64  # at least, so that a small knowledge base is still dealt evenly
 
 
 def _derive_in_shares(kb: KnowledgeBase, stored: Mapping[str, Derived]) -> list[bytes | bytearray]:

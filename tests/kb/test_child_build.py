@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import os
 import time
+from types import SimpleNamespace
 
 import pytest
 
-from bot.kb import child_build
+from bot.kb import child_build, store
 from bot.kb.child_build import map_in_children, reap, result_from_child, run_in_child, worth_a_child
 from bot.kb.store import KnowledgeStore, build_answerer
+from bot.match.index import MatchIndex
 from tests.kb.test_incremental_reload import answers, fresh
-from tests.support.kb import copy_knowledge
+from tests.support.kb import copy_knowledge, shipped_answerer
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
 
@@ -57,7 +59,9 @@ def test_a_store_built_by_a_child_answers_as_a_build_in_the_process(tmp_path, mo
     kb_dir = copy_knowledge(tmp_path)
     store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=3600)
     assert forks == [True], "the build was not done by a child"
-    assert answers(store.answerer()) == answers(fresh(kb_dir))
+    alone = fresh(kb_dir)
+    assert store.answerer().index.derived_keys() == alone.index.derived_keys()  # the workers' keys, in order
+    assert answers(store.answerer()) == answers(alone)
     reap()  # the child writes the caches after handing the index over, and is not waited for
     assert list((tmp_path / "cache").glob("faqs-*.json")), "the child wrote the parsed files too"
     assert list((tmp_path / "cache").glob("index-*.json")), "the child wrote the index cache too"
@@ -130,3 +134,21 @@ def test_only_a_forked_child_keeps_what_it_made_until_it_exits():
     assert result_from_child(lambda: [b"kept" if child_build.kept_until_exit() == [] else b"freed"]) == b"kept"
     shares = map_in_children(lambda part: b"%d" % (child_build.kept_until_exit() is not None), ["first", "second"])
     assert shares == [b"0", b"1"]  # the first share is worked on in this process
+
+
+def test_the_keys_of_entries_dealt_out_come_back_in_the_entries_order(monkeypatch):
+    monkeypatch.setattr(child_build, "workers", lambda: 3)
+    kb = SimpleNamespace(entries=[f"e{number}" for number in range(1_000)])
+    shares = store._shares(kb)
+    assert len(shares) == 3 and sorted(entry for share in shares for entry in share) == sorted(kb.entries)
+    keys = [[entry.replace("e", "k") for entry in share] for share in shares]
+    assert store._in_entry_order(kb, keys) == [f"k{number}" for number in range(1_000)]
+    assert store._in_entry_order(kb, keys[:2]) is None  # a share missing: the index computes the keys
+
+
+def test_an_index_computes_again_keys_handed_to_it_that_are_not_the_entries_own():
+    kb = shipped_answerer().kb
+    right = shipped_answerer().index.derived_keys()
+    wrong = list(right)
+    wrong[0], wrong[1] = wrong[1], wrong[0]
+    assert MatchIndex(kb, keys=wrong).derived_keys() == right

@@ -29,14 +29,16 @@ ENTRIES = [
 
 def test_shares_come_back_in_order_with_their_terms_interned():
     data = b"".join(handover.pieces([handover.share_bytes(ENTRIES[:1]), handover.share_bytes(ENTRIES[1:])]))
-    entries = handover.entries_of(data)
-    assert entries == dict(ENTRIES)
+    handed = handover.entries_of(data)
+    assert handed is not None
+    entries, keys = handed
+    assert entries == dict(ENTRIES) and keys == [["k1"], ["k2"]]
     term = "".join(["技", "改"])  # made at run time: equal to the term, not the same object unless interned
     assert entries["k1"].terms[0] is sys.intern(term)
 
 
 def test_an_empty_hand_over_is_no_entries():
-    assert handover.entries_of(b"".join(handover.pieces([handover.share_bytes([])]))) == {}
+    assert handover.entries_of(b"".join(handover.pieces([handover.share_bytes([])]))) == ({}, [[]])
 
 
 @pytest.mark.parametrize(
