@@ -204,6 +204,11 @@ def test_clicked_suggestion_answers_that_entry():
         # 公积金 and 买房 alone weigh less than 利率/利息; they make 贷款 another kind of loan
         "公积金贷款利率是多少",
         "买房贷款利息多少",
+        # 汽车 and 贷款 are both words the knowledge base uses: the synonyms name the loan as one thing
+        "天津汽车贷款利率多少",
+        "天津 car loan 利率多少",
+        "学生贷款利息多少",
+        "personal loan 能贴息吗",
     ],
 )
 def test_everyday_loans_are_not_answered_with_a_policy_figure(question):
