@@ -114,6 +114,21 @@ def test_a_companys_figure_needs_a_number_and_how_money_is_paid_out_is_a_procedu
 
 
 @pytest.mark.parametrize(
+    ("question", "kind", "entry"),
+    [
+        ("天津荣程钢铁去年利润多少", "profit", "tj-rongcheng-steel"),
+        ("天津海特飞机去年营收多少", "revenue", "tj-haite-aircraft"),
+    ],
+)
+def test_a_companys_profit_or_revenue_is_not_another_of_its_figures(question, kind, entry):
+    """The entry about the company gives a figure of another measure (water saved, a technical gap
+    filled): the documents do not state the one asked for."""
+    assert kind in asked_in_shipped(question)
+    answer = shipped_answerer().ask(question)
+    assert answer.outcome.value == "not_stated" and answer.related is not None and answer.related.id == entry
+
+
+@pytest.mark.parametrize(
     ("question", "kinds"),
     [
         ("清欠在绩效考核里占多少分", {"points"}),
