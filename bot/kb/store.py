@@ -379,6 +379,7 @@ class KnowledgeStore:
 
     def _refresh(self, force: bool) -> list[Issue]:
         self._checked_at = time.monotonic()
+        child_build.reap(wait=False)  # the first build's child, once it has written the caches
         fingerprint = _fingerprint(self.kb_dir, self.seeds_dir)
         if fingerprint == self._fingerprint and not force:
             return self.errors

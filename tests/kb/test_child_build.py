@@ -9,7 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.kb import child_build, store
+from bot.kb import child_build
+from bot.kb import store as kb_store
 from bot.kb.child_build import map_in_children, reap, result_from_child, run_in_child, worth_a_child
 from bot.kb.store import KnowledgeStore, build_answerer
 from bot.match.index import MatchIndex
@@ -62,7 +63,11 @@ def test_a_store_built_by_a_child_answers_as_a_build_in_the_process(tmp_path, mo
     alone = fresh(kb_dir)
     assert store.answerer().index.derived_keys() == alone.index.derived_keys()  # the workers' keys, in order
     assert answers(store.answerer()) == answers(alone)
-    reap()  # the child writes the caches after handing the index over, and is not waited for
+    deadline = time.monotonic() + 60
+    while child_build._unreaped and time.monotonic() < deadline:  # collected by the store's checks for edits
+        store.refresh()
+        time.sleep(0.05)
+    assert not child_build._unreaped, "the build child was never collected"
     assert list((tmp_path / "cache").glob("faqs-*.json")), "the child wrote the parsed files too"
     assert list((tmp_path / "cache").glob("index-*.json")), "the child wrote the index cache too"
 
@@ -152,11 +157,11 @@ def test_a_child_with_more_to_do_lets_go_of_what_it_kept():
 def test_the_keys_of_entries_dealt_out_come_back_in_the_entries_order(monkeypatch):
     monkeypatch.setattr(child_build, "workers", lambda: 3)
     kb = SimpleNamespace(entries=[f"e{number}" for number in range(1_000)])
-    shares = store._shares(kb)
+    shares = kb_store._shares(kb)
     assert len(shares) == 3 and sorted(entry for share in shares for entry in share) == sorted(kb.entries)
     keys = [[entry.replace("e", "k") for entry in share] for share in shares]
-    assert store._in_entry_order(kb, keys) == [f"k{number}" for number in range(1_000)]
-    assert store._in_entry_order(kb, keys[:2]) is None  # a share missing: the index computes the keys
+    assert kb_store._in_entry_order(kb, keys) == [f"k{number}" for number in range(1_000)]
+    assert kb_store._in_entry_order(kb, keys[:2]) is None  # a share missing: the index computes the keys
 
 
 def test_an_index_computes_again_keys_handed_to_it_that_are_not_the_entries_own():
