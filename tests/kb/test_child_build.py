@@ -9,11 +9,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.kb import child_build
+from bot.kb import child_build, handover
 from bot.kb import store as kb_store
 from bot.kb.child_build import map_in_children, reap, result_from_child, run_in_child, worth_a_child
 from bot.kb.store import KnowledgeStore, build_answerer
+from bot.match import cache
 from bot.match.index import MatchIndex
+from bot.match.stored import cache_name
 from tests.kb.test_incremental_reload import answers, fresh
 from tests.support.kb import copy_knowledge, shipped_answerer
 
@@ -70,6 +72,23 @@ def test_a_store_built_by_a_child_answers_as_a_build_in_the_process(tmp_path, mo
     assert not child_build._unreaped, "the build child was never collected"
     assert list((tmp_path / "cache").glob("faqs-*.json")), "the child wrote the parsed files too"
     assert list((tmp_path / "cache").glob("index-*.json")), "the child wrote the index cache too"
+
+
+def test_a_hand_over_that_cannot_be_read_is_built_again_in_the_process(tmp_path, monkeypatch):
+    """Workers whose shares come back unreadable: the serving process builds the index itself (slower,
+    the same), and the build child writes no index cache of them."""
+    monkeypatch.setenv("BOT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("BOT_CACHE_KEY", "test-key")
+    monkeypatch.setattr(child_build, "MIN_ENTRIES", 1)
+    monkeypatch.setattr(child_build, "workers", lambda: 2)
+    monkeypatch.setattr(handover, "share_bytes", lambda entries: b"\x00 not marshal")
+    kb_dir = copy_knowledge(tmp_path)
+    store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=3600)
+    assert answers(store.answerer()) == answers(fresh(kb_dir))
+    reap()
+    index = store.answerer().index
+    stored = cache.load_entries(cache_name(index.tokenizer.signature))
+    assert stored is not None and set(stored) == set(index.derived_keys())  # what this process built
 
 
 def test_what_the_child_makes_comes_back_whole_and_a_failure_is_none(tmp_path):
