@@ -177,9 +177,7 @@ class Tokenizer:
         free them."""
         self._block_limit = sys.maxsize
         self._fast_wanted = fast
-        texts = tuple(texts)
-        self.preload(*texts)
-        self._thread.preloaded = bool(texts)
+        self._read_ahead(texts)
         try:
             yield
         finally:
@@ -197,6 +195,11 @@ class Tokenizer:
         batch before, then read the words of this batch's texts at once (as `bulk` does for its `texts`)."""
         with self._lock:
             self._forget()
+        self._read_ahead(texts)
+
+    def _read_ahead(self, texts: Iterable[str]) -> None:
+        """Read the words of the texts this thread is about to segment, and stop checking its blocks for
+        theirs (see `bulk`)."""
         texts = tuple(texts)
         self.preload(*texts)
         self._thread.preloaded = bool(texts)
