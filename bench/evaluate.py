@@ -33,7 +33,9 @@ and bench/blind16.yaml (written blind in the fourteenth session from the seeds a
 its first untouched run is in the README, then used like the devset), and bench/blind17.yaml (written blind
 in the fifteenth session from the seeds alone, 20 questions in each of the ten styles and 100 negatives; never
 tuned on, like blind3: report it, never list its misses), and bench/blind18.yaml (written blind in the sixteenth
-session the same way; never tuned on, like blind3: report it, never list its misses).
+session the same way; never tuned on, like blind3: report it, never list its misses), and bench/blind19.yaml
+(written blind in the eighteenth session, weighted to paraphrase and English-mixed questions; its first
+untouched run is in the README, then used like the devset).
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ SETS: dict[str, Callable[[], list[Item]]] = {
     "blind16": lambda: load(ROOT / "bench" / "blind16.yaml"),
     "blind17": lambda: load(ROOT / "bench" / "blind17.yaml"),
     "blind18": lambda: load(ROOT / "bench" / "blind18.yaml"),
+    "blind19": lambda: load(ROOT / "bench" / "blind19.yaml"),
 }
 
 
