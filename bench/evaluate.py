@@ -35,7 +35,9 @@ in the fifteenth session from the seeds alone, 20 questions in each of the ten s
 tuned on, like blind3: report it, never list its misses), and bench/blind18.yaml (written blind in the sixteenth
 session the same way; never tuned on, like blind3: report it, never list its misses), and bench/blind19.yaml
 (written blind in the eighteenth session, weighted to paraphrase and English-mixed questions; its first
-untouched run is in the README, then used like the devset).
+untouched run is in the README, then used like the devset), and bench/blind20.yaml (written blind in the
+eighteenth session, 20 questions in each of the ten styles and 100 negatives; never tuned on, like blind3:
+report it, never list its misses).
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ SETS: dict[str, Callable[[], list[Item]]] = {
     "blind17": lambda: load(ROOT / "bench" / "blind17.yaml"),
     "blind18": lambda: load(ROOT / "bench" / "blind18.yaml"),
     "blind19": lambda: load(ROOT / "bench" / "blind19.yaml"),
+    "blind20": lambda: load(ROOT / "bench" / "blind20.yaml"),
 }
 
 
