@@ -230,6 +230,8 @@ def coverage(
     weights: dict[str, float],
     heads: frozenset[str] = frozenset(),
     figures: frozenset[str] = frozenset(),
+    parts: dict[str, tuple[str, ...]] | None = None,
+    part_credit: float = 0.0,
 ) -> float:
     """Share of the question's meaning (weighted words) that this entry knows about.
 
@@ -237,13 +239,34 @@ def coverage(
     entry, so a question about 住房贷款 is not explained by an entry about 技改贷款. `figures`: the
     question's words that are figures (`is_figure`), known only whole.
     """
+    parts = parts or {}
     total = sum(weights.values())
-    known = sum(
-        weight
-        for word, weight in weights.items()
-        if word not in heads and (knows_figure(indexed, word) if word in figures else knows(indexed, word))
-    )
+    known = 0.0
+    for word, weight in weights.items():
+        if word in heads:
+            continue
+        if knows_figure(indexed, word) if word in figures else knows(indexed, word):
+            known += weight
+        elif word in parts and all(knows(indexed, part) for part in parts[word]):
+            known += weight * part_credit
     return known / total if total else 0.0
+
+
+def compound_parts(index: MatchIndex, query: Query, anchors: Collection[str]) -> dict[str, tuple[str, ...]]:
+    """The question's compound words that the knowledge base uses (four or more characters, not a place or
+    a figure), each with the shorter words inside it (政府引导性资金: 政府, 引导, 资金, 引导性). A compound
+    made a word by one entry's keywords is written apart in another entry's sentence."""
+    found = {}
+    for word in query.words:
+        if len(word) < _COMPOUND_MIN_LENGTH or word in anchors or index.idf(word) is None:
+            continue
+        inside = tuple(part for part in index.tokenizer.search_words(word) if part != word and len(part) >= 2)
+        if inside:
+            found[word] = inside
+    return found
+
+
+_COMPOUND_MIN_LENGTH = 4
 
 
 def named_programmes(index: MatchIndex, query: Query, anchors: list[str]) -> list[tuple[str, tuple[str, ...]]]:
@@ -338,8 +361,13 @@ def rank(
         if (index.idf(word) or 0.0) >= params.sibling_min_idf and (pattern := index.sibling_pattern(word))
     ]
     figures = frozenset(word for word in weights if is_figure(word))
+    parts = compound_parts(index, query, set(anchors) | figures)
     retrieved = [
-        (index.entries[position], bm25_score, coverage(index.entries[position], weights, heads, figures))
+        (
+            index.entries[position],
+            bm25_score,
+            coverage(index.entries[position], weights, heads, figures, parts, params.compound_part_credit),
+        )
         for position, bm25_score in index.retrieve(list(query.terms), params.candidates + params.coverage_reserve)
     ]
     retrieved = _with_reserve(retrieved, params.candidates)
