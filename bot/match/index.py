@@ -122,15 +122,18 @@ class MatchIndex:
         # jieba-rs pays for a build of most entries, not for an edit's few (see Tokenizer.bulk)
         fast = previous is None and len(stored) < len(kb.entries) // 2
         with tokenizer.bulk(fast, texts.to_segment(fresh, self._contexts)):
-            for entry, source in zip(kb.entries, sources, strict=True):
-                if source is None:
-                    built.append(self._index_entry(entry, texts))
-                elif isinstance(source, Derived):
-                    built.append(self._restore(entry, source))
-                else:
-                    built.append(source)
-        self.entries = tuple(indexed for indexed, _ in built)
-        self._counts = bm25.PackedCounts.pack([counts for _, counts in built])  # kept for the next build
+            if all(isinstance(source, Derived) for source in sources):  # from the index cache or build workers
+                self.entries, self._counts = self._restore_all(kb.entries, sources)  # type: ignore[arg-type]
+            else:
+                for entry, source in zip(kb.entries, sources, strict=True):
+                    if source is None:
+                        built.append(self._index_entry(entry, texts))
+                    elif isinstance(source, Derived):
+                        built.append(self._restore(entry, source))
+                    else:
+                        built.append(source)
+                self.entries = tuple(indexed for indexed, _ in built)
+                self._counts = bm25.PackedCounts.pack([counts for _, counts in built])  # kept for the next build
         self.question_types = compile_types(kb.question_types)
         self._document_frequency = _document_frequency(self.entries, previous)
         total = len(self.entries)
@@ -185,6 +188,19 @@ class MatchIndex:
             entry, stored.phrasings, stored.phrasing_words, stored.vocabulary, stored.full_text, stored.answer_plain
         )
         return indexed, self._vocabulary.counts_of(stored.terms, stored.tf)
+
+    def _restore_all(
+        self, entries: Sequence[FaqEntry], stored: Sequence[Derived]
+    ) -> tuple[tuple[IndexedEntry, ...], bm25.PackedCounts]:
+        """Every entry restored from its data (`_restore`), their term counts packed at once rather than
+        made into two arrays per entry and then joined (1.5 s of a 100,000-entry build)."""
+        indexed = tuple(
+            IndexedEntry(entry, data.phrasings, data.phrasing_words, data.vocabulary, data.full_text, data.answer_plain)
+            for entry, data in zip(entries, stored, strict=True)
+        )
+        columns_of = self._vocabulary.columns_of
+        columns = [columns_of(data.terms) for data in stored]
+        return indexed, bm25.PackedCounts.of_columns(columns, [data.tf for data in stored])
 
     def _index_entry(self, entry: FaqEntry, texts: _Texts) -> tuple[IndexedEntry, bm25.Counts]:
         """The entry's indexed form and its BM25 term counts."""
