@@ -218,7 +218,7 @@ class Answerer:
         weights = word_weights(self.index, prepared, self.params)
         heads = modified_heads(self.index, prepared, self.params)
         candidates = rank(self.index, prepared, self.params, weights, heads)
-        return prepared, candidates, unknown_share(self.index, weights, heads)
+        return prepared, candidates, unknown_share(self.index, weights, heads, prepared.lone)
 
     def _in_kb_terms(self, normalised_text: str) -> str:
         """A normalised question with its figures in digits and its English in the knowledge base's terms."""

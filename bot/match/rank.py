@@ -29,6 +29,7 @@ class Query:
     words: tuple[str, ...]
     terms: tuple[str, ...]
     asked: tuple[CompiledType, ...] = ()  # kinds of fact asked for (an amount, a date...)
+    lone: tuple[str, ...] = ()  # words that are nouns of one character (Tokenizer.lone_nouns)
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,13 @@ def prepare(index: MatchIndex, normalised_text: str, quoted: tuple[str, ...] = (
     repaired = index.repairer.repair(normalised_text)
     text = index.tokenizer.canonicalise(repaired)
     compact = text.replace(" ", "")
+    words = index.tokenizer.words(text)
+    lone = tuple(char for char in index.tokenizer.lone_nouns(text) if not any(char in word for word in words))
     return Query(
         text=text,
         compact=compact,
-        words=tuple(dict.fromkeys(index.tokenizer.words(text))),
+        words=tuple(dict.fromkeys([*words, *lone])),
+        lone=lone,
         terms=tuple(dict.fromkeys([*index.tokenizer.search_words(text), *bigrams(compact)])),
         asked=asked_types(index.question_types, _unquoted(repaired.replace(" ", ""), quoted)),
     )
@@ -169,7 +173,9 @@ def word_weights(index: MatchIndex, query: Query, params: MatchParams) -> dict[s
     weights = {}
     for word in query.words:
         idf = index.idf(word)
-        if idf is None:
+        if word in query.lone:
+            idf = params.lone_noun_weight
+        elif idf is None:
             tokenizer = index.tokenizer
             idf = params.background_weight(
                 tokenizer.information_content(word), latin=word.isascii(), topic=tokenizer.names_a_topic(word)
@@ -188,8 +194,8 @@ def modified_heads(index: MatchIndex, query: Query, params: MatchParams) -> froz
     captured = set()
     tokenizer = index.tokenizer
     for word, following in zip(query.words, query.words[1:], strict=False):
-        if word + following not in query.compact:  # not written together: no compound
-            continue
+        if word + following not in query.compact or following in query.lone or word in query.lone:
+            continue  # not written together: no compound; a noun of one character is no word of the KB's
         word_idf, following_idf = index.idf(word), index.idf(following)
         if (
             word in captured
@@ -218,10 +224,15 @@ def modified_heads(index: MatchIndex, query: Query, params: MatchParams) -> froz
     return frozenset(captured)
 
 
-def unknown_share(index: MatchIndex, weights: dict[str, float], heads: frozenset[str] = frozenset()) -> float:
-    """Share of the question's weight in words no entry explains: a topic the knowledge base does not cover."""
+def unknown_share(
+    index: MatchIndex, weights: dict[str, float], heads: frozenset[str] = frozenset(), lone: tuple[str, ...] = ()
+) -> float:
+    """Share of the question's weight in words no entry explains: a topic the knowledge base does not cover.
+    A noun of one character (`lone`) is not a word of the knowledge base's, and not unknown to it either."""
     total = sum(weights.values())
-    unknown = sum(weight for word, weight in weights.items() if index.idf(word) is None or word in heads)
+    unknown = sum(
+        weight for word, weight in weights.items() if (index.idf(word) is None and word not in lone) or word in heads
+    )
     return unknown / total if total else 0.0
 
 

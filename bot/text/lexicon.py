@@ -25,7 +25,7 @@ from pathlib import Path
 
 _RUN = re.compile(r"^(.)[^\n]*\n(?:\1[^\n]*\n)*", re.MULTILINE)  # lines that start with one character
 _PLACE_TAG = "ns"  # jieba's part-of-speech tag for place names
-_ADMINISTRATIVE_SUFFIXES = "市县省区州镇乡旗"
+ADMINISTRATIVE_SUFFIXES = "市县省区州镇乡旗"
 # The sum of the frequencies of jieba 0.42.1's dict.txt, by the file's SHA-256: summing 349,000 lines
 # costs a tenth of a cold start. Any other file is summed.
 _KNOWN_TOTALS = {"7197c3211ddd98962b036cdf40324d1ea2bfaa12bd028e68faa70111a88e12a8": 60101967}
@@ -118,9 +118,9 @@ class Lexicon:
         with 市, 县, 省 ... somewhere in the dictionary."""
         if not self.is_place(word):
             return False
-        if len(word) >= 3 and word[-1] in _ADMINISTRATIVE_SUFFIXES:  # 石首市, 洪山区
+        if len(word) >= 3 and word[-1] in ADMINISTRATIVE_SUFFIXES:  # 石首市, 洪山区
             return True
-        return any(self.tags(word + suffix) for suffix in _ADMINISTRATIVE_SUFFIXES)
+        return any(self.tags(word + suffix) for suffix in ADMINISTRATIVE_SUFFIXES)
 
 
 def prefixes(words: list[str]) -> set[str]:

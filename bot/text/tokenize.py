@@ -24,7 +24,7 @@ from pathlib import Path
 from types import ModuleType
 
 from bot.text import routes
-from bot.text.lexicon import lexicon, prefixes
+from bot.text.lexicon import ADMINISTRATIVE_SUFFIXES, lexicon, prefixes
 from bot.text.normalize import normalise
 from bot.text.pairs import characters_and_pairs
 from bot.text.stopwords import QUESTION_PHRASES, STOPWORDS
@@ -54,6 +54,7 @@ finalseg = jieba.finalseg
 # not the name of a topic.
 _FUNCTION_CHARACTERS = frozenset("不没给了着过得该把被让很太最也都就还又才搞")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")  # a run of CJK characters with at least one pair
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 # Each pair of neighbouring characters, overlapping; none with a space (no word of jieba's has one).
 _PAIR = re.compile(r"(?=(\S\S))")
 
@@ -469,6 +470,20 @@ class Tokenizer:
         dictionary leaves alone are joined into one chunk (三换), and a lone one is dropped.
         """
         return _content_words(self._cut(_end_magnitudes(_QUESTION_PHRASE.sub(" ", text))))
+
+    def lone_nouns(self, text: str) -> list[str]:
+        """The characters standing alone in `words`' cut that general Chinese uses as nouns (奖 of 发了奖,
+        税 of 交了税), which `words` drops with the other lone ones: what a question asks about may be
+        one of them. Not an administrative level (那个市): it says which place, not what about it."""
+        return [
+            piece
+            for piece in self._cut(_end_magnitudes(_QUESTION_PHRASE.sub(" ", text)))
+            if len(piece) == 1
+            and _CJK_CHAR.match(piece)
+            and piece not in STOPWORDS
+            and piece not in ADMINISTRATIVE_SUFFIXES
+            and lexicon().tag(piece) == "n"
+        ]
 
     def search_words(self, text: str) -> list[str]:
         """Content words plus the shorter words inside long ones (天津市 -> 天津), for lookups."""

@@ -590,3 +590,17 @@ def test_a_follow_up_the_same_entry_does_not_state_is_said_beside_its_answer():
 def test_one_word_that_leads_to_one_document_is_still_answered():
     assert ask("三大改造是哪三个改造").entry_id == "pds-three-transformations-definition"
     assert ask("再贷款").entry_id == "tj-relending"
+
+
+def test_a_noun_of_one_character_is_part_of_what_the_question_asks():
+    """奖 stands alone in 发了奖 and was dropped with the other lone characters: 商丘 and 企业 were then
+    explained whole by every Shangqiu entry naming companies, and a loan entry answered."""
+    answer = ask("商丘会上给哪几家企业发了奖")
+    assert answer.entry_id == "sq-awards"
+
+
+def test_an_administrative_level_alone_is_not_a_noun_the_question_asks_about():
+    """那个市 names which place: 市 is in nearly every entry, and as a word of the question it made the
+    follow-up 进度呢 read after it find the same entry again."""
+    prepared = prepare(shipped_answerer().index, "东北那个市的数字化改造年初定了多少户 奖")
+    assert prepared.lone == ("奖",)
