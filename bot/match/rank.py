@@ -369,7 +369,9 @@ def rank(
     siblings = [
         (word, pattern)
         for word in query.words
-        if (index.idf(word) or 0.0) >= params.sibling_min_idf and (pattern := index.sibling_pattern(word))
+        if (index.idf(word) or 0.0) >= params.sibling_min_idf
+        and (index.idf(word[-2:]) or 0.0) >= params.sibling_head_min_idf
+        and (pattern := index.sibling_pattern(word))
     ]
     figures = frozenset(word for word in weights if is_figure(word))
     parts = compound_parts(index, query, set(anchors) | figures)

@@ -604,3 +604,10 @@ def test_an_administrative_level_alone_is_not_a_noun_the_question_asks_about():
     follow-up 进度呢 read after it find the same entry again."""
     prepared = prepare(shipped_answerer().index, "东北那个市的数字化改造年初定了多少户 奖")
     assert prepared.lone == ("奖",)
+
+
+def test_a_compound_with_a_head_most_entries_use_is_no_sibling_of_another():
+    """标杆企业 and 绿色企业 share only 企业, which nearly every entry uses: the question's own name for the
+    document's green enterprises excluded the entry as one about a sibling kind, and the reply missed 11."""
+    answer = ask("平顶山环保标杆企业创建涉及多少个行业")
+    assert answer.outcome is Outcome.ANSWERED and "11个行业" in (answer.text or "")
