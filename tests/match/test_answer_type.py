@@ -40,6 +40,20 @@ def test_an_answer_without_the_names_misses_the_kind():
     assert missing_types(kinds, "舞钢、平棉两家") == ()
 
 
+def test_what_an_answer_says_the_document_leaves_out_gives_none_of_it():
+    """A list in 原文未给出…比例、上限 is no list of names; a parenthesis ends the clause (原文未给出市名)."""
+    kinds = asked_types(compile_types((NAMES,)), "是哪两家")
+    assert missing_types(kinds, "市财政拿出1000万元。原文未给出单个企业的补助比例、上限或申请办法。") == ("names",)
+    assert missing_types(kinds, "X市（原文未给出市名）表彰了舞钢、平棉两家") == ()
+
+
+def test_an_enumeration_of_ways_to_change_is_no_list_of_names():
+    """数字化、绿色化转型 names no company (那1000万奖补资金发给了哪些企业 was answered with it)."""
+    kinds = asked_types((shipped_kinds()["names"],), "发给了哪些企业")
+    assert missing_types(kinds, "支持企业数字化、绿色化转型") == ("names",)
+    assert missing_types(kinds, "表彰了阿诗丹顿、嘉鸿鞋业") == ()
+
+
 def test_a_broken_ask_pattern_is_rejected():
     with pytest.raises(ValueError, match="not a valid regular expression"):
         QuestionType(name="x", asks=["a"], ask_patterns=["(("], answer_pattern="a")

@@ -611,3 +611,10 @@ def test_a_compound_with_a_head_most_entries_use_is_no_sibling_of_another():
     document's green enterprises excluded the entry as one about a sibling kind, and the reply missed 11."""
     answer = ask("平顶山环保标杆企业创建涉及多少个行业")
     assert answer.outcome is Outcome.ANSWERED and "11个行业" in (answer.text or "")
+
+
+def test_the_names_of_a_fund_s_recipients_are_not_stated_when_the_entry_gives_only_its_purpose():
+    """The entry on the 1000万 fund says it supports 数字化、绿色化转型 and that the document gives no
+    ratio、cap or procedure: neither is a list of the companies asked for."""
+    answer = ask("X市那1000万奖补资金都发给了哪些企业")
+    assert answer.outcome is Outcome.NOT_STATED
