@@ -618,3 +618,8 @@ def test_the_names_of_a_fund_s_recipients_are_not_stated_when_the_entry_gives_on
     ratio、cap or procedure: neither is a list of the companies asked for."""
     answer = ask("X市那1000万奖补资金都发给了哪些企业")
     assert answer.outcome is Outcome.NOT_STATED
+
+
+def test_a_price_is_not_given_by_a_figure_of_another_measure():
+    """平顶山's coal is in the entry on the coal city's background, its price is not."""
+    assert not ask("平顶山煤炭价格今年多少").matched
