@@ -18,7 +18,7 @@ import re
 import sys
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from math import log
 from pathlib import Path
 from types import ModuleType
@@ -104,6 +104,8 @@ class Tokenizer:
             for term in terms:
                 self._canonical[term] = terms[0]
         words = {normalise(word) for word in vocabulary} | set(self._canonical)
+        # rewritten, never left in a text: no words of the table (more words would weigh every path's words)
+        self._canonical.update(_composed_variants(self._canonical))
         self._added = sorted(word for word in words if word and " " not in word)
         # jieba's table as its add_word() leaves it after loading the dictionary: the KB's words at a high
         # frequency, every prefix of a word at 0 (so a lookup can stop early), the dictionary's words as
@@ -584,6 +586,26 @@ def _dictionary_only(route: tuple[str, ...]) -> Iterator[str]:
         yield word
     if buffer:
         yield buffer
+
+
+def _composed_variants(canonical: Mapping[str, str]) -> dict[str, str]:
+    """Synonym terms written with another group's word in another group's wording: 新的拖欠 (of the 新增拖欠
+    group) holds 拖欠, so 新的欠账 is in that group too. The rewrite is one pass, longest term first: without
+    these, 新的欠账 became 新的拖欠 and stayed that, a word no entry writes. Terms already in a group keep it."""
+    members: dict[str, list[str]] = {}
+    for term, head in canonical.items():
+        if term != head:
+            members.setdefault(head, []).append(term)
+    variants: dict[str, str] = {}
+    for term, head in canonical.items():
+        for other, others in members.items():
+            if other in (head, term) or len(other) < 2 or other not in term:
+                continue
+            for member in others:
+                variant = term.replace(other, member)
+                if variant not in canonical and variant not in variants:
+                    variants[variant] = head
+    return variants
 
 
 def _content_words(pieces: Iterable[str]) -> list[str]:

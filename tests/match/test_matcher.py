@@ -623,3 +623,8 @@ def test_the_names_of_a_fund_s_recipients_are_not_stated_when_the_entry_gives_on
 def test_a_price_is_not_given_by_a_figure_of_another_measure():
     """平顶山's coal is in the entry on the coal city's background, its price is not."""
     assert not ask("平顶山煤炭价格今年多少").matched
+
+
+def test_how_much_there_is_asks_for_a_figure():
+    """The entry says no new arrears are allowed; how many there are it does not say."""
+    assert ask("西南那个市新的欠款有多少").outcome is Outcome.NOT_STATED

@@ -250,3 +250,13 @@ def test_lai_zhe_is_no_part_of_a_topic_word():
     """来着 (what was it again) breaks into two lone characters that glued to the one before (名来着)."""
     words = shipped_answerer().index.tokenizer.words("那个试点叫啥名来着")
     assert not any("来" in word or "着" in word for word in words)
+
+
+def test_a_synonym_term_written_with_another_group_s_word_is_rewritten_whole():
+    """新的拖欠 is a term of the 新增拖欠 group and 欠账 of the 拖欠 group: one pass made 新的欠账 into
+    新的拖欠, a word no entry writes, and the question was refused."""
+    tokenizer = Tokenizer([], [["新增拖欠", "新的拖欠"], ["拖欠", "欠账", "欠款"]])
+    assert tokenizer.canonicalise("怎么防止再出现新的欠账") == "怎么防止再出现新增拖欠"
+    assert tokenizer.canonicalise("还有欠款吗") == "还有拖欠吗"
+    # rewritten only, not added to the table: more words there would weigh every route's words
+    assert not tokenizer.is_word("新的欠账")
