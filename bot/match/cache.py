@@ -16,6 +16,7 @@ storing deletes them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -25,6 +26,7 @@ import re
 import secrets
 import stat
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -95,6 +97,19 @@ def _signature(secret: bytes, name: str, pieces: Sequence[bytes | bytearray]) ->
     return mac.digest()
 
 
+_PARTIAL = ".tmp"  # a cache file being written, renamed into place when whole
+# A partial file this old was left by a process killed while writing (a build child at 100k writes for
+# seconds, not minutes); a younger one may be another instance's, still being written.
+_ABANDONED_AFTER_SECONDS = 600
+
+
+def _abandoned(path: Path) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > _ABANDONED_AFTER_SECONDS
+    except OSError:
+        return False
+
+
 def load(name: str) -> Any | None:
     """The JSON value stored under `name`, or None when absent, unsigned, altered or unreadable."""
     if not _NAME.fullmatch(name):
@@ -134,20 +149,26 @@ def _write(name: str, pieces: Sequence[bytes | bytearray], prefix: str | None) -
     if secret is None:
         return
     directory = cache_dir()
+    written: str | None = None
     try:
         directory.mkdir(parents=True, exist_ok=True)
         stale = [path for pattern in _LEGACY for path in directory.glob(pattern)]
         if prefix:
             stale += [path for path in directory.glob(f"{prefix}*.json") if path.name != f"{name}.json"]
+        stale += [path for path in directory.glob(f"*{_PARTIAL}") if _abandoned(path)]
         for old in stale:
             old.unlink(missing_ok=True)
-        with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=".tmp") as handle:
+        with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=_PARTIAL) as handle:
+            written = handle.name
             handle.write(_MAGIC + _signature(secret, name, pieces))
             for piece in pieces:
                 handle.write(piece)  # not joined: a copy of tens of MB
         os.replace(handle.name, _path(name))
     except Exception as exc:
         log.debug("could not write cache in %s: %s", directory, exc)
+        if written is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(written)  # gone if it was renamed
 
 
 def load_entries(name: str) -> dict[str, Derived] | None:

@@ -131,6 +131,27 @@ def test_an_old_signed_pickle_cache_is_not_read_and_is_deleted(folders):
     assert not marker.exists()
 
 
+def test_a_partial_file_left_by_a_killed_writer_goes_and_another_s_in_progress_stays(folders):
+    """A build child killed while writing left its .tmp file for good; one written minutes ago may be
+    another instance's, being written now."""
+    cache.store_entries("index-sig0", {})
+    folder = folders / "cache"
+    abandoned, recent = folder / "tmpold.tmp", folder / "tmpnew.tmp"
+    abandoned.write_bytes(b"half")
+    recent.write_bytes(b"half")
+    hours_ago = abandoned.stat().st_mtime - 2 * 3600
+    os.utime(abandoned, (hours_ago, hours_ago))
+    cache.store_entries("index-sig1", ENTRIES)
+    assert sorted(path.name for path in folder.iterdir()) == ["index-sig1.json", "tmpnew.tmp"]
+
+
+def test_a_write_that_fails_leaves_no_partial_file(folders):
+    cache.store_entries("index-sig0", {})
+    cache.store_file_pieces("index-sig1", [b"{", None, b"}"])  # type: ignore[list-item]  # the write fails
+    assert not list((folders / "cache").glob("*.tmp"))
+    assert cache.load("index-sig1") is None
+
+
 def test_a_file_of_the_previous_format_is_not_read_and_is_deleted(folders):
     """A v3 file (segmentations only, another header) signed with the real key, even under the current name."""
     cache.store_entries("index-sig0", {})  # creates the key
