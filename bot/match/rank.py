@@ -263,6 +263,9 @@ def coverage(
     return known / total if total else 0.0
 
 
+_COMPOUND_MIN_LENGTH = 4
+
+
 def compound_parts(index: MatchIndex, query: Query, anchors: Collection[str]) -> dict[str, tuple[str, ...]]:
     """The question's compound words that the knowledge base uses (four or more characters, not a place or
     a figure), each with the shorter words inside it (政府引导性资金: 政府, 引导, 资金, 引导性). A compound
@@ -275,9 +278,6 @@ def compound_parts(index: MatchIndex, query: Query, anchors: Collection[str]) ->
         if inside:
             found[word] = inside
     return found
-
-
-_COMPOUND_MIN_LENGTH = 4
 
 
 def named_programmes(index: MatchIndex, query: Query, anchors: list[str]) -> list[tuple[str, tuple[str, ...]]]:

@@ -471,7 +471,11 @@ class Tokenizer:
         Dictionary words only (jieba's HMM guesses glue a typo to its neighbours); characters the
         dictionary leaves alone are joined into one chunk (三换), and a lone one is dropped.
         """
-        return _content_words(self._cut(_end_magnitudes(_QUESTION_PHRASE.sub(" ", text))))
+        return _content_words(self._question_cut(text))
+
+    def _question_cut(self, text: str) -> list[str]:
+        """The dictionary-only cut `words` and `lone_nouns` read, question phrases (是多少) left out."""
+        return self._cut(_end_magnitudes(_QUESTION_PHRASE.sub(" ", text)))
 
     def lone_nouns(self, text: str) -> list[str]:
         """The characters standing alone in `words`' cut that general Chinese uses as nouns (奖 of 发了奖,
@@ -479,7 +483,7 @@ class Tokenizer:
         one of them. Not an administrative level (那个市): it says which place, not what about it."""
         return [
             piece
-            for piece in self._cut(_end_magnitudes(_QUESTION_PHRASE.sub(" ", text)))
+            for piece in self._question_cut(text)
             if len(piece) == 1
             and _CJK_CHAR.match(piece)
             and piece not in STOPWORDS
