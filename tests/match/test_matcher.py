@@ -628,3 +628,10 @@ def test_a_price_is_not_given_by_a_figure_of_another_measure():
 def test_how_much_there_is_asks_for_a_figure():
     """The entry says no new arrears are allowed; how many there are it does not say."""
     assert ask("西南那个市新的欠款有多少").outcome is Outcome.NOT_STATED
+
+
+def test_english_one_and_need_say_nothing_and_a_lower_one_is_the_lower_level():
+    """CC-CEDICT read "one" as 之一, "day" as 日子 and "lower" as 降低: the questions were refused."""
+    read = shipped_answerer()._in_kb_terms("what does the lower one have to submit from day one")
+    assert "下级" in read and "之一" not in read and "降低" not in read and "日子" not in read
+    assert ask("Do new projects in the counties need to plan for digital and green from the start?").matched
