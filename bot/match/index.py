@@ -307,7 +307,7 @@ def derive(
     tokenizer = tokenizer_for(kb)
     texts = _Texts(tokenizer)
     contexts = _contexts(kb, texts)
-    keyed = [(entry, entry_key(entry, contexts.get(entry.source.seed, ""))) for entry in entries]
+    keyed = [(entry, _key_of(entry, contexts)) for entry in entries]
     derived: list[tuple[str, Derived]] = []
     with tokenizer.bulk(forget=keep is None):
         for start in range(0, len(keyed), BATCH_ENTRIES):

@@ -29,7 +29,7 @@ class Query:
     words: tuple[str, ...]
     terms: tuple[str, ...]
     asked: tuple[CompiledType, ...] = ()  # kinds of fact asked for (an amount, a date...)
-    lone: tuple[str, ...] = ()  # words that are nouns of one character (Tokenizer.lone_nouns)
+    lone: tuple[str, ...] = ()  # words that are nouns of one character (Tokenizer.words_and_lone_nouns)
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,8 @@ def prepare(index: MatchIndex, normalised_text: str, quoted: tuple[str, ...] = (
     repaired = index.repairer.repair(normalised_text)
     text = index.tokenizer.canonicalise(repaired)
     compact = text.replace(" ", "")
-    words = index.tokenizer.words(text)
-    lone = tuple(char for char in index.tokenizer.lone_nouns(text) if not any(char in word for word in words))
+    words, nouns = index.tokenizer.words_and_lone_nouns(text)
+    lone = tuple(char for char in nouns if not any(char in word for word in words))
     return Query(
         text=text,
         compact=compact,

@@ -473,23 +473,16 @@ class Tokenizer:
         """
         return _content_words(self._question_cut(text))
 
-    def _question_cut(self, text: str) -> list[str]:
-        """The dictionary-only cut `words` and `lone_nouns` read, question phrases (是多少) left out."""
-        return self._cut(_end_magnitudes(_QUESTION_PHRASE.sub(" ", text)))
+    def words_and_lone_nouns(self, text: str) -> tuple[list[str], list[str]]:
+        """`words`, and from the same cut the characters standing alone that general Chinese uses as nouns
+        (奖 of 发了奖, 税 of 交了税), which `words` drops with the other lone ones: what a question asks
+        about may be one of them. Not an administrative level (那个市): it says which place, not what."""
+        pieces = self._question_cut(text)
+        return _content_words(pieces), [piece for piece in pieces if _is_lone_noun(piece)]
 
-    def lone_nouns(self, text: str) -> list[str]:
-        """The characters standing alone in `words`' cut that general Chinese uses as nouns (奖 of 发了奖,
-        税 of 交了税), which `words` drops with the other lone ones: what a question asks about may be
-        one of them. Not an administrative level (那个市): it says which place, not what about it."""
-        return [
-            piece
-            for piece in self._question_cut(text)
-            if len(piece) == 1
-            and _CJK_CHAR.match(piece)
-            and piece not in STOPWORDS
-            and piece not in ADMINISTRATIVE_SUFFIXES
-            and lexicon().tag(piece) == "n"
-        ]
+    def _question_cut(self, text: str) -> list[str]:
+        """The dictionary-only cut `words` reads, question phrases (是多少) left out."""
+        return self._cut(_end_magnitudes(_QUESTION_PHRASE.sub(" ", text)))
 
     def search_words(self, text: str) -> list[str]:
         """Content words plus the shorter words inside long ones (天津市 -> 天津), for lookups."""
@@ -590,6 +583,18 @@ def _dictionary_only(route: tuple[str, ...]) -> Iterator[str]:
         yield word
     if buffer:
         yield buffer
+
+
+def _is_lone_noun(piece: str) -> bool:
+    """A piece of a cut that is one CJK character which general Chinese uses as a noun, and no function word
+    or administrative level (`Tokenizer.words_and_lone_nouns`)."""
+    return (
+        len(piece) == 1
+        and _CJK_CHAR.match(piece) is not None
+        and piece not in STOPWORDS
+        and piece not in ADMINISTRATIVE_SUFFIXES
+        and lexicon().tag(piece) == "n"
+    )
 
 
 def _composed_variants(canonical: Mapping[str, str]) -> dict[str, str]:
