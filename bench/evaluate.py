@@ -37,7 +37,9 @@ session the same way; never tuned on, like blind3: report it, never list its mis
 (written blind in the eighteenth session, weighted to paraphrase and English-mixed questions; its first
 untouched run is in the README, then used like the devset), and bench/blind20.yaml (written blind in the
 eighteenth session, 20 questions in each of the ten styles and 100 negatives; never tuned on, like blind3:
-report it, never list its misses).
+report it, never list its misses), and bench/blind21.yaml (written blind in the nineteenth session, 150
+paraphrase, 45 colloquial and 45 English-mixed questions and 120 negatives; its first untouched run is in
+the README, then used like the devset).
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ SETS: dict[str, Callable[[], list[Item]]] = {
     "blind18": lambda: load(ROOT / "bench" / "blind18.yaml"),
     "blind19": lambda: load(ROOT / "bench" / "blind19.yaml"),
     "blind20": lambda: load(ROOT / "bench" / "blind20.yaml"),
+    "blind21": lambda: load(ROOT / "bench" / "blind21.yaml"),
 }
 
 
