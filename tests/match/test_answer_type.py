@@ -231,3 +231,30 @@ def test_which_projects_asks_for_their_names():
     names = shipped_kinds()["names"]
     assert missing_types((names,), "安排专项资金3亿元，支持企业技术改造") == ("names",)
     assert missing_types((names,), "支持了甲公司、乙公司的技改项目") == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "absent", "present"),
+    [
+        # several things asked by what they are is not a count
+        ("今年要上的几个大项目是啥", "count", None),
+        ("今年要上几个大项目", None, "count"),
+        # what an event is called asks for a term, not a list of names; how many are on a list is a count
+        ("那次培训活动叫什么名字", "names", "term"),
+        ("获奖企业的名字", None, "names"),
+        ("入库企业名单里一共有多少家", "names", "count"),
+        # how much interest is subsidised asks for a rate of interest subsidy, not an amount of money
+        ("央行帮企业补多少利息", "money", "interest_subsidy"),
+        ("技改项目补多少", None, "money"),
+    ],
+)
+def test_what_a_question_asks_for_by_its_words(question, absent, present):
+    kinds = asked_in_shipped(question)
+    assert absent is None or absent not in kinds
+    assert present is None or present in kinds
+
+
+def test_a_person_called_mister_and_from_the_start_are_answers():
+    shipped = shipped_kinds()
+    assert missing_types((shipped["speaker"],), "这是网友王先生提出的问题。") == ()
+    assert missing_types((shipped["date"],), "新项目要从一开始就同步规划数字化。") == ()
