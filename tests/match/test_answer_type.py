@@ -258,3 +258,10 @@ def test_a_person_called_mister_and_from_the_start_are_answers():
     shipped = shipped_kinds()
     assert missing_types((shipped["speaker"],), "这是网友王先生提出的问题。") == ()
     assert missing_types((shipped["date"],), "新项目要从一开始就同步规划数字化。") == ()
+
+
+def test_a_batch_is_no_count_but_one_household_is():
+    shipped = shipped_kinds()
+    assert missing_types((shipped["count"],), "遴选一批优质服务商，谋划一个具体项目") == ("count",)
+    assert missing_types((shipped["count"],), "每个县区打造一户头部企业的典型场景") == ()
+    assert missing_types((shipped["count"],), "累计培育十一个示范项目") == ()
