@@ -246,6 +246,8 @@ def test_which_projects_asks_for_their_names():
         # how much interest is subsidised asks for a rate of interest subsidy, not an amount of money
         ("央行帮企业补多少利息", "money", "interest_subsidy"),
         ("技改项目补多少", None, "money"),
+        # how a sum is shared out is a procedure
+        ("试点拿到的资金怎么分配", None, "procedure"),
     ],
 )
 def test_what_a_question_asks_for_by_its_words(question, absent, present):
