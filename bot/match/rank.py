@@ -169,14 +169,19 @@ def _whole_figure(word: str) -> tuple[str, re.Pattern[str] | None]:
 
 def word_weights(index: MatchIndex, query: Query, params: MatchParams) -> dict[str, float]:
     """How much each question word says about the topic: its IDF over the KB's entries, or, for a word the
-    KB never uses, a weight from its frequency in general Chinese (住房 in 住房贷款利率 outweighs 一下)."""
+    KB never uses, a weight from its frequency in general Chinese (住房 in 住房贷款利率 outweighs 一下). A
+    word of the KB's that general Chinese uses often and not as a noun (觉得, 自己, 希望: a phrasing or two
+    writes them, so their IDF is high) weighs no more than `common_word_cap` times that background weight."""
     weights = {}
+    tokenizer = index.tokenizer
     for word in query.words:
         idf = index.idf(word)
         if word in query.lone:
             idf = params.lone_noun_weight
-        elif idf is None:
-            tokenizer = index.tokenizer
+        elif idf is not None:
+            if not word.isascii() and not tokenizer.names_a_topic(word):  # 觉得, 自己, 希望: rare in the KB only
+                idf = min(idf, params.common_word_cap * params.background_weight(tokenizer.information_content(word)))
+        else:
             idf = params.background_weight(
                 tokenizer.information_content(word), latin=word.isascii(), topic=tokenizer.names_a_topic(word)
             )

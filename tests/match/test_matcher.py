@@ -9,7 +9,7 @@ import pytest
 
 from bot.answer import Outcome
 from bot.match.answer_type import asked_types
-from bot.match.rank import _whole_in, _with_reserve, modified_heads, prepare
+from bot.match.rank import _whole_in, _with_reserve, modified_heads, prepare, word_weights
 from bot.match.typos import HomophoneRepairer
 from bot.render_text import REFUSAL, render_text
 from bot.text.normalize import MAX_QUERY_CHARS, normalise_query, to_simplified
@@ -635,3 +635,18 @@ def test_english_one_and_need_say_nothing_and_a_lower_one_is_the_lower_level():
     read = shipped_answerer()._in_kb_terms("what does the lower one have to submit from day one")
     assert "下级" in read and "之一" not in read and "降低" not in read and "日子" not in read
     assert ask("Do new projects in the counties need to plan for digital and green from the start?").matched
+
+
+def test_a_common_word_weighs_little_however_rare_in_the_knowledge_base():
+    """觉得 and 自己 are written by a phrasing or two, so their IDF over the entries is high; general Chinese
+    uses them all the time, and a paraphrase that uses them was refused for every entry that does not.
+    A noun keeps its IDF whatever general Chinese makes of it."""
+    answerer = shipped_answerer()
+    index, params = answerer.index, answerer.params
+    query = prepare(index, "我觉得自己厂里的银行贷款太少")
+    weights = word_weights(index, query, params)
+    tokenizer = index.tokenizer
+    for word in ("觉得", "自己"):
+        assert index.idf(word) is not None and index.idf(word) > weights[word]
+        assert weights[word] <= params.common_word_cap * params.background_weight(tokenizer.information_content(word))
+    assert weights["银行"] == index.idf("银行")
