@@ -27,7 +27,7 @@ STOPWORDS: frozenset[str] = frozenset(
     they them we our you your he she his her me my i s up out also just only get got please pls etc
     its doesn don didn isn aren wasn weren hasn haven hadn won wouldn shouldn couldn t ll re ve d m like such
     above among even very really able good still give gave given gives say said says tell told mention mentioned
-    one ones need needs
+    one ones need needs tells telling thing things put puts
     """.split()  # noqa: SIM905 (a word list reads best as text)
 )
 
