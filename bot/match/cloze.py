@@ -56,11 +56,16 @@ def filled(text: str, question_gaps: tuple[tuple[str, str], ...]) -> int:
 
 
 def _holds(text: str, context: str, after: str) -> bool:
-    """Whether `text` has `context`, then 1 to _MAX_FILL CJK characters, then `after`. String searches
-    only: a pattern compiled per context and question cost milliseconds at the tail."""
+    """Whether `text` has `context`, then 1 to _MAX_FILL CJK characters, then `after`, the gap filled by
+    a word rather than by what a question writes there (an entry's phrasing holds 还到什么程度 as a
+    question does). String searches only: a pattern compiled per context and question cost milliseconds
+    at the tail."""
     at = text.find(context)
     while at != -1:
         gap = at + len(context)
+        if _GAP.match(text, gap):  # the entry asks the same (a phrasing: 还到什么程度): no word fills it
+            at = text.find(context, at + 1)
+            continue
         if not after:
             if _CJK_RUN.match(text, gap):
                 return True

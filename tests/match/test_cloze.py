@@ -23,6 +23,13 @@ def test_the_text_holding_the_sentence_with_a_word_in_the_gap_fills_it_longest()
     assert filled("这是一条路", gaps("安全生产是一条什么线")) == 0
 
 
+def test_a_text_asking_the_same_question_does_not_fill_the_gap():
+    """An entry's phrasing may ask as the question does (还到什么程度): 什么 is no word in the gap."""
+    question = gaps("今年欠企业的钱还到什么程度")
+    assert filled("拖欠企业的钱还到什么程度了", question) == 0
+    assert filled("拖欠企业的钱还到一半以上程度", question) > 0
+
+
 def test_among_entries_that_explain_every_word_the_one_with_the_sentence_answers():
     """Several 商丘 entries know every word of the question; the one whose text has the sentence
     with 必由之路 in the gap answers it (the document's own wording was outranked before)."""
