@@ -267,3 +267,11 @@ def test_a_batch_is_no_count_but_one_household_is():
     assert missing_types((shipped["count"],), "遴选一批优质服务商，谋划一个具体项目") == ("count",)
     assert missing_types((shipped["count"],), "每个县区打造一户头部企业的典型场景") == ()
     assert missing_types((shipped["count"],), "累计培育十一个示范项目") == ()
+
+
+def test_a_penalty_is_asked_by_its_words_and_given_only_by_one():
+    shipped = shipped_kinds()
+    assert "penalty" in asked_in_shipped("被通报的单位会受到什么处分")
+    assert "penalty" not in asked_in_shipped("企业有三种难处，分别是哪三种")
+    assert missing_types((shipped["penalty"],), "继续加大约谈问责等措施") == ("penalty",)
+    assert missing_types((shipped["penalty"],), "对责任人给予警告处分") == ()
