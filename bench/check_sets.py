@@ -76,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         ROOT / "bench" / "blind19.yaml",
         ROOT / "bench" / "blind20.yaml",
         ROOT / "bench" / "blind21.yaml",
+        ROOT / "bench" / "blind22.yaml",
     ]
     seeds = seed_texts()
     failed = False

@@ -39,7 +39,9 @@ untouched run is in the README, then used like the devset), and bench/blind20.ya
 eighteenth session, 20 questions in each of the ten styles and 100 negatives; never tuned on, like blind3:
 report it, never list its misses), and bench/blind21.yaml (written blind in the nineteenth session, 150
 paraphrase, 45 colloquial and 45 English-mixed questions and 120 negatives; its first untouched run is in
-the README, then used like the devset).
+the README, then used like the devset), and bench/blind22.yaml (written blind in the nineteenth session, 20
+questions in each of the ten styles and 100 negatives; never tuned on, like blind3: report it, never list its
+misses).
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ SETS: dict[str, Callable[[], list[Item]]] = {
     "blind19": lambda: load(ROOT / "bench" / "blind19.yaml"),
     "blind20": lambda: load(ROOT / "bench" / "blind20.yaml"),
     "blind21": lambda: load(ROOT / "bench" / "blind21.yaml"),
+    "blind22": lambda: load(ROOT / "bench" / "blind22.yaml"),
 }
 
 
