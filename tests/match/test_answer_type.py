@@ -242,6 +242,7 @@ def test_which_projects_asks_for_their_names():
         # what an event is called asks for a term, not a list of names; how many are on a list is a count
         ("那次培训活动叫什么名字", "names", "term"),
         ("获奖企业的名字", None, "names"),
+        ("那几个园区都叫什么", None, "names"),
         ("入库企业名单里一共有多少家", "names", "count"),
         # how much interest is subsidised asks for a rate of interest subsidy, not an amount of money
         ("央行帮企业补多少利息", "money", "interest_subsidy"),
