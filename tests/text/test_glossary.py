@@ -70,3 +70,10 @@ def test_an_inflected_term_is_read_as_the_term():
     )
     assert glossary.translate("ranks ranked funds").split() == ["排名", "排名", "资金"]
     assert glossary.translate("rankle fun").split() == ["rankle", "fun"]  # no inflection of either
+
+
+def test_share_as_a_verb_asks_for_no_share():
+    """各县发言 share 了哪些做法 is 分享: only "share of" and its like ask for a proportion."""
+    glossary = shipped_answerer().glossary
+    assert "占比" not in glossary.translate("各县发言share了哪些做法")
+    assert "占比" in glossary.translate("what is the share of SMEs")
