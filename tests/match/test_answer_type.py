@@ -247,6 +247,9 @@ def test_which_projects_asks_for_their_names():
         # how much interest is subsidised asks for a rate of interest subsidy, not an amount of money
         ("央行帮企业补多少利息", "money", "interest_subsidy"),
         ("技改项目补多少", None, "money"),
+        # 花钱 asks the cost only as a question, not where it says who pays
+        ("政府花钱请专家上门诊断是怎么回事", "money", None),
+        ("请专家上门诊断要不要花钱", None, "money"),
         # how a sum is shared out is a procedure
         ("试点拿到的资金怎么分配", None, "procedure"),
     ],
