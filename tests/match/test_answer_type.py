@@ -250,6 +250,16 @@ def test_which_projects_asks_for_their_names():
         # 花钱 asks the cost only as a question, not where it says who pays
         ("政府花钱请专家上门诊断是怎么回事", "money", None),
         ("请专家上门诊断要不要花钱", None, "money"),
+        # a kind named in passing asks for nothing: what the speaker saw, a share raised or judged, a list
+        # drawn up, a deadline met
+        ("讲话人去外地考察看到了什么", "speaker", None),
+        ("那次会的讲话人是谁", None, "speaker"),
+        ("方案要提高哪些产品的比重", "share", None),
+        ("高端产品的比重是多少", None, "share"),
+        ("行业比例不合理是怎么说的", "share", None),
+        ("要县里列名单是啥意思", "names", None),
+        ("为啥要赶在期限前完成", "duration", None),
+        ("贷款期限是多久", None, "duration"),
         # how a sum is shared out is a procedure
         ("试点拿到的资金怎么分配", None, "procedure"),
     ],
@@ -271,6 +281,8 @@ def test_a_batch_is_no_count_but_one_household_is():
     assert missing_types((shipped["count"],), "遴选一批优质服务商，谋划一个具体项目") == ("count",)
     assert missing_types((shipped["count"],), "每个县区打造一户头部企业的典型场景") == ()
     assert missing_types((shipped["count"],), "累计培育十一个示范项目") == ()
+    assert missing_types((shipped["count"],), "访谈分三部分") == ()
+    assert missing_types((shipped["count"],), "解决一部分问题") == ("count",)
 
 
 def test_a_penalty_is_asked_by_its_words_and_given_only_by_one():
