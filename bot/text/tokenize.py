@@ -54,7 +54,6 @@ finalseg = jieba.finalseg
 # not the name of a topic.
 _FUNCTION_CHARACTERS = frozenset("不没给了着过得该把被让很太最也都就还又才搞")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")  # a run of CJK characters with at least one pair
-_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 # Each pair of neighbouring characters, overlapping; none with a space (no word of jieba's has one).
 _PAIR = re.compile(r"(?=(\S\S))")
 
@@ -589,8 +588,7 @@ def _is_lone_noun(piece: str) -> bool:
     """A piece of a cut that is one CJK character which general Chinese uses as a noun, and no function word
     or administrative level (`Tokenizer.words_and_lone_nouns`)."""
     return (
-        len(piece) == 1
-        and _CJK_CHAR.match(piece) is not None
+        _is_single_cjk(piece)
         and piece not in STOPWORDS
         and piece not in ADMINISTRATIVE_SUFFIXES
         and lexicon().tag(piece) == "n"
