@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.datasets import REALISTIC, Item, fact_form, load  # noqa: E402
+from bench.datasets import BLIND_SETS, REALISTIC, Item, bench_set, fact_form, load  # noqa: E402
 
 
 def seed_texts() -> dict[str, str]:
@@ -53,30 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     files = args.files or [
         *sorted(REALISTIC.glob("*.yaml")),
-        ROOT / "bench" / "devset.yaml",
-        ROOT / "bench" / "heldout.yaml",
-        ROOT / "bench" / "blind.yaml",
-        ROOT / "bench" / "blind2.yaml",
-        ROOT / "bench" / "blind3.yaml",
-        ROOT / "bench" / "blind4.yaml",
-        ROOT / "bench" / "blind5.yaml",
-        ROOT / "bench" / "blind6.yaml",
-        ROOT / "bench" / "blind7.yaml",
-        ROOT / "bench" / "blind8.yaml",
-        ROOT / "bench" / "blind9.yaml",
-        ROOT / "bench" / "blind10.yaml",
-        ROOT / "bench" / "blind11.yaml",
-        ROOT / "bench" / "blind12.yaml",
-        ROOT / "bench" / "blind13.yaml",
-        ROOT / "bench" / "blind14.yaml",
-        ROOT / "bench" / "blind15.yaml",
-        ROOT / "bench" / "blind16.yaml",
-        ROOT / "bench" / "blind17.yaml",
-        ROOT / "bench" / "blind18.yaml",
-        ROOT / "bench" / "blind19.yaml",
-        ROOT / "bench" / "blind20.yaml",
-        ROOT / "bench" / "blind21.yaml",
-        ROOT / "bench" / "blind22.yaml",
+        *(bench_set(name) for name in ("devset", "heldout", *BLIND_SETS)),
     ]
     seeds = seed_texts()
     failed = False

@@ -50,6 +50,7 @@ import argparse
 import sys
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -57,7 +58,7 @@ from rapidfuzz import fuzz, process
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.datasets import Item, is_confident_wrong, is_correct, load, realistic  # noqa: E402
+from bench.datasets import BLIND_SETS, Item, bench_set, is_confident_wrong, is_correct, load, realistic  # noqa: E402
 from bot.answer import Answer, Outcome  # noqa: E402
 from bot.kb.loader import KnowledgeBase  # noqa: E402
 from bot.kb.store import build_answerer  # noqa: E402
@@ -67,30 +68,7 @@ AnswerFn = Callable[[str], Answer]
 SETS: dict[str, Callable[[], list[Item]]] = {
     "tune": lambda: realistic("tune"),
     "test": lambda: realistic("test"),
-    "devset": lambda: load(ROOT / "bench" / "devset.yaml"),
-    "heldout": lambda: load(ROOT / "bench" / "heldout.yaml"),
-    "blind": lambda: load(ROOT / "bench" / "blind.yaml"),
-    "blind2": lambda: load(ROOT / "bench" / "blind2.yaml"),
-    "blind3": lambda: load(ROOT / "bench" / "blind3.yaml"),
-    "blind4": lambda: load(ROOT / "bench" / "blind4.yaml"),
-    "blind5": lambda: load(ROOT / "bench" / "blind5.yaml"),
-    "blind6": lambda: load(ROOT / "bench" / "blind6.yaml"),
-    "blind7": lambda: load(ROOT / "bench" / "blind7.yaml"),
-    "blind8": lambda: load(ROOT / "bench" / "blind8.yaml"),
-    "blind9": lambda: load(ROOT / "bench" / "blind9.yaml"),
-    "blind10": lambda: load(ROOT / "bench" / "blind10.yaml"),
-    "blind11": lambda: load(ROOT / "bench" / "blind11.yaml"),
-    "blind12": lambda: load(ROOT / "bench" / "blind12.yaml"),
-    "blind13": lambda: load(ROOT / "bench" / "blind13.yaml"),
-    "blind14": lambda: load(ROOT / "bench" / "blind14.yaml"),
-    "blind15": lambda: load(ROOT / "bench" / "blind15.yaml"),
-    "blind16": lambda: load(ROOT / "bench" / "blind16.yaml"),
-    "blind17": lambda: load(ROOT / "bench" / "blind17.yaml"),
-    "blind18": lambda: load(ROOT / "bench" / "blind18.yaml"),
-    "blind19": lambda: load(ROOT / "bench" / "blind19.yaml"),
-    "blind20": lambda: load(ROOT / "bench" / "blind20.yaml"),
-    "blind21": lambda: load(ROOT / "bench" / "blind21.yaml"),
-    "blind22": lambda: load(ROOT / "bench" / "blind22.yaml"),
+    **{name: partial(load, bench_set(name)) for name in ("devset", "heldout", *BLIND_SETS)},
 }
 
 
