@@ -41,7 +41,9 @@ report it, never list its misses), and bench/blind21.yaml (written blind in the 
 paraphrase, 45 colloquial and 45 English-mixed questions and 120 negatives; its first untouched run is in
 the README, then used like the devset), and bench/blind22.yaml (written blind in the nineteenth session, 20
 questions in each of the ten styles and 100 negatives; never tuned on, like blind3: report it, never list its
-misses).
+misses), and bench/blind23.yaml (written blind in the twentieth session, 120 paraphrase and 40 each colloquial,
+English-mixed and relative-time questions and 120 negatives; its first untouched run is in the README, then
+used like the devset).
 """
 
 from __future__ import annotations

@@ -398,6 +398,14 @@ def test_a_year_the_documents_give_no_figures_for_is_not_answered_by_a_five_year
     assert ask("天津2025年技改投资目标多少").outcome is not Outcome.ANSWERED
 
 
+def test_the_date_a_document_was_published_names_it():
+    """天津2024年12月那期访谈 is the Tianjin interview (published 2024-12-09, knowledge/documents.yaml), not a
+    question about December 2024: its entries answer it though they never write the date."""
+    answer = ask("2024年12月天津那次访谈讲的技改行动方案，再贷款利率是多少")
+    assert answer.matched and "1.75%" in answer.text
+    assert ask("天津2023年12月那期访谈说技改再贷款利率多少").outcome is not Outcome.ANSWERED
+
+
 def test_a_sum_asked_in_hundred_millions_is_not_answered_by_a_rate():
     answer = ask("市财政安排支持技术改造的资金总共多少亿")
     assert answer.outcome is Outcome.NOT_STATED
