@@ -180,6 +180,11 @@ def test_lone_characters_glued_back_are_not_a_stopword():
     assert "来着" not in shipped_answerer().index.tokenizer.words("那句口号咋说的来着")
 
 
+def test_where_a_place_lies_is_no_topic_word():
+    """北票所在那个市 names the document by a town in it: 所在 (where it lies) says nothing the entries share."""
+    assert "所在" not in shipped_answerer().index.tokenizer.words("北票所在那个市的数据平台谁来用")
+
+
 @pytest.mark.parametrize(
     ("pieces", "words"),
     [
