@@ -60,6 +60,16 @@ class Answerer:
         self._fact_labels = {kind.name: kind.label or kind.name for kind in kb.question_types}
         self._places = sorted(kb.places, key=len, reverse=True)
         self._city_level = city_level_pattern(kb.places)
+        tokenizer = self.index.tokenizer
+        # the figures of a document's names (its publication date): a question of these and places names a
+        # document and asks nothing about it
+        self._document_figures = frozenset(
+            word
+            for document in kb.documents.values()
+            for alias in document.aliases
+            if any(char.isdigit() for char in alias)
+            for word in tokenizer.words(tokenizer.canonicalise(alias))
+        )
 
     def warm(self) -> None:
         """Read now what early questions would otherwise wait for (a serving process calls this)."""
@@ -185,7 +195,9 @@ class Answerer:
         prepared, candidates, unknown = self.candidates(query.text, query.quoted)
         decision = decide(candidates, unknown, len(prepared.words), self.params)
         if decision.verdict is not Verdict.REFUSED and (
-            self._only_places(prepared.words) or _one_word_of_several_documents(prepared, candidates)
+            self._only_places(prepared.words)
+            or self._only_names_a_document(prepared.words)
+            or _one_word_of_several_documents(prepared, candidates)
         ):
             # 平顶山, 那平顶山呢, SME?: a place or a word that entries of several documents explain alike, and
             # nothing asked about it; any one entry would be a guess (the suggestions offer them)
@@ -298,6 +310,13 @@ class Answerer:
         kb = self.kb
         return bool(words) and all(
             is_anchor(word, kb.places, kb.not_places) and not any(char.isdigit() for char in word) for word in words
+        )
+
+    def _only_names_a_document(self, words: tuple[str, ...]) -> bool:
+        """Whether a question's words are places and the figures of a document's names (天津2024年12月9日),
+        at least one of those: it says which document, not what about it."""
+        return any(word in self._document_figures for word in words) and all(
+            word in self._document_figures or self._only_places((word,)) for word in words
         )
 
     def _places_alone(self, question: str) -> tuple[str, ...]:

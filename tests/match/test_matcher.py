@@ -406,6 +406,12 @@ def test_the_date_a_document_was_published_names_it():
     assert ask("天津2023年12月那期访谈说技改再贷款利率多少").outcome is not Outcome.ANSWERED
 
 
+def test_a_documents_place_and_date_alone_ask_nothing():
+    """天津2024年12月9日 says which document, as 平顶山 alone says which city: no entry of it is the answer."""
+    assert ask("天津2024年12月9日").outcome is Outcome.REFUSED
+    assert ask("天津2024年12月9日那期访谈讲了哪五大行动").matched
+
+
 def test_a_sum_asked_in_hundred_millions_is_not_answered_by_a_rate():
     answer = ask("市财政安排支持技术改造的资金总共多少亿")
     assert answer.outcome is Outcome.NOT_STATED
