@@ -303,10 +303,11 @@ def test_how_much_is_done_asks_where_things_stand(question):
 
 def test_a_letter_is_a_material_and_a_company_answers_who():
     """A letter (承诺函) is a document handed in; who was commended is answered by the companies named
-    with the suffixes the names kind reads too (鞋业, 化工), not only by 公司 or a person's title."""
+    with a company suffix the names kind reads too (鞋业), not only by 公司 or a person's title."""
     shipped = shipped_kinds()
     assert "materials" in asked_in_shipped("约谈之后下级要交什么材料")
     assert missing_types((shipped["materials"],), "下级政府出具承诺函，作出书面承诺。") == ()
     assert missing_types((shipped["materials"],), "下级政府作出书面承诺。") == ("materials",)
     assert missing_types((shipped["person"],), "对阿诗丹顿、嘉鸿鞋业进行了表彰奖励。") == ()
     assert missing_types((shipped["person"],), "对先进企业进行了表彰奖励。") == ("person",)
+    assert missing_types((shipped["person"],), "钢铁、化工行业要加快改造。") == ("person",)  # industries
