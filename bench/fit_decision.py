@@ -25,7 +25,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.datasets import Item, fact_form, is_confident_wrong, is_correct, load, realistic  # noqa: E402
+from bench.datasets import Item, bench_set, fact_form, is_confident_wrong, is_correct, load, realistic  # noqa: E402
 from bot.engine import Answerer  # noqa: E402
 from bot.kb.loader import load_knowledge  # noqa: E402
 from bot.kb.seeds import SeedLibrary  # noqa: E402
@@ -224,9 +224,9 @@ def main() -> int:
     if kb is None:
         print("\n".join(map(str, issues)))
         return 1
-    tune = realistic("tune") + load(ROOT / "bench" / "devset.yaml")
+    tune = realistic("tune") + load(bench_set("devset"))
     for name in args.also:
-        tune += load(ROOT / "bench" / f"{name}.yaml")
+        tune += load(bench_set(name))
     print(f"tuning data: {len(tune)} questions; features: {', '.join(DECISION_FEATURES)}")
     folds = _folds(tune, args.folds)
     best_value, base, answerer = -1.0, MatchParams(), None
@@ -247,10 +247,10 @@ def main() -> int:
     test = realistic("test")
     report("realistic TEST split (never tuned)", answerer, test)
     by_group(answerer, test)
-    heldout = load(ROOT / "bench" / "heldout.yaml")
+    heldout = load(bench_set("heldout"))
     report("heldout.yaml (never tuned)", answerer, heldout)
-    report("blind3.yaml (never tuned)", answerer, load(ROOT / "bench" / "blind3.yaml"))
-    report("blind7.yaml (never tuned)", answerer, load(ROOT / "bench" / "blind7.yaml"))
+    report("blind3.yaml (never tuned)", answerer, load(bench_set("blind3")))
+    report("blind7.yaml (never tuned)", answerer, load(bench_set("blind7")))
     if args.write:
         write_params(final)
         print("written to bot/match/params.py")

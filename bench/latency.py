@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 from rapidfuzz import fuzz, process  # noqa: E402
 
-from bench.datasets import load  # noqa: E402
+from bench.datasets import bench_set, load  # noqa: E402
 from bot.kb.loader import FAQ_DIR, SPECIAL_FILES, KnowledgeBase, load_knowledge  # noqa: E402
 from bot.kb.memory import collection_paused  # noqa: E402
 from bot.kb.seeds import SeedLibrary  # noqa: E402
@@ -163,7 +163,7 @@ def measure(size: int, queries: int) -> dict:
     rng = random.Random(7)
     kb, issues = load_knowledge(ROOT / "knowledge", SeedLibrary.load(ROOT / "seeds"))
     assert kb is not None, issues
-    pool = [item.question for item in load(ROOT / "bench" / "devset.yaml")]
+    pool = [item.question for item in load(bench_set("devset"))]
     questions = [rng.choice(pool) for _ in range(queries)]
     big = scaled(kb, size, rng)
     with tempfile.TemporaryDirectory() as tmp:

@@ -18,7 +18,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import yaml
@@ -26,13 +26,13 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.datasets import Item, is_correct, load, realistic  # noqa: E402
+from bench.datasets import Item, bench_set, is_correct, load, realistic  # noqa: E402
 from bot.kb.store import build_answerer  # noqa: E402
 from bot.text.normalize import to_traditional  # noqa: E402
 
 SETS: dict[str, Callable[[], list[Item]]] = {
     "tune": lambda: realistic("tune"),
-    "devset": lambda: load(ROOT / "bench" / "devset.yaml"),
+    "devset": partial(load, bench_set("devset")),
 }
 BEFORE = [
     "<@U0123ABC> ",
