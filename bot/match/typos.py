@@ -11,10 +11,10 @@ two terms sound alike, the one the knowledge base uses more often wins.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 
-from bot.match.pinyin import toneless
+from bot.match.pinyin import syllables_alone, toneless
+from bot.match.sounds import Sound, TermSounds, fuzzy_sound
 from bot.text.stopwords import STOPWORDS
 
 MIN_TERM_CHARS = 2
@@ -41,43 +41,10 @@ FUNCTION_SLIP_MIN_INFORMATION = 12.0
 COMMONEST_MAX_INFORMATION = 8.5
 
 
-# Sounds many speakers (and so their IMEs' fuzzy modes) do not tell apart: zh/z, ch/c, sh/s, n/l,
-# and front/back nasal finals.
-_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
-_FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
-
-
-def _fuzzy(syllable: str) -> str:
-    for long, short in _FUZZY_INITIALS:
-        if syllable.startswith(long):
-            syllable = short + syllable[len(long) :]
-            break
-    for long, short in _FUZZY_FINALS:
-        if syllable.endswith(long):
-            return syllable[: -len(long)] + short
-    return syllable
-
-
 def _pinyin(text: str) -> list[str]:
     # Loaded when first needed: pypinyin's tables take time and memory to read, and a question whose
     # words are all whole (most of them) is never read by sound.
     return toneless(text)
-
-
-def _sound_table(terms: Mapping[str, int], key: Callable[[str], tuple[str, ...]]) -> dict[tuple[str, ...], str]:
-    """Sound -> term; the most used term wins a shared sound, a tie means we cannot tell."""
-    table: dict[tuple[str, ...], str] = {}
-    ambiguous: set[tuple[str, ...]] = set()
-    for term, count in sorted(terms.items(), key=lambda item: (-item[1], item[0])):
-        sound = key(term)
-        holder = table.get(sound)
-        if holder is None:
-            table[sound] = term
-        elif terms[holder] == count:
-            ambiguous.add(sound)
-    for sound in ambiguous:
-        del table[sound]
-    return table
 
 
 def _is_cjk(text: str) -> bool:
@@ -87,57 +54,36 @@ def _is_cjk(text: str) -> bool:
 class HomophoneRepairer:
     """Knows the KB's terms by sound; rewrites same-sounding broken stretches of a question.
 
-    The terms' sounds are read when a question first needs them (`warm` reads them beforehand): only a
-    question that the segmentation breaks apart somewhere can hold a typo."""
+    Only a question that the segmentation breaks apart somewhere can hold a typo, and it reads the sounds of
+    the few terms that may sound like its stretches (bot/match/sounds.py); `warm` reads every term's."""
 
     def __init__(
         self,
         term_counts: Mapping[str, int],
         segment: Callable[[str], list[str]],
-        known_sounds: Mapping[str, tuple[str, ...]] | None = None,
+        known_sounds: Mapping[str, Sound] | None = None,
         information_content: Callable[[str], float] | None = None,
     ) -> None:
-        """`known_sounds`: the pinyin of terms already read (a previous version's `sounds`), reused.
+        """`known_sounds`: the pinyin of terms already read (a previous version's `sounds_read`), reused.
         `information_content`: how rare a word is in general Chinese; without it no whole word is repaired."""
         terms = {
             term: count
             for term, count in term_counts.items()
             if MIN_TERM_CHARS <= len(term) <= MAX_TERM_CHARS and _is_cjk(term)
         }
-        self._terms = terms
         self._known = frozenset(term_counts)
-        self._known_sounds = known_sounds or {}
-        self._sounds: dict[str, tuple[str, ...]] | None = None
-        self._tables: tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str]] = ({}, {})
-        self._lock = threading.Lock()
+        self._sounds = TermSounds(terms, _pinyin, syllables_alone, known_sounds)
         self._lengths = sorted({len(term) for term in terms}, reverse=True)
         self._segment = segment
         self._information_content = information_content
 
-    @property
-    def sounds(self) -> dict[str, tuple[str, ...]]:
-        """Each term's pinyin, read now if not yet (a next version's repairer reuses them)."""
-        self.warm()
-        assert self._sounds is not None
-        return self._sounds
-
-    def sounds_read(self) -> dict[str, tuple[str, ...]] | None:
-        """The terms' pinyin if already read, else None (without reading them)."""
-        return self._sounds
+    def sounds_read(self) -> dict[str, Sound] | None:
+        """The terms' pinyin read so far, or None (without reading any): a next version's `known_sounds`."""
+        return self._sounds.read_so_far()
 
     def warm(self) -> None:
-        """Read the terms' sounds now rather than on the first question that needs them."""
-        if self._sounds is not None:
-            return
-        with self._lock:
-            if self._sounds is not None:
-                return
-            terms, known = self._terms, self._known_sounds
-            sounds = {term: known.get(term) or tuple(_pinyin(term)) for term in terms}
-            fuzzy = {term: tuple(_fuzzy(syllable) for syllable in sound) for term, sound in sounds.items()}
-            # Exact sounds are tried before fuzzy ones: 数子 is 数字 (shu zi), not 数智 (shu zhi).
-            self._tables = (_sound_table(terms, sounds.__getitem__), _sound_table(terms, fuzzy.__getitem__))
-            self._sounds, self._known_sounds = sounds, {}
+        """Read every term's sound now rather than a few on each question that needs them."""
+        self._sounds.warm()
 
     def repair(self, text: str) -> str:
         if not self._lengths:
@@ -152,8 +98,7 @@ class HomophoneRepairer:
         exact = _pinyin(text)
         if len(exact) != len(text):  # pypinyin merged something; do not guess
             return text
-        self.warm()
-        sounds = (tuple(exact), tuple(_fuzzy(syllable) for syllable in exact))
+        sounds = (tuple(exact), fuzzy_sound(tuple(exact)))
         out: list[str] = []
         i = 0
         while i < len(text):
@@ -230,7 +175,7 @@ class HomophoneRepairer:
     def _term_at(
         self,
         text: str,
-        sounds: tuple[tuple[str, ...], tuple[str, ...]],
+        sounds: tuple[Sound, Sound],
         i: int,
         starts: set[int],
         ends: set[int],
@@ -239,12 +184,12 @@ class HomophoneRepairer:
     ) -> str | None:
         if i not in starts:
             return None
-        for exact, (table, sound) in zip((True, False), zip(self._tables, sounds, strict=True), strict=True):
+        for exact, sound in zip((True, False), sounds, strict=True):
             for length in self._lengths:
                 window = text[i : i + length]
                 if len(window) < length or i + length not in ends or not _is_cjk(window):
                     continue
-                term = table.get(sound[i : i + length])
+                term = self._sounds.holder(sound[i : i + length], exact)
                 if not term or term == window or window in self._known:  # 哪年 is no slip for 那年
                     continue
                 differing = [a for a, b in zip(window, term, strict=True) if a != b]

@@ -45,6 +45,14 @@ def test_the_groups_hold_the_whole_table():
     assert set(groups.phrases({"重"})) == {phrase for phrase in whole if phrase[0] == "重"}
 
 
+def test_a_table_laid_out_on_one_line_is_grouped_alike(tmp_path):
+    whole = json.loads(_table_path().read_bytes())
+    sample = {phrase: readings for phrase, readings in whole.items() if phrase[0] in "重一龟"}
+    compact = tmp_path / "phrases_dict.json"
+    compact.write_text(json.dumps(sample, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    assert PhraseGroups(compact).phrases({"重", "一", "龟", "天"}) == sample
+
+
 def test_the_packed_readings_are_the_whole_table_of_characters():
     shipped = json.loads(_table_path().with_name("pinyin_dict.json").read_bytes())
     table = {int(code): readings for code, readings in shipped.items()}
