@@ -74,6 +74,7 @@ class Answerer:
     def warm(self) -> None:
         """Read now what early questions would otherwise wait for (a serving process calls this)."""
         self.index.warm()
+        self.glossary.warm()
         self.english.warm()
 
     def ask(self, message: str) -> Answer:

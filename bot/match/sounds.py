@@ -132,13 +132,14 @@ class TermSounds:
         with self._lock:
             if self._buckets is None:
                 firsts = self._first_syllables({term[0] for term in self._terms})
+                fuzzy_firsts = {char: {fuzzy(syllable) for syllable in syllables} for char, syllables in firsts.items()}
                 exact: dict[tuple[int, str], list[str]] = {}
                 fuzzy_ones: dict[tuple[int, str], list[str]] = {}
                 for term in self._terms:
-                    syllables = firsts.get(term[0], frozenset(term[0]))
-                    for syllable in syllables:
-                        exact.setdefault((len(term), syllable), []).append(term)
-                    for syllable in {fuzzy(syllable) for syllable in syllables}:
-                        fuzzy_ones.setdefault((len(term), syllable), []).append(term)
+                    first, length = term[0], len(term)
+                    for syllable in firsts.get(first, (first,)):
+                        exact.setdefault((length, syllable), []).append(term)
+                    for syllable in fuzzy_firsts.get(first, (fuzzy(first),)):
+                        fuzzy_ones.setdefault((length, syllable), []).append(term)
                 self._buckets = (exact, fuzzy_ones)
             return self._buckets

@@ -43,13 +43,25 @@ def _add_keys(texts: list[str], keys: set[str]) -> bool:
     if not joined:
         return spaced
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    characters = np.unique(codes)
+    characters = _distinct(codes)
     keys.update(map(chr, characters.tolist()))
     is_space = np.zeros(int(characters[-1]) + 1, dtype=bool)  # whitespace as `\s` reads it: str.isspace
     is_space[[code for code in characters.tolist() if chr(code).isspace()]] = True
     spaces = is_space[codes]
     both = ~(spaces[:-1] | spaces[1:])
-    pairs = np.unique((codes[:-1][both].astype(np.uint64) << np.uint64(32)) | codes[1:][both])
+    pairs = _distinct((codes[:-1][both].astype(np.uint64) << np.uint64(32)) | codes[1:][both])
     firsts, seconds = (pairs >> np.uint64(32)).tolist(), (pairs & np.uint64(0xFFFFFFFF)).tolist()
     keys.update(chr(first) + chr(second) for first, second in zip(firsts, seconds, strict=True))
     return spaced
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique's sorted distinct values, without its check for masked arrays, which imports numpy.ma
+    (10 ms of a cold `ask`, in each process that builds)."""
+    ordered = np.sort(values)
+    if ordered.size == 0:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]

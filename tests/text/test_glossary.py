@@ -77,3 +77,11 @@ def test_share_as_a_verb_asks_for_no_share():
     glossary = shipped_answerer().glossary
     assert "占比" not in glossary.translate("各县发言share了哪些做法")
     assert "占比" in glossary.translate("what is the share of SMEs")
+
+
+def test_an_all_chinese_text_is_left_as_it_is_unless_a_term_has_no_latin_letter():
+    latin = Glossary([GlossaryTerm(english=["sme"], chinese="中小企业")])
+    assert latin.translate(" 天津技改 ") == "天津技改"
+    assert latin.translate("天津sme多少") == "天津 中小企业 多少"
+    digits = Glossary([GlossaryTerm(english=["2024"], chinese="二〇二四")])
+    assert digits.translate("2024 年") == "二〇二四  年"
