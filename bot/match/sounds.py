@@ -16,6 +16,8 @@ import threading
 from collections.abc import Callable, Mapping
 
 Sound = tuple[str, ...]
+_UNSEEN = ""  # no term is empty
+_FOUND_KEPT = 100_000  # sounds looked up before `warm`, remembered (a bound: questions bring ever new ones)
 
 # Sounds many speakers (and so their IMEs' fuzzy modes) do not tell apart: zh/z, ch/c, sh/s, n/l,
 # and front/back nasal finals.
@@ -111,15 +113,19 @@ class TermSounds:
         if whole is not None:
             return whole[which].get(sound)
         found = self._found[which]
-        if sound not in found:
+        holder = found.get(sound, _UNSEEN)
+        if holder == _UNSEEN:
             buckets = self._buckets or self._make_buckets()
             same = [
                 term
                 for term in buckets[which].get((len(sound), sound[0]), ())
                 if (self._sound(term) if exact else fuzzy_sound(self._sound(term))) == sound
             ]
-            found[sound] = _most_used(self._terms, same)
-        return found[sound]
+            holder = _most_used(self._terms, same)
+            if len(found) >= _FOUND_KEPT:
+                found.clear()
+            found[sound] = holder
+        return holder
 
     def _sound(self, term: str) -> Sound:
         sound = self._sounds.get(term)
