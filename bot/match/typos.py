@@ -184,6 +184,7 @@ class HomophoneRepairer:
     ) -> str | None:
         if i not in starts:
             return None
+        # Exact sounds are tried before fuzzy ones: 数子 is 数字 (shu zi), not 数智 (shu zhi).
         for exact, sound in zip((True, False), sounds, strict=True):
             for length in self._lengths:
                 window = text[i : i + length]
