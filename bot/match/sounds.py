@@ -41,23 +41,15 @@ def fuzzy_sound(sound: Sound) -> Sound:
 
 
 def sound_table(terms: Mapping[str, int], key: Callable[[str], Sound]) -> dict[Sound, str]:
-    """Sound -> term; the most used term wins a shared sound, a tie means we cannot tell."""
-    table: dict[Sound, str] = {}
-    ambiguous: set[Sound] = set()
-    for term, count in sorted(terms.items(), key=lambda item: (-item[1], item[0])):
-        sound = key(term)
-        holder = table.get(sound)
-        if holder is None:
-            table[sound] = term
-        elif terms[holder] == count:
-            ambiguous.add(sound)
-    for sound in ambiguous:
-        del table[sound]
-    return table
+    """Sound -> term, each sound's holder chosen as `holder` chooses it among the terms sharing it."""
+    sharing: dict[Sound, list[str]] = {}
+    for term in terms:
+        sharing.setdefault(key(term), []).append(term)
+    return {sound: holder for sound, group in sharing.items() if (holder := _most_used(terms, group)) is not None}
 
 
 def _most_used(terms: Mapping[str, int], sharing: list[str]) -> str | None:
-    """`sound_table`'s holder of a sound among the terms that share it."""
+    """The holder of a sound among the terms that share it: the most used, and none on a tie."""
     if not sharing:
         return None
     most = max(terms[term] for term in sharing)
