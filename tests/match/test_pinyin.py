@@ -6,7 +6,15 @@ import json
 import subprocess
 import sys
 
-from bot.match.pinyin import CharReadings, PhraseGroups, _table_path, _tables, toneless
+from bot.match.pinyin import (
+    CharReadings,
+    PhraseGroups,
+    _runs_between_entries,
+    _runs_of_keys,
+    _table_path,
+    _tables,
+    toneless,
+)
 from tests.support.kb import shipped_answerer
 
 EDGE_CASES = [
@@ -51,6 +59,29 @@ def test_a_table_laid_out_on_one_line_is_grouped_alike(tmp_path):
     compact = tmp_path / "phrases_dict.json"
     compact.write_text(json.dumps(sample, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     assert PhraseGroups(compact).phrases({"重", "一", "龟", "天"}) == sample
+
+
+def test_the_shipped_table_is_split_between_entries():
+    """The shipped layout takes the split (`_runs_between_entries`), and it finds the runs a search for every
+    key finds: a pypinyin laid out otherwise would only be slower, and this says so."""
+    data = _table_path().read_bytes()
+    runs = _runs_between_entries(data)
+    assert runs is not None
+    assert runs == _runs_of_keys(data)
+
+
+def test_a_phrase_starting_with_a_four_byte_character_is_found_by_its_key(tmp_path):
+    whole = json.loads(_table_path().read_bytes())
+    sample = {phrase: readings for phrase, readings in whole.items() if phrase[0] in "重一"}
+    sample["\U00020000\u4e00"] = [["hē"], ["yī"]]
+    laid_out = tmp_path / "phrases_dict.json"
+    laid_out.write_text(json.dumps(dict(sorted(sample.items())), ensure_ascii=False, indent=0), encoding="utf-8")
+    assert _runs_between_entries(laid_out.read_bytes()) is None
+    assert PhraseGroups(laid_out).phrases({"重", "一", "\U00020000"}) == sample
+    without = {phrase: readings for phrase, readings in sample.items() if phrase[0] != "\U00020000"}
+    laid_out.write_text(json.dumps(without, ensure_ascii=False, indent=0), encoding="utf-8")
+    assert _runs_between_entries(laid_out.read_bytes()) is not None
+    assert PhraseGroups(laid_out).phrases({"重", "一"}) == without
 
 
 def test_the_packed_readings_are_the_whole_table_of_characters():
