@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from bot.match.pinyin import (
     CharReadings,
     PhraseGroups,
@@ -62,11 +64,12 @@ def test_a_table_laid_out_on_one_line_is_grouped_alike(tmp_path):
 
 
 def test_the_shipped_table_is_split_between_entries():
-    """The shipped layout takes the split (`_runs_between_entries`), and it finds the runs a search for every
-    key finds: a pypinyin laid out otherwise would only be slower, and this says so."""
+    """The installed table's layout takes the split (`_runs_between_entries`), which finds the runs a search
+    for every key finds. A pypinyin laid out otherwise is read by that search, only slower: skipped, not failed."""
     data = _table_path().read_bytes()
     runs = _runs_between_entries(data)
-    assert runs is not None
+    if runs is None:
+        pytest.skip("this pypinyin's phrase table is not laid out one key per line: read by the key search")
     assert runs == _runs_of_keys(data)
 
 
