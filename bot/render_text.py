@@ -9,7 +9,8 @@ from bot.kb.loader import KnowledgeBase
 
 _FIGURE = re.compile(r"\d+(?:\.\d+)?(?:%|万元|亿元|家|户|个)")
 REFUSAL = "文件中没有找到这个问题的答案（the documents do not say）。"
-NO_CONTENT = "请用文字提问，例如关于技术改造、清理拖欠账款、数字化转型的问题。"
+# Said to a message with nothing asked in it: a greeting, thanks, emoji or a link alone.
+NO_CONTENT = "请直接提出您的问题，例如关于技术改造、清理拖欠账款、数字化转型的问题。"
 
 
 def example_questions(kb: KnowledgeBase, limit: int = 5) -> list[str]:
