@@ -279,7 +279,7 @@ class Answerer:
     ) -> Answer:
         script = to_traditional if traditional else _same
         entry = related.indexed.entry
-        missing = "、".join(self._fact_labels.get(name, name) for name in related.missing_facts)
+        missing = missing_facts_phrase([self._fact_labels.get(name, name) for name in related.missing_facts])
         text = f"文件提到了这个话题（{entry.question}），但没有写明您问的{missing}。相关内容：{entry.answer.strip()}"
         return Answer(
             Outcome.NOT_STATED,
@@ -459,6 +459,23 @@ def _distinct_useful(parts: list[Answer]) -> list[Answer]:
             seen.add(key)
             useful.append(part)
     return useful
+
+
+def missing_facts_phrase(labels: Sequence[str]) -> str:
+    """The kinds of fact a reply says the documents leave out, as one phrase. Labels of the form 具体X或Y
+    share their 具体 and their alternatives: 具体名单或名称 and 具体名称或提法 read 具体名单、名称或提法, not
+    the same word twice. Any other label (利润数字, 具体标准（金额或比例）) is listed as it is."""
+    specific: list[str] = []
+    others: list[str] = []
+    for label in labels:
+        if label.startswith("具体") and "（" not in label:
+            specific += [part for part in label.removeprefix("具体").split("或") if part and part not in specific]
+        elif label not in others:
+            others.append(label)
+    if specific:
+        *head, last = specific
+        others.insert(0, "具体" + ("、".join(head) + "或" if head else "") + last)
+    return "、".join(others)
 
 
 def _same(text: str) -> str:

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bot.answer import Outcome
+from bot.engine import missing_facts_phrase
 from bot.match.answer_type import asked_types
 from bot.match.rank import _whole_in, _with_reserve, modified_heads, prepare, word_weights
 from bot.match.typos import HomophoneRepairer
@@ -283,6 +284,26 @@ def test_names_of_a_counted_list_are_not_stated():
     assert answer.outcome is Outcome.NOT_STATED and not answer.matched
     assert answer.related is not None and answer.text
     assert answer.sources, "the related entry's quote is shown"
+
+
+@pytest.mark.parametrize(
+    ("labels", "phrase"),
+    [
+        (["具体名单或名称", "具体名称或提法"], "具体名单、名称或提法"),
+        (["具体金额", "具体数量"], "具体金额或数量"),
+        (["具体金额"], "具体金额"),
+        (["利润数字", "具体金额"], "具体金额、利润数字"),
+        (["具体标准（金额或比例）", "具体比例"], "具体比例、具体标准（金额或比例）"),
+    ],
+)
+def test_the_missing_kinds_of_fact_read_as_one_phrase(labels, phrase):
+    assert missing_facts_phrase(labels) == phrase
+
+
+def test_a_not_stated_reply_names_each_missing_kind_once():
+    answer = ask("平顶山上云的企业都叫什么名字")
+    assert answer.outcome is Outcome.NOT_STATED
+    assert "没有写明您问的具体名单、名称或提法" in answer.text
 
 
 def test_a_slack_message_with_greeting_english_word_and_purpose_is_answered():
