@@ -46,9 +46,9 @@ English-mixed and relative-time questions and 120 negatives; its first untouched
 used like the devset), and bench/blind24.yaml (written blind in the twentieth session, 20 questions in each of
 the ten styles and 100 negatives; never tuned on, like blind3: report it, never list its misses), and
 bench/blind25.yaml (written blind in the twenty-first session, paraphrase-heavy; never tuned on, like blind3),
-and bench/blind26.yaml and bench/blind27.yaml (written blind in the twenty-third session, each shaped like the
-independent held-out set: 10 questions in each of the ten styles, 50 negatives of which 30 hard; never tuned on,
-like blind3).
+and bench/blind26.yaml, bench/blind27.yaml and bench/blind28.yaml (written blind in the twenty-third session,
+each shaped like the independent held-out set: 10 questions in each of the ten styles, 50 negatives of which 30
+hard; never tuned on, like blind3).
 First runs on record: the README's list of sets (*Measuring*) and docs/measurements.md.
 """
 
