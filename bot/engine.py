@@ -468,8 +468,9 @@ def missing_facts_phrase(labels: Sequence[str]) -> str:
     specific: list[str] = []
     others: list[str] = []
     for label in labels:
-        if label.startswith("具体") and "（" not in label:
-            specific += [part for part in label.removeprefix("具体").split("或") if part and part not in specific]
+        parts = [part for part in label.removeprefix("具体").split("或") if part]
+        if label.startswith("具体") and "（" not in label and parts:
+            specific += [part for part in dict.fromkeys(parts) if part not in specific]
         elif label not in others:
             others.append(label)
     if specific:

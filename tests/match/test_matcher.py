@@ -294,6 +294,7 @@ def test_names_of_a_counted_list_are_not_stated():
         (["具体金额"], "具体金额"),
         (["利润数字", "具体金额"], "具体金额、利润数字"),
         (["具体标准（金额或比例）", "具体比例"], "具体比例、具体标准（金额或比例）"),
+        (["具体", "具体日期"], "具体日期、具体"),
     ],
 )
 def test_the_missing_kinds_of_fact_read_as_one_phrase(labels, phrase):
