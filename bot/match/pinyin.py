@@ -209,10 +209,10 @@ def syllables_alone(chars: set[str]) -> dict[str, frozenset[str]]:
     """Every toneless reading of each character alone (pypinyin's table of characters); a character
     without one reads as itself. A word's first syllable is one of its first character's, but for the
     odd phrase that reads it otherwise (乐亭, lào tíng: 1 of pypinyin's 47,000 phrases)."""
+    readings = _tables().readings_alone(chars)  # first: it imports pypinyin without its phrase table
     from pypinyin import Style
     from pypinyin.style import convert
 
-    readings = _tables().readings_alone(chars)
     return {
         char: frozenset(convert(reading, Style.NORMAL, strict=True) for reading in readings[ord(char)].split(","))
         if ord(char) in readings

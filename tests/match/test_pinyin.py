@@ -87,6 +87,18 @@ def test_a_phrase_starting_with_a_four_byte_character_is_found_by_its_key(tmp_pa
     assert PhraseGroups(laid_out).phrases({"重", "一"}) == without
 
 
+def test_reading_characters_alone_first_keeps_the_phrase_table_unread():
+    """`syllables_alone` as a process's first use of pypinyin must not import it whole (its 47,000 phrases)."""
+    probe = (
+        "import sys\n"
+        "from bot.match.pinyin import _tables, syllables_alone\n"
+        "assert syllables_alone({'重'})['重'] >= {'zhong', 'chong'}\n"
+        "print('pypinyin.phrases_dict' in sys.modules, _tables()._sources is not None)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]
+
+
 def test_the_packed_readings_are_the_whole_table_of_characters():
     shipped = json.loads(_table_path().with_name("pinyin_dict.json").read_bytes())
     table = {int(code): readings for code, readings in shipped.items()}
