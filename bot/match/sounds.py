@@ -68,8 +68,8 @@ class TermSounds:
         known: Mapping[str, Sound] | None = None,
     ) -> None:
         """`terms`: term -> how many entries use it; `read`: a text's toneless pinyin, one syllable a
-        character; `first_syllables`: each character's readings alone; `known`: sounds read before (a
-        previous version's `read_so_far`)."""
+        character; `first_syllables`: each of the characters asked, with its readings alone (itself if it has
+        none); `known`: sounds read before (a previous version's `read_so_far`)."""
         self._terms = terms
         self._read = read
         self._first_syllables = first_syllables
@@ -133,11 +133,11 @@ class TermSounds:
                 fuzzy_firsts = {char: {fuzzy(syllable) for syllable in syllables} for char, syllables in firsts.items()}
                 exact: dict[tuple[int, str], list[str]] = {}
                 fuzzy_ones: dict[tuple[int, str], list[str]] = {}
-                for term in self._terms:
+                for term in self._terms:  # `first_syllables` gives every character its syllables
                     first, length = term[0], len(term)
-                    for syllable in firsts.get(first, (first,)):
+                    for syllable in firsts[first]:
                         exact.setdefault((length, syllable), []).append(term)
-                    for syllable in fuzzy_firsts.get(first, (fuzzy(first),)):
+                    for syllable in fuzzy_firsts[first]:
                         fuzzy_ones.setdefault((length, syllable), []).append(term)
                 self._buckets = (exact, fuzzy_ones)
             return self._buckets
