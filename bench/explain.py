@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.kb.store import build_answerer  # noqa: E402
-from bot.match.decide import features  # noqa: E402
+from bot.match.decide import features, topical  # noqa: E402
 from bot.match.rank import word_weights  # noqa: E402
 from bot.text.normalize import normalise_query  # noqa: E402
 
@@ -44,7 +44,8 @@ def main() -> int:
             chosen = decision.chosen.indexed.entry.id if decision.chosen else None
             print(f"  -> {decision.verdict.value} {chosen} p={decision.confidence:.2f}")
             if decision.chosen:
-                signals = features(decision.chosen, candidates, unknown, len(query.words))
+                rival = next((c for c in topical(candidates) if c is not decision.chosen), None)
+                signals = features(decision.chosen, rival, unknown, len(query.words))
                 print("     features:", [round(x, 3) for x in signals])
         answer = answerer.ask(message)
         print(f"  => {answer.outcome.value} {answer.entry_id or (answer.related and answer.related.id)}")

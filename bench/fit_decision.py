@@ -85,10 +85,10 @@ def sample(answerer: Answerer, item: Item) -> tuple[tuple[float, ...], int] | No
     normalised = normalise_query(questions[0])
     query, candidates, unknown = answerer.candidates(normalised.text, normalised.quoted)
     pool = topical(candidates)
-    if not pool:
+    best = next(pool, None)
+    if best is None:
         return None
-    best = pool[0]
-    x = features(best, pool, unknown, len(query.words))
+    x = features(best, next(pool, None), unknown, len(query.words))
     if item.in_scope:
         answer = fact_form(best.indexed.entry.answer)
         return x, int(all(fact_form(fact) in answer for fact in item.facts))

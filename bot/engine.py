@@ -22,7 +22,7 @@ from bot.match.stored import Derived
 from bot.text.bilingual import EnglishReader
 from bot.text.entities import city_level_apart, city_level_pattern, is_anchor
 from bot.text.glossary import Glossary
-from bot.text.normalize import is_traditional, normalise_query, to_traditional
+from bot.text.normalize import is_traditional, normalise_query, to_traditional, warm_converters
 from bot.text.numbers import arabic_numbers, english_numbers, large_amounts
 from bot.text.spacing import join_split_figures, join_split_words
 from bot.text.wrapping import (
@@ -76,6 +76,7 @@ class Answerer:
         self.index.warm()
         self.glossary.warm()
         self.english.warm()
+        warm_converters()
 
     def ask(self, message: str) -> Answer:
         """Answer a chat message: one question, or up to three in one reply."""

@@ -9,8 +9,10 @@ mentions; a kind of fact its answer does not hold).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
+from itertools import chain
 
 from bot.match.params import DECISION_FEATURES, MatchParams
 from bot.match.rank import Candidate
@@ -29,15 +31,15 @@ class Decision:
     confidence: float
 
 
-def features(candidate: Candidate, others: list[Candidate], unknown: float, words: int) -> tuple[float, ...]:
-    """The signals named in DECISION_FEATURES for one candidate, in that order."""
-    rival = next((c.score for c in others if c is not candidate), 0.0)
+def features(candidate: Candidate, rival: Candidate | None, unknown: float, words: int) -> tuple[float, ...]:
+    """The signals named in DECISION_FEATURES for one candidate, in that order; `rival`: the best other
+    topical candidate, if any."""
     signals = {
         "score": candidate.score,
         "coverage": candidate.coverage,
         "similarity": candidate.similarity,
         "bm25": math.log1p(candidate.bm25),
-        "margin": candidate.score - rival,
+        "margin": candidate.score - (rival.score if rival is not None else 0.0),
         "unknown_share": unknown,
         "known_coverage": min(1.0, candidate.coverage / (1.0 - unknown)) if unknown < 1.0 else 0.0,
         "words": min(words, 12) / 12,
@@ -45,26 +47,28 @@ def features(candidate: Candidate, others: list[Candidate], unknown: float, word
     return tuple(signals[name] for name in DECISION_FEATURES)
 
 
-def topical(candidates: list[Candidate]) -> list[Candidate]:
-    """Candidates that mention every place, organisation and number the question names."""
-    return [c for c in candidates if not c.missing_anchors]
+def topical(candidates: Iterable[Candidate]) -> Iterator[Candidate]:
+    """Candidates that mention every place, organisation and number the question names, in order; lazily,
+    as the decision reads the first few only."""
+    return (c for c in candidates if not c.missing_anchors)
 
 
 def decide(candidates: list[Candidate], unknown: float, words: int, params: MatchParams) -> Decision:
     pool = topical(candidates)
-    if not pool:
+    best = next(pool, None)
+    if best is None:
         return Decision(Verdict.REFUSED, None, 0.0)
-    best = pool[0]
-    confidence = params.confidence(features(best, pool, unknown, words))
+    second = next(pool, None)
+    confidence = params.confidence(features(best, second, unknown, words))
     if confidence < params.answer_threshold:
         return Decision(Verdict.REFUSED, None, confidence)
     if not best.missing_facts:
         return Decision(Verdict.ANSWERED, best, confidence)
-    for runner_up in pool[1:]:
+    for runner_up in chain(() if second is None else (second,), pool):
         if best.score - runner_up.score > params.fact_switch_margin:
             break
         if not runner_up.missing_facts:
-            runner_confidence = params.confidence(features(runner_up, pool, unknown, words))
+            runner_confidence = params.confidence(features(runner_up, best, unknown, words))
             if runner_confidence >= params.answer_threshold:
                 return Decision(Verdict.ANSWERED, runner_up, runner_confidence)
     return Decision(Verdict.NOT_STATED, best, confidence)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Collection
-from dataclasses import dataclass
-from itertools import pairwise
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import chain, pairwise
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -34,15 +35,73 @@ class Query:
 
 @dataclass(frozen=True)
 class Candidate:
-    """One entry's evidence for a question; `score` combines it into [0, 1]."""
+    """One entry's evidence for a question; `score` combines it into [0, 1].
+
+    What the entry lacks of the question (`missing_anchors`, `missing_facts`) is worked out when first
+    read: the decision reads it for the leading candidates only, and it was a third of ranking all twenty."""
 
     indexed: IndexedEntry
     bm25: float
     similarity: float  # best fuzzy similarity to one of the entry's phrasings, 0..1
     coverage: float  # IDF-weighted share of the question's words the entry knows, 0..1
     score: float
-    missing_anchors: tuple[str, ...] = ()  # places, organisations, numbers the entry never mentions
-    missing_facts: tuple[str, ...] = ()  # kinds of fact asked for that the answer does not hold
+    asks: QuestionNeeds = field(repr=False, compare=False)
+
+    @cached_property
+    def missing_anchors(self) -> tuple[str, ...]:
+        """Places, organisations, numbers, terms and programmes the question names that the entry does not."""
+        return self.asks.missing_anchors(self.indexed)
+
+    @cached_property
+    def missing_facts(self) -> tuple[str, ...]:
+        """Kinds of fact the question asks for that the entry's answer does not hold."""
+        return missing_types(self.asks.kinds, self.indexed.answer_plain, self.asks.subjects)
+
+
+@dataclass(frozen=True)
+class QuestionNeeds:
+    """What a question names and asks for, which an entry must state to answer it (`Candidate`)."""
+
+    anchors: tuple[str, ...]  # places, organisations, numbers
+    years: frozenset[str]  # the years among them (`asked_years`)
+    siblings: tuple[str, ...]  # terms an entry about a sibling of (智能工厂 for 绿色工厂) does not answer
+    sibling_pattern: Callable[[str], re.Pattern[str] | None]  # `MatchIndex.sibling_pattern`
+    programmes: tuple[tuple[str, tuple[str, ...]], ...]  # (head, qualifiers) of funds named
+    choices: dict[str, set[str]]  # figures offered as a choice (`_alternatives`)
+    kinds: tuple[CompiledType, ...]  # kinds of fact asked for
+    subjects: tuple[str, ...]  # its words rare in the knowledge base
+
+    def missing_anchors(self, indexed: IndexedEntry) -> tuple[str, ...]:
+        """What the question names that the entry does not: a place, organisation or number it never
+        mentions (or a year it gives only as a baseline); a term (绿色工厂) when it writes a sibling of it
+        (智能工厂) and never the term's modifier; a programme by its qualifiers. Of figures offered as a
+        choice, one stated is enough."""
+        text = indexed.full_text
+        missing = (
+            tuple(
+                word
+                for word in self.anchors
+                if not (knows_figure(indexed, word) if is_figure(word) else knows(indexed, word))
+                or (word in self.years and only_as_baseline(indexed.answer_plain, word))
+            )
+            # A term's siblings are compiled into a pattern only for an entry without the term's modifier
+            # (compiled for every candidate, they were a fifth of a question's time the first time it came).
+            + tuple(
+                word
+                for word in self.siblings
+                if word[:-2] not in text
+                and (pattern := self.sibling_pattern(word)) is not None
+                and pattern.search(text)
+            )
+            + tuple(
+                "".join(qualifiers) + head
+                for head, qualifiers in self.programmes
+                if not names_programme(text, head, qualifiers)
+            )
+        )
+        if self.choices:  # 172家还是170家: the entry need state one of them
+            missing = tuple(word for word in missing if not (self.choices.get(word, set()) - set(missing)))
+        return missing
 
 
 def prepare(index: MatchIndex, normalised_text: str, quoted: tuple[str, ...] = ()) -> Query:
@@ -76,25 +135,19 @@ def _unquoted(compact: str, quoted: tuple[str, ...]) -> str:
 def similarities(query: Query, entries: list[IndexedEntry]) -> list[float]:
     """Each entry's closest phrasing by characters (typos, word order) or by word sets (keyword-style
     questions: token_sort_ratio, the entries' side sorted beforehand, see bot/match/similarity.py), 0..1:
-    all phrasings of all candidates scored in one rapidfuzz call per measure."""
-    counts, compacts = [], []
-    for indexed in entries:
-        phrasings = indexed.phrasings
-        counts.append(len(phrasings))
-        compacts += phrasings
-    if not compacts:
-        return [0.0] * len(entries)
-    best = process.cdist([query.compact], compacts, scorer=fuzz.ratio, dtype=np.float64)[0]
-    if query.words:
-        words = [phrasing for indexed in entries for phrasing in indexed.phrasing_words]
-        by_words = process.cdist([sorted_words(query.words)], words, scorer=fuzz.ratio, dtype=np.float64)[0]
-        np.maximum(best, np.where([bool(phrasing) for phrasing in words], by_words, 0.0), out=best)
-    result, start = [], 0
-    for count in counts:
-        end = start + count
-        result.append(float(best[start:end].max()) / 100.0 if end > start else 0.0)
-        start = end
-    return result
+    all phrasings of all candidates scored in one rapidfuzz call per measure, each entry's best in one
+    numpy call (every entry has a phrasing, `IndexedEntry.of`)."""
+    if not entries:
+        return []
+    phrasings = [indexed.phrasings for indexed in entries]
+    best = process.cdist([query.compact], list(chain.from_iterable(phrasings)), scorer=fuzz.ratio, dtype=np.float64)[0]
+    if query.words:  # a phrasing without words scores 0 against the question's, as fuzz.ratio scores ""
+        words = list(chain.from_iterable(indexed.phrasing_words for indexed in entries))
+        np.maximum(
+            best, process.cdist([sorted_words(query.words)], words, scorer=fuzz.ratio, dtype=np.float64)[0], out=best
+        )
+    starts = np.cumsum([0, *map(len, phrasings[:-1])])
+    return (np.maximum.reduceat(best, starts) / 100.0).tolist()
 
 
 def knows(indexed: IndexedEntry, word: str) -> bool:
@@ -296,36 +349,6 @@ def named_programmes(index: MatchIndex, query: Query, anchors: list[str]) -> lis
     return programme_names(query.words, index.kb.programme_heads, is_qualifier)
 
 
-def _missing_anchors(
-    indexed: IndexedEntry,
-    anchors: list[str],
-    years: Collection[str],
-    siblings: list[tuple[str, re.Pattern[str]]],
-    programmes: list[tuple[str, tuple[str, ...]]],
-) -> tuple[str, ...]:
-    """What the question names that the entry does not: a place, organisation or number it never mentions
-    (or a year it gives only as a baseline); a term (绿色工厂) when it writes a sibling of it (智能工厂)
-    and never the term's modifier; a programme by its qualifiers."""
-    return (
-        tuple(
-            word
-            for word in anchors
-            if not (knows_figure(indexed, word) if is_figure(word) else knows(indexed, word))
-            or (word in years and only_as_baseline(indexed.answer_plain, word))
-        )
-        + tuple(
-            word
-            for word, pattern in siblings
-            if word[:-2] not in indexed.full_text and pattern.search(indexed.full_text)
-        )
-        + tuple(
-            "".join(qualifiers) + head
-            for head, qualifiers in programmes
-            if not names_programme(indexed.full_text, head, qualifiers)
-        )
-    )
-
-
 _OR = re.compile(r"还是|或者|或是|或")
 
 
@@ -371,13 +394,12 @@ def rank(
     years = asked_years(query.compact, anchors)
     programmes = named_programmes(index, query, anchors)
     # a term the question names (绿色工厂) is missing from an entry about a sibling of it (智能工厂)
-    siblings = [
-        (word, pattern)
+    siblings = tuple(
+        word
         for word in query.words
         if (index.idf(word) or 0.0) >= params.sibling_min_idf
         and (index.idf(word[-2:]) or 0.0) >= params.sibling_head_min_idf
-        and (pattern := index.sibling_pattern(word))
-    ]
+    )
     figures = frozenset(word for word in weights if is_figure(word))
     parts = compound_parts(index, query, set(anchors) | figures)
     retrieved = [
@@ -392,14 +414,18 @@ def rank(
     # what the question names: its words rare in the knowledge base (舞阳钢铁, not 企业 or 资金)
     subjects = tuple(word for word in query.words if (index.idf(word) or 0.0) >= params.subject_min_idf)
     entries = [indexed for indexed, _, _ in retrieved]
-    choices = _alternatives(query.compact, anchors)
+    needs = QuestionNeeds(
+        anchors=tuple(anchors),
+        years=frozenset(years),
+        siblings=siblings,
+        sibling_pattern=index.sibling_pattern,
+        programmes=tuple(programmes),
+        choices=_alternatives(query.compact, anchors),
+        kinds=query.asked,
+        subjects=subjects,
+    )
     for (indexed, bm25_score, cov), sim in zip(retrieved, similarities(query, entries), strict=True):
-        score = params.combine(cov, sim)
-        missing = _missing_anchors(indexed, anchors, years, siblings, programmes)
-        if choices:  # 172家还是170家: the entry need state one of them
-            missing = tuple(word for word in missing if not (choices.get(word, set()) - set(missing)))
-        facts = missing_types(query.asked, indexed.answer_plain, subjects)
-        candidates.append(Candidate(indexed, bm25_score, sim, cov, score, missing, facts))
+        candidates.append(Candidate(indexed, bm25_score, sim, cov, params.combine(cov, sim), needs))
     top_bm25 = max((candidate.bm25 for candidate in candidates), default=0.0) or 1.0
     lead = params.bm25_rank_weight
     question_gaps = gaps(query.compact)

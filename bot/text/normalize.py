@@ -40,6 +40,12 @@ def _s2t() -> opencc.OpenCC:
     return opencc.OpenCC("s2t")
 
 
+def warm_converters() -> None:
+    """Make both script converters now: the first question in traditional script waited 50 ms for its reply's."""
+    _t2s()
+    _s2t()
+
+
 def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
