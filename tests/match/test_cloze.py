@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.match.cloze import filled, gaps
 from tests.support.kb import shipped_answerer
 
@@ -45,3 +50,46 @@ def test_a_wall_of_gaps_is_read_as_a_few():
 
 def test_a_particle_after_the_gap_is_not_a_word_the_text_must_hold():
     assert gaps("智能化改造是制造业高质量发展的什么呀") == gaps("智能化改造是制造业高质量发展的什么")
+
+
+def _plain_filled(text: str, question_gaps: tuple[tuple[str, str], ...]) -> int:
+    """`filled` by its definition: the longest context (three or more characters before the gap) found in
+    the text at a place where a word fills the gap and the words after it follow."""
+    best = 0
+    for before, after in question_gaps:
+        for start in range(len(before) - 2):
+            context = before[start:]
+            word = r"(?!什么|啥|哪一?[个些种条项句])[\u3400-\u9fff]"  # a word in the gap, not a question's gap
+            pattern = re.escape(context) + word + (r"[\u3400-\u9fff]{0,29}?" + re.escape(after) if after else "")
+            if re.search(pattern, text):
+                best = max(best, len(context))
+    return best
+
+
+_CHARS = "天津改造是一条什么啥哪个线了的"
+
+
+@st.composite
+def _question_and_text(draw: st.DrawFn) -> tuple[str, str]:
+    """A question, and a text made of pieces of it and other characters (so that contexts of every
+    length are found in it, with and without a word in the gap)."""
+    question = draw(st.text(alphabet=_CHARS, min_size=3, max_size=16))
+    pieces = draw(
+        st.lists(
+            st.one_of(
+                st.tuples(st.integers(0, len(question)), st.integers(0, len(question))).map(
+                    lambda span: question[min(span) : max(span)]
+                ),
+                st.text(alphabet=_CHARS, max_size=4),
+            ),
+            max_size=6,
+        )
+    )
+    return question, "".join(pieces)
+
+
+@given(_question_and_text())
+@settings(max_examples=1500)
+def test_filled_is_the_longest_context_found_with_a_filled_gap(case: tuple[str, str]):
+    question, text = case
+    assert filled(text, gaps(question)) == _plain_filled(text, gaps(question))
