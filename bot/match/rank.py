@@ -294,31 +294,44 @@ def unknown_share(
     return unknown / total if total else 0.0
 
 
-def coverage(
-    indexed: IndexedEntry,
-    weights: dict[str, float],
-    heads: frozenset[str] = frozenset(),
-    figures: frozenset[str] = frozenset(),
-    parts: dict[str, tuple[str, ...]] | None = None,
-    part_credit: float = 0.0,
-) -> float:
-    """Share of the question's meaning (weighted words) that this entry knows about.
+class Coverage:
+    """Share of the question's meaning (weighted words) that an entry knows about.
 
     A word the whole knowledge base has never seen (another city, another topic) counts against every
     entry, so a question about 住房贷款 is not explained by an entry about 技改贷款. `figures`: the
-    question's words that are figures (`is_figure`), known only whole.
+    question's words that are figures (`is_figure`), known only whole; `heads`: words left out
+    (`modified_heads`); `parts`: compounds an entry knows in part for `part_credit` of their weight.
+    What each word needs is sorted out once per question, for the thirty entries it is checked against.
     """
-    parts = parts or {}
-    total = sum(weights.values())
-    known = 0.0
-    for word, weight in weights.items():
-        if word in heads:
-            continue
-        if knows_figure(indexed, word) if word in figures else knows(indexed, word):
-            known += weight
-        elif word in parts and all(knows(indexed, part) for part in parts[word]):
-            known += weight * part_credit
-    return known / total if total else 0.0
+
+    def __init__(
+        self,
+        weights: dict[str, float],
+        heads: frozenset[str],
+        figures: frozenset[str],
+        parts: dict[str, tuple[str, ...]],
+        part_credit: float,
+    ) -> None:
+        self._total = sum(weights.values())
+        # in the weights' order: the same sum, to the last bit
+        self._words = [
+            (word, weight, word in figures, parts.get(word, ()))
+            for word, weight in weights.items()
+            if word not in heads
+        ]
+        self._part_credit = part_credit
+
+    def __call__(self, indexed: IndexedEntry) -> float:
+        if not self._total:
+            return 0.0
+        text = indexed.full_text
+        known = 0.0
+        for word, weight, figure, inside in self._words:
+            if knows_figure(indexed, word) if figure else (word in text or _in_vocabulary(indexed, word)):
+                known += weight
+            elif inside and all(knows(indexed, part) for part in inside):
+                known += weight * self._part_credit
+        return known / self._total
 
 
 _COMPOUND_MIN_LENGTH = 4
@@ -401,13 +414,11 @@ def rank(
         and (index.idf(word[-2:]) or 0.0) >= params.sibling_head_min_idf
     )
     figures = frozenset(word for word in weights if is_figure(word))
-    parts = compound_parts(index, query, set(anchors) | figures)
+    coverage = Coverage(
+        weights, heads, figures, compound_parts(index, query, set(anchors) | figures), params.compound_part_credit
+    )
     retrieved = [
-        (
-            index.entries[position],
-            bm25_score,
-            coverage(index.entries[position], weights, heads, figures, parts, params.compound_part_credit),
-        )
+        (index.entries[position], bm25_score, coverage(index.entries[position]))
         for position, bm25_score in index.retrieve(list(query.terms), params.candidates + params.coverage_reserve)
     ]
     retrieved = _with_reserve(retrieved, params.candidates)
