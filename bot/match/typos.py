@@ -11,6 +11,7 @@ two terms sound alike, the one the knowledge base uses more often wins.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 from bot.match.pinyin import syllables_alone, toneless
@@ -47,8 +48,11 @@ def _pinyin(text: str) -> list[str]:
     return toneless(text)
 
 
+_CJK = re.compile("[\u3400-\u9fff]*")
+
+
 def _is_cjk(text: str) -> bool:
-    return all("\u3400" <= char <= "\u9fff" for char in text)
+    return _CJK.fullmatch(text) is not None
 
 
 class HomophoneRepairer:
@@ -184,12 +188,16 @@ class HomophoneRepairer:
     ) -> str | None:
         if i not in starts:
             return None
+        # stretches from here that end on a boundary, longest first
+        lengths = [
+            length
+            for length in self._lengths
+            if i + length <= len(text) and i + length in ends and _is_cjk(text[i : i + length])
+        ]
         # Exact sounds are tried before fuzzy ones: 数子 is 数字 (shu zi), not 数智 (shu zhi).
         for exact, sound in zip((True, False), sounds, strict=True):
-            for length in self._lengths:
+            for length in lengths:
                 window = text[i : i + length]
-                if len(window) < length or i + length not in ends or not _is_cjk(window):
-                    continue
                 term = self._sounds.holder(sound[i : i + length], exact)
                 if not term or term == window or window in self._known:  # 哪年 is no slip for 那年
                     continue
