@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.answer import Outcome
 from bot.text.entities import (
@@ -79,6 +83,21 @@ def test_a_programme_is_named_by_the_nouns_before_its_head():
     text = "争取省、市先进制造业发展专项资金2233万元"
     assert names_programme(text, "专项资金", ("制造业", "发展"))
     assert not names_programme(text, "专项资金", ("中小企业", "发展"))
+
+
+_PIECES = st.text(alphabet="制造业发展专项资金中小a1，", max_size=4)
+
+
+@given(_PIECES, _PIECES, st.text(alphabet="制造业发展专项资金中小a1，", max_size=14), _PIECES, _PIECES)
+@settings(max_examples=1500)
+def test_a_programme_is_named_by_a_qualifier_then_up_to_ten_chinese_characters_then_its_head(
+    before: str, qualifier: str, between: str, head: str, after: str
+):
+    if not qualifier or not head:
+        return
+    text = before + qualifier + between + head + after
+    defined = re.search(f"{re.escape(qualifier)}[\u4e00-\u9fff]{{0,10}}{re.escape(head)}", text) is not None
+    assert names_programme(text, head, (qualifier,)) == defined
 
 
 def test_another_fund_of_the_same_city_is_not_answered_with_the_one_the_documents_give():
