@@ -24,7 +24,7 @@ from bot.kb.loader import (
     load_knowledge,
     read_faq_file,
 )
-from bot.kb.memory import collection_paused, keep_for_good, map_large_blocks, thaw, trim
+from bot.kb.memory import collection_paused, keep_for_good, map_large_blocks, trim
 from bot.kb.schema import FaqEntry
 from bot.kb.seeds import SeedLibrary
 from bot.match import cache
@@ -385,7 +385,6 @@ class KnowledgeStore:
             return self.errors
         self._fingerprint = fingerprint
         self._faq_files.start(faq_paths(self.kb_dir))
-        thaw()  # the version this one replaces is collected as any garbage
         map_large_blocks()  # a build's temporaries are mapped, not left in the heap (questions meanwhile fault)
         answerer, issues = build_answerer(
             self.kb_dir,
@@ -407,6 +406,7 @@ class KnowledgeStore:
                 answerer.warm()
             self._answerer = answerer
             log.info("knowledge base reloaded: %d entries", len(answerer.kb.entries))
+        keep_for_good()  # the new version, as a start's; the replaced one was freed with its last reference
         map_large_blocks(keep_in_heap=self._answerer.index.question_bytes())
         if self.on_reload is not None:
             self.on_reload(issues)
