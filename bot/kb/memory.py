@@ -53,9 +53,8 @@ def keep_for_good() -> None:
     objects at each full collection (0.1-0.17 s at 10,000 entries, each time; the first at the first
     allocation once the build's pause ends). A build makes next to no garbage cycles, and the version a
     reload replaces is freed as its last reference goes (tests/kb/test_memory.py checks both), so that
-    nothing that should be collected stays frozen. Until the twenty-fourth session a reload unfroze
-    everything instead, and every full collection after a curator's edit held a serving process 0.16 s
-    at 10,000 entries."""
+    nothing that should be collected stays frozen. (A reload that left the heap unfrozen held a serving
+    process 0.16 s at 10,000 entries at every full collection after a curator's edit.)"""
     trim()
     gc.freeze()
 
