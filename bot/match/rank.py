@@ -45,17 +45,17 @@ class Candidate:
     similarity: float  # best fuzzy similarity to one of the entry's phrasings, 0..1
     coverage: float  # IDF-weighted share of the question's words the entry knows, 0..1
     score: float
-    asks: QuestionNeeds = field(repr=False, compare=False)
+    needs: QuestionNeeds = field(repr=False, compare=False)
 
     @cached_property
     def missing_anchors(self) -> tuple[str, ...]:
         """Places, organisations, numbers, terms and programmes the question names that the entry does not."""
-        return self.asks.missing_anchors(self.indexed)
+        return self.needs.missing_anchors(self.indexed)
 
     @cached_property
     def missing_facts(self) -> tuple[str, ...]:
         """Kinds of fact the question asks for that the entry's answer does not hold."""
-        return missing_types(self.asks.kinds, self.indexed.answer_plain, self.asks.subjects)
+        return missing_types(self.needs.kinds, self.indexed.answer_plain, self.needs.subjects)
 
 
 @dataclass(frozen=True)
