@@ -76,8 +76,10 @@ def _runs_between_entries(data: bytes) -> list[tuple[str, int]] | None:
     otherwise (then some key does not follow that separator, and the pieces are fewer than the keys),
     or if a phrase starts with a character that is not three bytes long (every one as shipped is)."""
     opening = data.find(b'"')
+    if opening < 0:
+        return None
     pieces = data[opening + 1 :].split(_BETWEEN_ENTRIES)  # each starts with its key, less the opening quote
-    if opening < 0 or len(pieces) != data.count(_KEY_END):
+    if len(pieces) != data.count(_KEY_END):
         return None
     heads = list(map(itemgetter(slice(0, 3)), pieces))
     before = list(accumulate(map(len, pieces), initial=0))  # the bytes of the pieces before each one

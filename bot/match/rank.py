@@ -324,10 +324,9 @@ class Coverage:
     def __call__(self, indexed: IndexedEntry) -> float:
         if not self._total:
             return 0.0
-        text = indexed.full_text
         known = 0.0
         for word, weight, figure, inside in self._words:
-            if knows_figure(indexed, word) if figure else (word in text or _in_vocabulary(indexed, word)):
+            if knows_figure(indexed, word) if figure else knows(indexed, word):
                 known += weight
             elif inside and all(knows(indexed, part) for part in inside):
                 known += weight * self._part_credit
