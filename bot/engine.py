@@ -24,6 +24,7 @@ from bot.text.entities import city_level_apart, city_level_pattern, is_anchor
 from bot.text.glossary import Glossary
 from bot.text.normalize import is_traditional, normalise_query, to_traditional, warm_converters
 from bot.text.numbers import arabic_numbers, english_numbers, large_amounts
+from bot.text.relative_years import resolve_relative_years
 from bot.text.spacing import join_split_figures, join_split_words
 from bot.text.wrapping import (
     MAX_QUESTIONS,
@@ -239,7 +240,7 @@ class Answerer:
         is_word = self.index.tokenizer.is_word
         # Spaces inside words go first (百分之三 十 is a figure), and again after English terms became Chinese.
         joined = join_split_figures(join_split_words(normalised_text, is_word))
-        with_digits = large_amounts(english_numbers(arabic_numbers(joined)))
+        with_digits = large_amounts(english_numbers(resolve_relative_years(arabic_numbers(joined))))
         translated = self.glossary.translate(with_digits)
         translated = self.english.translate(translated)  # what the glossary left in English
         return city_level_apart(join_split_words(translated, is_word), self._city_level)
