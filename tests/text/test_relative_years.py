@@ -17,6 +17,7 @@ from tests.support.kb import shipped_answerer
         ("今年是2019年，平顶山明年和后年各创建几家", "平顶山2020年和2021年各创建几家"),
         ("现在都2025年了 商丘下一年考核啥", "商丘2026年考核啥"),
         ("假如现在是2024年：东北那个市今年的目标", "东北那个市2024年的目标"),
+        ("现在已经是2025年了 天津去年培育了多少家", "天津2024年培育了多少家"),  # as normalise_query leaves it
     ],
 )
 def test_relative_years_follow_the_stated_now(question, resolved):
@@ -38,6 +39,12 @@ def test_questions_without_a_stated_now_are_left_alone(question):
 
 def test_last_year_of_a_stated_now_finds_that_years_figure():
     answer = shipped_answerer().ask("如今已经是2025年了，天津去年培育了多少家智能工厂？")
+    assert answer.outcome is Outcome.ANSWERED
+    assert "50家" in answer.text
+
+
+def test_a_stated_now_in_traditional_script_and_chinese_numerals_is_read_too():
+    answer = shipped_answerer().ask("現在已經是二〇二五年了，天津去年培育了多少家智能工廠？")
     assert answer.outcome is Outcome.ANSWERED
     assert "50家" in answer.text
 
