@@ -98,6 +98,33 @@ def test_a_duplicate_id_across_a_reused_and_an_edited_file_is_still_caught(tmp_p
     assert any("duplicate id" in str(issue) and "zz_hot.yaml" in str(issue) for issue in store.errors)
 
 
+def test_an_alternative_shared_by_a_reused_and_an_edited_file_is_still_caught(tmp_path, no_cache):
+    """Each file knows its own alternatives; shared ones across files are still compared one by one."""
+    kb_dir = copy_knowledge(tmp_path)
+    store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=0)
+    good = store.answerer()
+    taken = next(entry for entry in good.kb.entries if entry.alternatives)
+    spaced = " ".join(taken.alternatives[0])  # compared without whitespace
+    bump_mtime(
+        write_faq(kb_dir, "zz_hot.yaml", NEW_ENTRY.replace("[商丘表彰奖励名单]", f"[商丘表彰奖励名单, '{spaced}']"))
+    )
+    assert store.answerer() is good
+    assert any(
+        "is also under entry" in str(issue) and taken.id in str(issue) and "zz_hot.yaml" in str(issue)
+        for issue in store.errors
+    )
+
+
+def test_an_edit_keeps_the_keys_of_the_entries_it_did_not_touch_and_makes_the_others(tmp_path, no_cache):
+    kb_dir = copy_knowledge(tmp_path)
+    store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=0)
+    before = store.answerer().index.derived_keys()
+    edit(kb_dir / "faq" / "tianjin.yaml", "question:", "question: 天津市政府：")
+    reloaded = store.answerer()
+    assert reloaded.index.derived_keys() == fresh(kb_dir).index.derived_keys()
+    assert sum(old != new for old, new in zip(before, reloaded.index.derived_keys(), strict=True)) == 1
+
+
 RESTART = """
 import json, sys
 from pathlib import Path
