@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from bot.kb.issues import Issue
@@ -224,9 +225,13 @@ class FaqFile:
         return frozenset(parsed.entry.id for parsed in self.entries)
 
     @cached_property
-    def phrasing_keys(self) -> frozenset[str]:
-        """Its entries' alternatives without whitespace, as the cross-file check compares them."""
-        return frozenset(_phrasing_key(phrasing) for parsed in self.entries for phrasing in parsed.entry.alternatives)
+    def phrasing_hashes(self) -> np.ndarray:
+        """The hashes of its entries' alternatives without whitespace (as the cross-file check compares
+        them), distinct and sorted. Hashes, not the strings: kept with every file a reload does not read
+        again, 120,000 strings were 8 MB of a serving process at 10,000 entries; two that collide only send
+        the check the long way."""
+        keys = {_phrasing_key(phrasing) for parsed in self.entries for phrasing in parsed.entry.alternatives}
+        return np.unique(np.fromiter(map(hash, keys), dtype=np.int64, count=len(keys)))
 
     @cached_property
     def phrasings_clash(self) -> bool:
@@ -288,12 +293,14 @@ def _apart(files: list[FaqFile]) -> bool:
     """Whether no two entries share an id or an alternative, told from what each file knows of itself: a
     reload reads one edited file, and comparing the 120,000 alternatives of 10,000 entries one by one was a
     tenth of its time. When some may, `_gathered` compares them one by one to say where."""
+    if not files:
+        return True
     ids = [file.ids for file in files]
-    keys = [file.phrasing_keys for file in files]
+    hashes = [file.phrasing_hashes for file in files]
     return (
         all(len(file.ids) == len(file.entries) and not file.phrasings_clash for file in files)
         and sum(map(len, ids)) == len(frozenset().union(*ids))
-        and sum(map(len, keys)) == len(frozenset().union(*keys))
+        and sum(map(len, hashes)) == len(np.unique(np.concatenate(hashes)))
     )
 
 
