@@ -13,8 +13,8 @@ import re
 # "现在是2025年", "如今已经是2025年了", "今年是2025年", "现在都2025年了": the asker's now, not a year asked about.
 # A year after 目前 or 当前 without a verb is no statement of now (目前2027年的目标 is a target's year).
 _NOW = re.compile(
-    r"(?:假设|假如|如果)?(?:现在|如今|眼下|今年)(?:已经|都)?(?:是|到了?|已是)?(?P<year>(?:19|20)\d{2})年(?:了|啦)?"
-    r"(?:[，,。;；:：!！\s]+|(?=\S))"
+    r"(?:假设|假如|如果)?(?:现在|如今|眼下|今年)(?:已经|都)?(?:是|到了?|已是)?(?P<year>(?:19|20)\d{2})年(?:底|初|中|末)?"
+    r"(?:了|啦)?[，,。;；:：!！\s]*"
 )
 _OFFSETS = {"前年": -2, "去年": -1, "上一年": -1, "今年": 0, "明年": 1, "下一年": 1, "来年": 1, "后年": 2}
 _RELATIVE = re.compile("|".join(sorted(_OFFSETS, key=len, reverse=True)))

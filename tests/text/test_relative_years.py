@@ -18,6 +18,8 @@ from tests.support.kb import shipped_answerer
         ("现在都2025年了 商丘下一年考核啥", "商丘2026年考核啥"),
         ("假如现在是2024年：东北那个市今年的目标", "东北那个市2024年的目标"),
         ("现在已经是2025年了 天津去年培育了多少家", "天津2024年培育了多少家"),  # as normalise_query leaves it
+        ("现在是2025年底，天津去年培育了多少家", "天津2024年培育了多少家"),
+        ("天津去年培育了多少家？现在是2025年", "天津2024年培育了多少家？"),
     ],
 )
 def test_relative_years_follow_the_stated_now(question, resolved):
