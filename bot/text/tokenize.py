@@ -603,12 +603,16 @@ def _composed_variants(canonical: Mapping[str, str]) -> dict[str, str]:
     for term, head in canonical.items():
         if term != head:
             members.setdefault(head, []).append(term)
+    # Each term's substrings looked up among the heads, taken in the heads' order: the same variants in the
+    # same order as testing every head against every term, which was a third of a cold `ask`'s tokenizer.
+    order = {other: position for position, other in enumerate(members) if len(other) >= 2}
     variants: dict[str, str] = {}
     for term, head in canonical.items():
-        for other, others in members.items():
-            if other in (head, term) or len(other) < 2 or other not in term:
+        inside = {term[i:j] for i in range(len(term)) for j in range(i + 2, len(term) + 1)}
+        for other in sorted(inside.intersection(order), key=order.__getitem__):
+            if other in (head, term):
                 continue
-            for member in others:
+            for member in members[other]:
                 variant = term.replace(other, member)
                 if variant not in canonical and variant not in variants:
                     variants[variant] = head

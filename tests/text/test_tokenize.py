@@ -13,6 +13,7 @@ from bot.text.tokenize import (
     _QUESTION_PHRASE,
     _USER_WORD_FREQ,
     Tokenizer,
+    _composed_variants,
     _content_words,
     _end_magnitudes,
     _is_content,
@@ -265,3 +266,40 @@ def test_a_synonym_term_written_with_another_group_s_word_is_rewritten_whole():
     assert tokenizer.canonicalise("还有欠款吗") == "还有拖欠吗"
     # rewritten only, not added to the table: more words there would weigh every route's words
     assert not tokenizer.is_word("新的欠账")
+
+
+def _composed_variants_by_definition(canonical: dict[str, str]) -> dict[str, str]:
+    """`_composed_variants` as first written: every group's head tested against every term."""
+    members: dict[str, list[str]] = {}
+    for term, head in canonical.items():
+        if term != head:
+            members.setdefault(head, []).append(term)
+    variants: dict[str, str] = {}
+    for term, head in canonical.items():
+        for other, others in members.items():
+            if other in (head, term) or len(other) < 2 or other not in term:
+                continue
+            for member in others:
+                variant = term.replace(other, member)
+                if variant not in canonical and variant not in variants:
+                    variants[variant] = head
+    return variants
+
+
+def _canonical_of(groups: list[list[str]]) -> dict[str, str]:
+    return {term: group[0] for group in groups for term in group}
+
+
+def test_composed_variants_are_those_of_the_definition_in_its_order():
+    """Looked up by substring, the variants and their order (the first head to make one wins) are those of
+    testing every head against every term: on the shipped synonyms and on random groups of short terms
+    over a few characters, so that terms hold other groups' heads often, once or twice, and overlapping."""
+    shipped = _canonical_of([list(group) for group in shipped_answerer().kb.synonym_groups])
+    assert list(_composed_variants(shipped).items()) == list(_composed_variants_by_definition(shipped).items())
+    rng = random.Random(5)
+    for _ in range(300):
+        terms = list(dict.fromkeys("".join(rng.choices("甲乙丙丁戊", k=rng.randint(1, 6))) for _ in range(14)))
+        cut = sorted(rng.sample(range(1, len(terms)), k=min(3, len(terms) - 1)))
+        groups = [terms[i:j] for i, j in zip([0, *cut], [*cut, len(terms)], strict=True)]
+        canonical = _canonical_of(groups)
+        assert list(_composed_variants(canonical).items()) == list(_composed_variants_by_definition(canonical).items())
