@@ -78,6 +78,7 @@ _HAN_BLOCK = jieba.re_han_default
 _SKIP = jieba.re_skip_default
 _ENGLISH = jieba.re_eng
 _MAX_REMEMBERED_BLOCKS = 20_000  # bounds the block memo of a long-running process
+_SUBSTRINGS_LISTED = 4096  # a term's substrings `_composed_variants` lists at most; past that, it tests each head
 _RECENT: list[Tokenizer] = []  # the last tokenizer built, for the next version of the same KB
 _RECENT_LOCK = threading.Lock()
 _SOURCES = tuple(Path(__file__).with_name(name) for name in ("tokenize.py", "stopwords.py", "lexicon.py", "routes.py"))
@@ -603,13 +604,20 @@ def _composed_variants(canonical: Mapping[str, str]) -> dict[str, str]:
     for term, head in canonical.items():
         if term != head:
             members.setdefault(head, []).append(term)
-    # Each term's substrings looked up among the heads, taken in the heads' order: the same variants in the
-    # same order as testing every head against every term, which was a third of a cold `ask`'s tokenizer.
+    # Each term's substrings (no longer than the longest head) looked up among the heads, taken in the heads'
+    # order: the same variants in the same order as testing every head against every term, which was a third
+    # of a cold `ask`'s tokenizer. A term too long for that (a pasted paragraph) tests every head instead.
     order = {other: position for position, other in enumerate(members) if len(other) >= 2}
+    longest = max(map(len, order), default=0)
     variants: dict[str, str] = {}
     for term, head in canonical.items():
-        inside = {term[i:j] for i in range(len(term)) for j in range(i + 2, len(term) + 1)}
-        for other in sorted(inside.intersection(order), key=order.__getitem__):
+        size = len(term)
+        if size * min(size, longest) <= _SUBSTRINGS_LISTED:
+            inside = {term[i:j] for i in range(size) for j in range(i + 2, min(size, i + longest) + 1)}
+            found = sorted(inside.intersection(order), key=order.__getitem__)
+        else:
+            found = [other for other in order if other in term]
+        for other in found:
             if other in (head, term):
                 continue
             for member in members[other]:

@@ -290,10 +290,13 @@ def _canonical_of(groups: list[list[str]]) -> dict[str, str]:
     return {term: group[0] for group in groups for term in group}
 
 
-def test_composed_variants_are_those_of_the_definition_in_its_order():
-    """Looked up by substring, the variants and their order (the first head to make one wins) are those of
-    testing every head against every term: on the shipped synonyms and on random groups of short terms
-    over a few characters, so that terms hold other groups' heads often, once or twice, and overlapping."""
+@pytest.mark.parametrize("listed", [4096, 0])  # each term's substrings listed, or each head tested
+def test_composed_variants_are_those_of_the_definition_in_its_order(monkeypatch, listed):
+    """Looked up by substring (or, past a bound, by testing each head), the variants and their order (the
+    first head to make one wins) are those of testing every head against every term: on the shipped synonyms
+    and on random groups of short terms over a few characters, so that terms hold other groups' heads often,
+    once or twice, and overlapping."""
+    monkeypatch.setattr("bot.text.tokenize._SUBSTRINGS_LISTED", listed)
     shipped = _canonical_of([list(group) for group in shipped_answerer().kb.synonym_groups])
     assert list(_composed_variants(shipped).items()) == list(_composed_variants_by_definition(shipped).items())
     rng = random.Random(5)
@@ -303,3 +306,12 @@ def test_composed_variants_are_those_of_the_definition_in_its_order():
         groups = [terms[i:j] for i, j in zip([0, *cut], [*cut, len(terms)], strict=True)]
         canonical = _canonical_of(groups)
         assert list(_composed_variants(canonical).items()) == list(_composed_variants_by_definition(canonical).items())
+
+
+def test_a_pasted_paragraph_as_a_synonym_term_gets_its_variants():
+    """A term of thousands of characters (a curator pasted a passage), itself a group's head: listing its
+    substrings up to its own length would be millions (14 s here); past a bound each head is tested instead,
+    with the definition's result."""
+    paragraph = "推进清理拖欠账款工作，" * 400
+    canonical = _canonical_of([["清理拖欠", "清欠"], ["拖欠", "欠账"], [paragraph, "那段话"]])
+    assert list(_composed_variants(canonical).items()) == list(_composed_variants_by_definition(canonical).items())
