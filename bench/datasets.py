@@ -31,6 +31,17 @@ BLIND_SETS = tuple(
     )
 )
 TEST_SHARE = 40  # percent of bench/realistic/ held back as the test split, never tuned on
+# Which sets may be tuned on (their misses are looked at) and which are only ever reported: a set written blind
+# is run once untouched, then joins one of the two for good (bench/evaluate.py's docstring says which and why).
+TUNED_ON = (
+    *("tune", "devset", "blind", "blind2", "blind4", "blind5", "blind6", "blind8", "blind10", "blind12"),
+    *("blind14", "blind16", "blind19", "blind21", "blind23", "blind29", "blind33"),
+)
+NEVER_TUNED = (
+    *("test", "heldout", "blind3", "blind7", "blind9", "blind11", "blind13", "blind15", "blind17", "blind18"),
+    *("blind20", "blind22", "blind24", "blind25", "blind26", "blind27", "blind28", "blind30", "blind31"),
+    *("blind32", "blind34", "blind35", "blind36"),
+)
 _SAYS_UNSTATED = ("原文未给出", "原文隐去", "未给出具体", "没有给出具体", "未写明", "没有写明", "未说明")
 
 
