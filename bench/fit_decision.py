@@ -25,7 +25,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.datasets import Item, bench_set, fact_form, is_confident_wrong, is_correct, load, realistic  # noqa: E402
+from bench.datasets import (  # noqa: E402
+    NEVER_TUNED,
+    Item,
+    bench_set,
+    fact_form,
+    is_confident_wrong,
+    is_correct,
+    load,
+    realistic,
+)
 from bot.engine import Answerer  # noqa: E402
 from bot.kb.loader import load_knowledge  # noqa: E402
 from bot.kb.seeds import SeedLibrary  # noqa: E402
@@ -224,6 +233,10 @@ def main() -> int:
     if kb is None:
         print("\n".join(map(str, issues)))
         return 1
+    never = [name for name in args.also if name in NEVER_TUNED]
+    if never:
+        print(f"--also {' '.join(never)}: never tuned on (bench/datasets.py NEVER_TUNED); fitting on it would end that")
+        return 2
     tune = realistic("tune") + load(bench_set("devset"))
     for name in args.also:
         tune += load(bench_set(name))
