@@ -17,9 +17,9 @@ STOPWORDS: frozenset[str] = frozenset(
     甚么 后面 之外 除了 听说 好像 是因为 哪几种 细说 说白了 半句 原话 列出来 列一下 有些 不少 那份 那天
     那笔 这场 事儿 啥事 来着 人家 要是 假如 假设 万一 的时候 干嘛 干吗 用来 玩意儿 玩意 啥玩意儿 啥玩意 靠谁
     全称 全名 简称 叫法 才能 才可以 才可 里头 这事儿 这事
-    顺口溜 顺口 比喻 形容 比方 打比方 口号 说法 提法 表述 称作 称为 一句话 那句 那句话 这句话 原句
+    顺口溜 顺口 一句 比喻 形容 比方 打比方 口号 说法 提法 表述 称作 称为 一句话 那句 那句话 这句话 原句
     那阵子 这阵子 那会儿 这会儿 那时候 那时 当时 那段时间 咋个 搞法 哪儿 哪儿个 给出
-    回事 咋回事 怎么回事 这儿 那儿 谁来 谁 档子 这档子 那档子 所在
+    事情 有关 回事 咋回事 怎么回事 这儿 那儿 谁来 谁 档子 这档子 那档子 所在
     几家 几项 几户 几位 几种 几类 几条 几批
     the a an of to in on at for with by from into about as is are was were be been being am do does did
     have has had can could should would will shall must and or but nor so if than then that this these
