@@ -70,7 +70,7 @@ def dump(out: Path, kb_dir: Path, params: MatchParams) -> dict[str, Reply]:
             for item in SETS[name]():
                 reply = answerer.ask(item.question)
                 correct, wrong = bool(is_correct(item, reply)), bool(is_confident_wrong(item, reply))
-                entry = reply.entry_id or (reply.related.id if reply.related else "")
+                entry = reply.entry_shown or ""
                 label = item.style if item.in_scope else item.kind
                 replies[f"{name}|{item.question}"] = Reply(
                     group, item.in_scope, correct, wrong, reply.outcome.value, entry, label

@@ -118,7 +118,7 @@ def evaluate(answer: AnswerFn, items: list[Item]) -> tuple[Counter, Counter, int
             right[key] += ok
         wrong += is_confident_wrong(item, reply)
         if not ok:
-            chosen = reply.entry_id or (reply.related.id if reply.related else "")
+            chosen = reply.entry_shown or ""
             facts = f" facts={list(item.facts)}" if item.in_scope else ""
             misses.append(f"{group_of(item):<24} {reply.outcome.value:<10} {chosen:<30} {item.question!r}{facts}")
     return right, total, wrong, misses

@@ -37,7 +37,7 @@ def run(answerer: Answerer, path: Path, misses: bool) -> None:
         total[in_scope] += 1
         right[in_scope] += ok
         if misses and not ok:
-            got = answer.entry_id or (answer.related.id if answer.related else "")
+            got = answer.entry_shown or ""
             print(f"  miss  {expected:32} {answer.outcome.value:10} {got:32} {probe['q']}")
     print(f"{path.name}: in scope {right[True]}/{total[True]}, out of scope {right[False]}/{total[False]}")
 

@@ -52,6 +52,11 @@ class Answer:
         return self.outcome is Outcome.ANSWERED
 
     @property
+    def entry_shown(self) -> str | None:
+        """The entry the reply shows: the one answered, or, when the fact is not stated, the related one."""
+        return self.entry_id or (self.related.id if self.related is not None else None)
+
+    @property
     def all_parts(self) -> tuple[Answer, ...]:
         return self.parts or (self,)
 

@@ -148,7 +148,7 @@ class Answerer:
         context = earlier[-1]
         named = self._named_places(f"{context}\n{message}")
         read, _ = self._ask_part([context, questions[0]], 1, named, is_traditional(message))
-        if (read.entry_id or (read.related.id if read.related else None)) == previous_entry:
+        if read.entry_shown == previous_entry:
             return alone, message
         if read.outcome is Outcome.ANSWERED or (
             read.outcome is Outcome.NOT_STATED and alone.outcome is Outcome.REFUSED
@@ -456,7 +456,7 @@ def _distinct_useful(parts: list[Answer]) -> list[Answer]:
     seen: set[tuple[str | None, Outcome]] = set()
     useful = []
     for part in parts:
-        key = (part.entry_id or (part.related.id if part.related else None), part.outcome)
+        key = (part.entry_shown, part.outcome)
         if part.outcome in (Outcome.ANSWERED, Outcome.NOT_STATED) and key not in seen:
             seen.add(key)
             useful.append(part)

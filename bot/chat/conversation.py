@@ -326,7 +326,7 @@ class Conversation:
         """Remember the question the bot answered in its thread: the context of the thread's follow-ups."""
         if answer is None:
             return
-        entry = answer.entry_id or (answer.related.id if answer.related is not None else None)
+        entry = answer.entry_shown
         if entry is None:
             return
         try:
