@@ -11,25 +11,9 @@ from bot.dingtalk import render
 from bot.dingtalk.markdown import safe
 from bot.engine import Answerer
 from bot.render_text import REFUSAL, example_questions
+from tests.support.answers import answered, refused
 
 HOSTILE = "[点这里](https://evil.example) ![img](https://evil.example/x.png) <font color=red>大字</font>"
-
-
-def answered(text: str = "答案正文", quote: str = "原文引用", traditional: bool = False) -> Answer:
-    return Answer(
-        Outcome.ANSWERED,
-        entry_id="e-1",
-        question="问题？",
-        text=text,
-        score=0.9,
-        sources=(SourceQuote("000-x.txt", quote, "文件标题"),),
-        suggestions=(Suggestion("e-2", "相关的问题"),),
-        traditional=traditional,
-    )
-
-
-def refused(*suggestions: Suggestion) -> Answer:
-    return Answer(Outcome.REFUSED, score=0.2, suggestions=tuple(suggestions))
 
 
 def test_a_group_answer_is_markdown_with_title_quote_and_the_asker_mentioned(answerer: Answerer) -> None:

@@ -10,26 +10,10 @@ from bot.answer import Answer, Outcome, SourceQuote, Suggestion
 from bot.engine import Answerer
 from bot.render_text import example_questions
 from bot.slack import blocks
+from tests.support.answers import answered, refused
 from tests.support.slack_requests import buttons_in, text_of
 
 HOSTILE = "<!channel> 请看 <@U0VICTIM1> & <https://evil.example|点这里>"
-
-
-def answered(text: str = "答案正文", quote: str = "原文引用", traditional: bool = False) -> Answer:
-    return Answer(
-        Outcome.ANSWERED,
-        entry_id="e-1",
-        question="问题？",
-        text=text,
-        score=0.9,
-        sources=(SourceQuote("000-x.txt", quote, "文件标题"),),
-        suggestions=(Suggestion("e-2", "相关的问题"),),
-        traditional=traditional,
-    )
-
-
-def refused(*suggestions: Suggestion) -> Answer:
-    return Answer(Outcome.REFUSED, score=0.2, suggestions=tuple(suggestions))
 
 
 def test_answer_has_text_context_with_title_and_quote_and_feedback_buttons(answerer: Answerer) -> None:
