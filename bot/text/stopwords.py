@@ -20,7 +20,7 @@ STOPWORDS: frozenset[str] = frozenset(
     顺口溜 顺口 一句 比喻 形容 比方 打比方 口号 说法 提法 表述 称作 称为 一句话 那句 那句话 这句话 原句
     那阵子 这阵子 那会儿 这会儿 那时候 那时 当时 那段时间 咋个 搞法 哪儿 哪儿个 给出
     事情 有关 回事 咋回事 怎么回事 这儿 那儿 谁来 谁 档子 这档子 那档子 所在
-    几家 几项 几户 几位 几种 几类 几条 几批
+    几家 几项 几户 几位 几种 几类 几条 几批 几处 它们 那场 哪次
     the a an of to in on at for with by from into about as is are was were be been being am do does did
     have has had can could should would will shall must and or but nor so if than then that this these
     those which what who whom whose when where why how much many any some all each every there their
