@@ -17,13 +17,14 @@ import argparse
 import ast
 import json
 import sys
+from collections import Counter
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.datasets import NEVER_TUNED, TUNED_ON, is_confident_wrong, is_correct  # noqa: E402
+from bench.datasets import NEVER_TUNED, TUNED_ON, Item, is_confident_wrong, is_correct  # noqa: E402
 from bench.evaluate import SETS  # noqa: E402
 from bot.kb.store import build_answerer  # noqa: E402
 from bot.match.params import MatchParams  # noqa: E402
@@ -67,20 +68,32 @@ def dump(out: Path, kb_dir: Path, params: MatchParams) -> dict[str, Reply]:
     for group, names in GROUPS.items():
         totals = [0, 0, 0, 0, 0]  # in right, in, out right, out, wrong
         for name in names:
-            for item in SETS[name]():
+            items = SETS[name]()
+            for key, item in zip(keys_of(name, items), items, strict=True):
                 reply = answerer.ask(item.question)
                 correct, wrong = bool(is_correct(item, reply)), bool(is_confident_wrong(item, reply))
                 entry = reply.entry_shown or ""
                 label = item.style if item.in_scope else item.kind
-                replies[f"{name}|{item.question}"] = Reply(
-                    group, item.in_scope, correct, wrong, reply.outcome.value, entry, label
-                )
+                replies[key] = Reply(group, item.in_scope, correct, wrong, reply.outcome.value, entry, label)
                 totals[0 if item.in_scope else 2] += correct
                 totals[1 if item.in_scope else 3] += 1
                 totals[4] += wrong
         print(f"{group:<12} in scope {totals[0]}/{totals[1]}  out of scope {totals[2]}/{totals[3]}  wrong {totals[4]}")
     out.write_text(json.dumps({key: reply.__dict__ for key, reply in replies.items()}, ensure_ascii=False))
     return replies
+
+
+def keys_of(name: str, items: list[Item]) -> list[str]:
+    """Each item's key in a dump: its set and question, and for a question the set asks again (the realistic
+    test split has one twice) the time it is asked, so that no reply overwrites another and the saved
+    replies are the ones the totals count."""
+    seen: Counter[str] = Counter()
+    keys = []
+    for item in items:
+        key = f"{name}|{item.question}"
+        seen[key] += 1
+        keys.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+    return keys
 
 
 def read(path: Path) -> dict[str, Reply]:

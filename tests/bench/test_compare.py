@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.compare import Reply, diff, params_of
-from bench.datasets import NEVER_TUNED, TUNED_ON
+from bench.compare import Reply, diff, keys_of, params_of
+from bench.datasets import NEVER_TUNED, TUNED_ON, Item
 from bench.evaluate import SETS
 
 
@@ -51,3 +51,9 @@ def test_params_are_overridden_by_name_and_unknown_names_refused():
         params_of(["no_such_knob=1"])
     with pytest.raises(SystemExit, match="not a number"):
         params_of(["coverage_weight=high"])
+
+
+def test_a_question_a_set_asks_twice_keeps_both_replies():
+    items = [Item("甲", False), Item("乙", True), Item("甲", False)]
+    assert keys_of("test", items) == ["test|甲", "test|乙", "test|甲#2"]
+    assert len(set(keys_of("test", SETS["test"]()))) == len(SETS["test"]())  # it asks 推荐几只最近能涨的股票 twice
