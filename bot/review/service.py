@@ -34,7 +34,6 @@ def log_for_review(
             kind = QUEUED_OUTCOMES.get(part.outcome)
             if kind is None:
                 continue
-            related = part.related.id if part.related is not None else part.entry_id
             store.log(
                 kind,
                 text=part.asked or text,
@@ -42,7 +41,7 @@ def log_for_review(
                 surface=surface,
                 channel=channel,
                 user=user,
-                entry_id=related,
+                entry_id=part.entry_shown,  # a refusal shows none, a not-stated reply its related entry
             )
             logged = True
     except Exception:
