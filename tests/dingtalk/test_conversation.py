@@ -9,32 +9,21 @@ from urllib.parse import unquote
 
 import pytest
 
-from bot.answer import Answer, Outcome
 from bot.chat.work import WorkQueue
 from bot.dingtalk.ratelimit import RateLimiter
 from bot.dingtalk.render import SEND_LINK
 from bot.engine import Answerer
 from bot.render_text import REFUSAL
 from tests.dingtalk.conftest import database_urls
+from tests.support.answers import own_question, refused_question
 from tests.support.dingtalk_app import SHRUNK_WINDOW, running_dingtalk
 from tests.support.fake_dingtalk import FakeDingTalk, chatbot_payload
 
 
 def entry_question(answerer: Answerer) -> tuple[str, str, str]:
     """A question the core answers, with its answer text and first quote."""
-    for entry in answerer.kb.entries:
-        answer = answerer.ask(entry.question)
-        if answer.matched and answer.entry_id == entry.id and answer.sources:
-            return entry.question, answer.text or "", answer.sources[0].quote
-    raise AssertionError("no entry answers its own question")
-
-
-def refused_question(answerer: Answerer) -> tuple[str, Answer]:
-    for question in ("火星移民签证怎么办理", "明天北京下雨吗", "怎么申请去南极科考的补贴", "足球世界杯冠军是谁"):
-        answer = answerer.ask(question)
-        if answer.outcome is Outcome.REFUSED and answer.suggestions:
-            return question, answer
-    raise AssertionError("none of the off-topic questions is refused with suggestions")
+    question, answer = own_question(answerer)
+    return question, answer.text or "", answer.sources[0].quote
 
 
 def unique(prefix: str) -> str:

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.answer import Answer, Outcome
+from bot.answer import Answer
 from bot.engine import Answerer
+from tests.support import answers
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_app import RunningApp, running_app, shipped_store
 
@@ -25,24 +26,13 @@ def answerer() -> Answerer:
     return shipped_store().answerer()
 
 
-OFF_TOPIC = ["火星移民签证怎么办理", "明天北京下雨吗", "怎么申请去南极科考的补贴", "足球世界杯冠军是谁"]
-
-
 @pytest.fixture(scope="session")
 def answered_question(answerer: Answerer) -> tuple[str, Answer]:
     """A question the core answers (an entry's own canonical question)."""
-    for entry in answerer.kb.entries:
-        answer = answerer.ask(entry.question)
-        if answer.matched and answer.entry_id == entry.id:
-            return entry.question, answer
-    raise AssertionError("no entry answers its own question")
+    return answers.own_question(answerer)
 
 
 @pytest.fixture(scope="session")
 def refused_question(answerer: Answerer) -> tuple[str, Answer]:
     """A question the core refuses, with at least one suggestion."""
-    for question in OFF_TOPIC:
-        answer = answerer.ask(question)
-        if answer.outcome is Outcome.REFUSED and answer.suggestions:
-            return question, answer
-    raise AssertionError("none of the off-topic questions is refused with suggestions")
+    return answers.refused_question(answerer)
