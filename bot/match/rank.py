@@ -31,6 +31,7 @@ class Query:
     terms: tuple[str, ...]
     asked: tuple[CompiledType, ...] = ()  # kinds of fact asked for (an amount, a date...)
     lone: tuple[str, ...] = ()  # words that are nouns of one character (Tokenizer.words_and_lone_nouns)
+    singled: tuple[str, ...] = ()  # characters the writer quotes alone (“稳”字头): among `lone`, weighed more
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,11 @@ class QuestionNeeds:
         return missing
 
 
+_ONE_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
+_CHARACTER_HEAD = "字头"
+_NAMED_CHARACTER = re.compile(r"([\u4e00-\u9fff])" + _CHARACTER_HEAD)
+
+
 def prepare(index: MatchIndex, normalised_text: str, quoted: tuple[str, ...] = ()) -> Query:
     """The question's words, and its retrieval terms: the words plus character pairs read across the
     spaces a writer put between words (商丘 讲话说 matches 商丘讲话 as if typed without one). The kind of
@@ -112,12 +118,19 @@ def prepare(index: MatchIndex, normalised_text: str, quoted: tuple[str, ...] = (
     text = index.tokenizer.canonicalise(repaired)
     compact = text.replace(" ", "")
     words, nouns = index.tokenizer.words_and_lone_nouns(text)
-    lone = tuple(char for char in nouns if not any(char in word for word in words))
+    # A character the writer quotes (三个“换”) or names as one (稳字头) is what the question is about, noun or
+    # not; 字头 only says it is a character.
+    singled = [passage for passage in quoted if _ONE_CHARACTER.fullmatch(passage)]
+    singled += _NAMED_CHARACTER.findall(compact)
+    if singled:
+        words = [word for word in words if word != _CHARACTER_HEAD]
+    lone = tuple(dict.fromkeys(char for char in [*nouns, *singled] if not any(char in word for word in words)))
     return Query(
         text=text,
         compact=compact,
         words=tuple(dict.fromkeys([*words, *lone])),
         lone=lone,
+        singled=tuple(char for char in singled if char in lone),
         terms=tuple(dict.fromkeys([*index.tokenizer.search_words(text), *bigrams(compact)])),
         asked=asked_types(index.question_types, _unquoted(repaired.replace(" ", ""), quoted)),
     )
@@ -229,7 +242,9 @@ def word_weights(index: MatchIndex, query: Query, params: MatchParams) -> dict[s
     tokenizer = index.tokenizer
     for word in query.words:
         idf = index.idf(word)
-        if word in query.lone:
+        if word in query.singled:
+            idf = params.quoted_character_weight
+        elif word in query.lone:
             idf = params.lone_noun_weight
         elif idf is not None:
             if not word.isascii() and not tokenizer.names_a_topic(word):  # 觉得, 自己, 希望: rare in the KB only

@@ -27,7 +27,11 @@ _DIGIT_GROUPS = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?![\d,])")
 _HAS_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 # What a writer quotes (“三对标四提高”, 《行动方案》) names something the document says; it is not their
 # question, so 几个 inside “几个对标、几个提高” does not ask for a count.
-_QUOTED = re.compile(r"“([^“”]{1,60})”|「([^「」]{1,60})」|『([^『』]{1,60})』|《([^《》]{1,60})》|\"([^\"]{1,60})\"")
+# An ASCII apostrophe pair quotes only Chinese ('换'字头): in English it is an apostrophe (don't, it's).
+_QUOTED = re.compile(
+    r"“([^“”]{1,60})”|「([^「」]{1,60})」|『([^『』]{1,60})』|《([^《》]{1,60})》|\"([^\"]{1,60})\""
+    r"|‘([^‘’]{1,60})’|'([\u4e00-\u9fff]{1,20})'"
+)
 
 
 @lru_cache(maxsize=1)

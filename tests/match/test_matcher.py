@@ -642,6 +642,20 @@ def test_an_administrative_level_alone_is_not_a_noun_the_question_asks_about():
     assert prepared.lone == ("奖",)
 
 
+def test_a_character_the_question_quotes_is_what_it_asks_about():
+    """换 alone is no word of the question's, and at the weight of a lone noun the quoted 换 lost to the
+    entry on supply and demand; a quoted character weighs like a topic word."""
+    answer = ask("商丘讲话里说的三个“换”分别指什么")
+    assert answer.entry_id == "sq-three-swaps"
+
+
+def test_a_character_named_with_zitou_is_the_word_and_zitou_is_not():
+    """换字头 names the character 换; 字头, a word no entry uses, weighed as an unknown topic of its own."""
+    prepared = prepare(shipped_answerer().index, "商丘讲话里那几个换字头的工作分别指什么")
+    assert prepared.singled == ("换",) and "字头" not in prepared.words
+    assert ask("商丘讲话里那几个换字头的工作分别指什么").entry_id == "sq-three-swaps"
+
+
 def test_a_compound_with_a_head_most_entries_use_is_no_sibling_of_another():
     """标杆企业 and 绿色企业 share only 企业, which nearly every entry uses: the question's own name for the
     document's green enterprises excluded the entry as one about a sibling kind, and the reply missed 11."""

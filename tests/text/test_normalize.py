@@ -55,6 +55,11 @@ def test_quoted_passages_are_kept_in_canonical_form():
     assert "几个对标" in query.text
 
 
+def test_single_quotes_quote_chinese_and_leave_english_apostrophes_alone():
+    query = normalise_query("三件'换'字头的事，‘稳’字头 and don't, it's 'policy'")
+    assert query.quoted == ("换", "稳")
+
+
 def test_normalising_many_texts_together_gives_each_one_alone():
     kb = shipped_answerer().kb
     texts = [text for entry in kb.entries for text in [*entry.phrasings, entry.answer, *entry.source.quotes]]
