@@ -239,6 +239,10 @@ def test_which_projects_asks_for_their_names():
         # several things asked by what they are is not a count
         ("今年要上的几个大项目是啥", "count", None),
         ("今年要上几个大项目", None, "count"),
+        ("西南几个铝项目投产后面临哪两种问题", "count", None),
+        # which two of the things asked about (哪两项) is not a list of names; which two companies is
+        ("具体是哪两项要翻一倍", "names", None),
+        ("具体是哪两家企业", None, "names"),
         # what an event is called asks for a term, not a list of names; how many are on a list is a count
         ("那次培训活动叫什么名字", "names", "term"),
         ("获奖企业的名字", None, "names"),
