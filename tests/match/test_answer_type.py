@@ -264,6 +264,11 @@ def test_which_projects_asks_for_their_names():
         ("要县里列名单是啥意思", "names", None),
         ("为啥要赶在期限前完成", "duration", None),
         ("贷款期限是多久", None, "duration"),
+        ("那种特别长期限的国债按多少比例给", "duration", None),
+        # what standing something is given is no place
+        ("企业在工作格局里被放在什么位置", "location", None),
+        ("项目建在什么位置", None, "location"),
+        ("项目放在哪个园区", None, "location"),
         # how a sum is shared out is a procedure
         ("试点拿到的资金怎么分配", None, "procedure"),
     ],
