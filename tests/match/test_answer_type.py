@@ -247,6 +247,10 @@ def test_which_projects_asks_for_their_names():
         ("那次培训活动叫什么名字", "names", "term"),
         ("获奖企业的名字", None, "names"),
         ("那几个园区都叫什么", None, "names"),
+        ("那6个国家重大工程项目叫什么", None, "names"),
+        # ... but not when a new clause names one thing (这个), or when several go by one name (合起来)
+        ("再创业的两个抓手这个提法原话叫啥", "names", "term"),  # compact, as the matcher reads it
+        ("那两个翻番目标合起来叫什么", "names", "term"),
         ("入库企业名单里一共有多少家", "names", "count"),
         # how much interest is subsidised asks for a rate of interest subsidy, not an amount of money
         ("央行帮企业补多少利息", "money", "interest_subsidy"),
