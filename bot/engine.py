@@ -25,7 +25,7 @@ from bot.text.glossary import Glossary
 from bot.text.normalize import is_traditional, normalise_query, to_traditional, warm_converters
 from bot.text.numbers import arabic_numbers, english_numbers, large_amounts
 from bot.text.relative_years import resolve_relative_years
-from bot.text.spacing import join_split_figures, join_split_words
+from bot.text.spacing import BOUNDARY, join_split_figures, join_split_words
 from bot.text.wrapping import (
     MAX_QUESTIONS,
     MessageCleaner,
@@ -239,11 +239,12 @@ class Answerer:
         """A normalised question with its figures in digits and its English in the knowledge base's terms."""
         is_word = self.index.tokenizer.is_word
         # Spaces inside words go first (百分之三 十 is a figure), and again after English terms became Chinese.
-        joined = join_split_figures(join_split_words(normalised_text, is_word))
+        joined = join_split_figures(join_split_words(normalised_text, is_word, mark_boundaries=True))
         with_digits = large_amounts(english_numbers(resolve_relative_years(arabic_numbers(joined))))
         translated = self.glossary.translate(with_digits)
         translated = self.english.translate(translated)  # what the glossary left in English
-        return city_level_apart(join_split_words(translated, is_word), self._city_level)
+        rejoined = join_split_words(translated, is_word).replace(BOUNDARY, " ")
+        return city_level_apart(rejoined, self._city_level)
 
     def answer_entry(self, entry_id: str, traditional: bool = False) -> Answer | None:
         """Answer a chosen entry directly (a clicked suggestion)."""

@@ -2,7 +2,8 @@
 
 A space between two Chinese characters separates keywords (商丘 三换) far more often than it splits a
 word, so it is kept, unless the characters on either side of it together spell a dictionary word: then
-the writer's space fell inside that word, and keeping it would make two unknown halves of it.
+the writer's space fell inside that word, and keeping it would make two unknown halves of it. Not when a
+word ends at the space and another starts there: punctuation is a space by now, and 上设备，商丘 is no 设备商.
 """
 
 from __future__ import annotations
@@ -10,23 +11,37 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-_SPACE_IN_CHINESE = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff])")
+# (NFKC makes an ideographic space a plain one: a `boundary` mark of \u3000 is left alone here.)
+_SPACE_IN_CHINESE = re.compile(r"(?<=[\u4e00-\u9fff])[ \t]+(?=[\u4e00-\u9fff])")
+BOUNDARY = "\u3000"
 # The Chinese characters on each side of such a space, at most three: words of up to six are mended.
 _BEFORE = re.compile(r"[\u4e00-\u9fff]{1,3}$")
 _AFTER = re.compile(r"[\u4e00-\u9fff]{1,3}")
 
 
-def join_split_words(text: str, is_word: Callable[[str], bool]) -> str:
-    """`text` without the spaces that fall inside a word `is_word` knows."""
+def join_split_words(text: str, is_word: Callable[[str], bool], mark_boundaries: bool = False) -> str:
+    """`text` without the spaces that fall inside a word `is_word` knows. With `mark_boundaries`, a space
+    between two words (each of two or more characters) becomes `BOUNDARY`, which later calls leave alone:
+    the first call sees the writer's spaces, later ones those around English made Chinese (支持 政策)."""
     pieces, start = [], 0
     for space in _SPACE_IN_CHINESE.finditer(text):
         left = _BEFORE.search(text, 0, space.start()).group()
         right = _AFTER.match(text, space.end()).group()
-        if any(is_word(left[-k:] + right[:m]) for k in range(1, len(left) + 1) for m in range(1, len(right) + 1)):
+        if mark_boundaries and _both_sides_words(left, right, is_word):
+            pieces.append(text[start : space.start()] + BOUNDARY)
+            start = space.end()
+        elif any(is_word(left[-k:] + right[:m]) for k in range(1, len(left) + 1) for m in range(1, len(right) + 1)):
             pieces.append(text[start : space.start()])
             start = space.end()
     pieces.append(text[start:])
     return "".join(pieces)
+
+
+def _both_sides_words(left: str, right: str, is_word: Callable[[str], bool]) -> bool:
+    """Whether a word of two or more characters ends at the space and another starts there."""
+    return any(is_word(left[-k:]) for k in range(2, len(left) + 1)) and any(
+        is_word(right[:m]) for m in range(2, len(right) + 1)
+    )
 
 
 # A space inside a figure: no figure starts with 0 (50 0万, 2 019年), and a year's digits split apart

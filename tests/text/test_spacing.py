@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.match.rank import prepare
-from bot.text.spacing import join_split_figures, join_split_words
+from bot.text.spacing import BOUNDARY, join_split_figures, join_split_words
 from tests.support.kb import shipped_answerer
 
 WORDS = {"部门", "三千", "资金"}
@@ -19,6 +19,23 @@ def test_a_space_inside_a_dictionary_word_is_removed():
 def test_a_space_between_keywords_stays():
     assert join_split_words("商丘 三换", WORDS.__contains__) == "商丘 三换"
     assert join_split_words("tianjin 资金", WORDS.__contains__) == "tianjin 资金"  # not between Chinese
+
+
+def test_a_space_between_two_words_stays_even_when_a_word_spans_it():
+    """上设备，商丘市领导: the comma is a space by now, and 设备商 a word, so the clause's two words were
+    joined into 设备商 (read as 设备供应商) and a lone 丘市. A word ending at the space and another starting
+    there mark a boundary, which the call after the English is translated leaves alone."""
+    words = {"设备", "商丘", "设备商", "科技部", "部门"}.__contains__
+    marked = join_split_words("上设备 商丘市领导", words, mark_boundaries=True)
+    assert marked == f"上设备{BOUNDARY}商丘市领导"
+    assert join_split_words(marked, words) == marked
+    assert join_split_words("上设备 商丘市领导", words) == "上设备商丘市领导"  # unmarked: the old reading
+    assert join_split_words("科技部 门帮企业", words, mark_boundaries=True) == "科技部门帮企业"  # 门 is no word
+
+
+def test_a_clause_break_does_not_make_one_word_of_its_neighbours():
+    prepared, _, _ = shipped_answerer().candidates("帮厂子上设备 商丘市领导夸了句啥")
+    assert "商丘市" in prepared.words and "设备供应商" not in prepared.words
 
 
 def test_the_shipped_tokenizer_knows_dictionary_and_knowledge_base_words():
