@@ -237,9 +237,9 @@ class Answerer:
 
     def _in_kb_terms(self, normalised_text: str) -> str:
         """A normalised question with its figures in digits and its English in the knowledge base's terms."""
-        is_word = self.index.tokenizer.is_word
+        is_word, is_term = self.index.tokenizer.is_word, self.index.tokenizer.is_knowledge_word
         # Spaces inside words go first (百分之三 十 is a figure), and again after English terms became Chinese.
-        joined = join_split_figures(join_split_words(normalised_text, is_word, mark_boundaries=True))
+        joined = join_split_figures(join_split_words(normalised_text, is_word, is_term))
         with_digits = large_amounts(english_numbers(resolve_relative_years(arabic_numbers(joined))))
         translated = self.glossary.translate(with_digits)
         translated = self.english.translate(translated)  # what the glossary left in English

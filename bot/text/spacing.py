@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-# (NFKC makes an ideographic space a plain one: a `boundary` mark of \u3000 is left alone here.)
+# (NFKC makes an ideographic space a plain one: a `BOUNDARY` mark of \u3000 is left alone here.)
 _SPACE_IN_CHINESE = re.compile(r"(?<=[\u4e00-\u9fff])[ \t]+(?=[\u4e00-\u9fff])")
 BOUNDARY = "\u3000"
 # The Chinese characters on each side of such a space, at most three: words of up to six are mended.
@@ -19,16 +19,19 @@ _BEFORE = re.compile(r"[\u4e00-\u9fff]{1,3}$")
 _AFTER = re.compile(r"[\u4e00-\u9fff]{1,3}")
 
 
-def join_split_words(text: str, is_word: Callable[[str], bool], mark_boundaries: bool = False) -> str:
-    """`text` without the spaces that fall inside a word `is_word` knows. With `mark_boundaries`, a space
-    between two words (each of two or more characters) becomes `BOUNDARY`, which later calls leave alone:
-    the first call sees the writer's spaces, later ones those around English made Chinese (支持 政策)."""
+def join_split_words(text: str, is_word: Callable[[str], bool], is_term: Callable[[str], bool] | None = None) -> str:
+    """`text` without the spaces that fall inside a word `is_word` knows. Given `is_term` (the knowledge
+    base's own words), a space between two words of two or more characters stays, marked `BOUNDARY` so that
+    later calls leave it too, unless the two make one of those terms (数字化 转型, 绿色 工厂): the first call
+    sees the writer's spaces and punctuation (规划、设计 is no 规划设计), later ones the spaces around English
+    made Chinese (支持 政策)."""
     pieces, start = [], 0
     for space in _SPACE_IN_CHINESE.finditer(text):
         left = _BEFORE.search(text, 0, space.start()).group()
         right = _AFTER.match(text, space.end()).group()
-        if mark_boundaries and _both_sides_words(left, right, is_word):
-            pieces.append(text[start : space.start()] + BOUNDARY)
+        if is_term is not None and _both_sides_words(left, right, is_word):
+            joined = _term_of_two(left, right, is_word, is_term)
+            pieces.append(text[start : space.start()] + ("" if joined else BOUNDARY))
             start = space.end()
         elif any(is_word(left[-k:] + right[:m]) for k in range(1, len(left) + 1) for m in range(1, len(right) + 1)):
             pieces.append(text[start : space.start()])
@@ -41,6 +44,16 @@ def _both_sides_words(left: str, right: str, is_word: Callable[[str], bool]) -> 
     """Whether a word of two or more characters ends at the space and another starts there."""
     return any(is_word(left[-k:]) for k in range(2, len(left) + 1)) and any(
         is_word(right[:m]) for m in range(2, len(right) + 1)
+    )
+
+
+def _term_of_two(left: str, right: str, is_word: Callable[[str], bool], is_term: Callable[[str], bool]) -> bool:
+    """Whether two whole words either side of the space make a term of the knowledge base's: a term typed
+    in its parts, which 设备商 of 上设备 商丘 is not (it takes one character of 商丘)."""
+    return any(
+        is_word(left[-k:]) and is_word(right[:m]) and is_term(left[-k:] + right[:m])
+        for k in range(2, len(left) + 1)
+        for m in range(2, len(right) + 1)
     )
 
 

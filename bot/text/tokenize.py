@@ -251,6 +251,10 @@ class Tokenizer:
             return math.log(self._total)
         return math.log(self._total / frequency)
 
+    def is_knowledge_word(self, text: str) -> bool:
+        """Whether the knowledge base uses `text` as a word (a keyword, a synonym), not jieba's dictionary only."""
+        return text in self._users
+
     def is_word(self, text: str) -> bool:
         """Whether jieba's dictionary or the knowledge base has `text` as a word."""
         self._load(text[:2])

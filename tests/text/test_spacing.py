@@ -23,14 +23,18 @@ def test_a_space_between_keywords_stays():
 
 def test_a_space_between_two_words_stays_even_when_a_word_spans_it():
     """上设备，商丘市领导: the comma is a space by now, and 设备商 a word, so the clause's two words were
-    joined into 设备商 (read as 设备供应商) and a lone 丘市. A word ending at the space and another starting
-    there mark a boundary, which the call after the English is translated leaves alone."""
-    words = {"设备", "商丘", "设备商", "科技部", "部门"}.__contains__
-    marked = join_split_words("上设备 商丘市领导", words, mark_boundaries=True)
+    joined into 设备商 (read as 设备供应商) and a lone 丘市. A space between two words stays, marked so that
+    the call after the English is translated leaves it too, unless the two make a term of the knowledge
+    base's (数字化 转型); 规划、设计 is no 规划设计, a word of jieba's only."""
+    words = {"设备", "商丘", "设备商", "科技部", "部门", "数字化", "转型", "数字化转型", "规划", "设计", "规划设计"}
+    terms = {"设备商", "数字化转型"}.__contains__
+    marked = join_split_words("上设备 商丘市领导", words.__contains__, terms)
     assert marked == f"上设备{BOUNDARY}商丘市领导"
-    assert join_split_words(marked, words) == marked
-    assert join_split_words("上设备 商丘市领导", words) == "上设备商丘市领导"  # unmarked: the old reading
-    assert join_split_words("科技部 门帮企业", words, mark_boundaries=True) == "科技部门帮企业"  # 门 is no word
+    assert join_split_words(marked, words.__contains__) == marked
+    assert join_split_words("上设备 商丘市领导", words.__contains__) == "上设备商丘市领导"  # unmarked: the old reading
+    assert join_split_words("科技部 门帮企业", words.__contains__, terms) == "科技部门帮企业"  # 门 is no word
+    assert join_split_words("推进数字化 转型", words.__contains__, terms) == "推进数字化转型"
+    assert join_split_words("规划 设计 建设", words.__contains__, terms) == f"规划{BOUNDARY}设计 建设"
 
 
 def test_a_clause_break_does_not_make_one_word_of_its_neighbours():
