@@ -248,6 +248,7 @@ def test_which_projects_asks_for_their_names():
         ("获奖企业的名字", None, "names"),
         ("那几个园区都叫什么", None, "names"),
         ("那6个国家重大工程项目叫什么", None, "names"),
+        ("那6个国家重大工程项目都是啥项目", None, "names"),
         # ... but not when a new clause names one thing (这个), or when several go by one name (合起来)
         ("再创业的两个抓手这个提法原话叫啥", "names", "term"),  # compact, as the matcher reads it
         ("那两个翻番目标合起来叫什么", "names", "term"),
@@ -273,6 +274,9 @@ def test_which_projects_asks_for_their_names():
         ("企业在工作格局里被放在什么位置", "location", None),
         ("项目建在什么位置", None, "location"),
         ("项目放在哪个园区", None, "location"),
+        # what is to be done now (当前要抓好几件事) is no progress made so far
+        ("当前重中之重要抓好几件事", "status", None),
+        ("目前已经完成了多少户", None, "status"),
         # how a sum is shared out is a procedure
         ("试点拿到的资金怎么分配", None, "procedure"),
     ],
@@ -281,6 +285,14 @@ def test_what_a_question_asks_for_by_its_words(question, absent, present):
     kinds = asked_in_shipped(question)
     assert absent is None or absent not in kinds
     assert present is None or present in kinds
+
+
+def test_a_division_head_answers_who():
+    """哪位处长: the interview names its guest by his post, 处长, as it names others 局长."""
+    shipped = shipped_kinds()
+    answer = "市工业和信息化局信息化处处长毛继华介绍了数字化转型的进展。"
+    assert missing_types((shipped["person"],), answer) == ()
+    assert missing_types((shipped["speaker"],), answer) == ()
 
 
 def test_a_person_called_mister_and_from_the_start_are_answers():
