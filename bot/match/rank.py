@@ -326,6 +326,7 @@ class Coverage:
         figures: frozenset[str],
         parts: dict[str, tuple[str, ...]],
         part_credit: float,
+        counted: dict[str, tuple[int, str]] | None = None,
     ) -> None:
         self._total = sum(weights.values())
         # in the weights' order: the same sum, to the last bit
@@ -335,17 +336,50 @@ class Coverage:
             if word not in heads
         ]
         self._part_credit = part_credit
+        self._counted = counted or {}
 
     def __call__(self, indexed: IndexedEntry) -> float:
         if not self._total:
             return 0.0
         known = 0.0
+        counted = self._counted
         for word, weight, figure, inside in self._words:
             if knows_figure(indexed, word) if figure else knows(indexed, word):
                 known += weight
             elif inside and all(knows(indexed, part) for part in inside):
                 known += weight * self._part_credit
+            elif word in counted and _enumerates(indexed.answer_plain, *counted[word]):
+                known += weight
         return known / self._total
+
+
+_NUMERAL_VALUES = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_COUNTED_CHARACTER = re.compile("([两二三四五六七八九])([\u4e00-\u9fff])")
+
+
+def counted_characters(index: MatchIndex, query: Query) -> dict[str, tuple[int, str]]:
+    """The question's words no entry uses that count a character (三高: three things each named with 高), each
+    with the count and the character: an entry whose answer lists that many does explain it."""
+    found = {}
+    for word in query.words:
+        match = _COUNTED_CHARACTER.fullmatch(word)
+        if match and index.idf(word) is None:
+            found[word] = (_NUMERAL_VALUES[match.group(1)], match.group(2))
+    return found
+
+
+def _enumerates(answer: str, count: int, character: str) -> bool:
+    """Whether the answer names `count` things with `character` in one list (高水平谋划、高标准设计、高质量建设):
+    that many items of one sentence's list, each holding it."""
+    for sentence in _SENTENCE.split(answer):
+        items = [item for item in _LIST_ITEM.split(sentence) if character in item]
+        if len(items) >= count and sentence.count("、") + sentence.count("“") >= count - 1:
+            return True
+    return False
+
+
+_SENTENCE = re.compile(r"[。；;！？]")
+_LIST_ITEM = re.compile(r"[、，,“”和及]")
 
 
 _COMPOUND_MIN_LENGTH = 4
@@ -429,7 +463,12 @@ def rank(
     )
     figures = frozenset(word for word in weights if is_figure(word))
     coverage = Coverage(
-        weights, heads, figures, compound_parts(index, query, set(anchors) | figures), params.compound_part_credit
+        weights,
+        heads,
+        figures,
+        compound_parts(index, query, set(anchors) | figures),
+        params.compound_part_credit,
+        counted_characters(index, query),
     )
     retrieved = [
         (index.entries[position], bm25_score, coverage(index.entries[position]))

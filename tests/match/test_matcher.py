@@ -10,7 +10,7 @@ import pytest
 from bot.answer import Outcome
 from bot.engine import missing_facts_phrase
 from bot.match.answer_type import asked_types
-from bot.match.rank import _whole_in, _with_reserve, modified_heads, prepare, word_weights
+from bot.match.rank import _enumerates, _whole_in, _with_reserve, modified_heads, prepare, word_weights
 from bot.match.typos import HomophoneRepairer
 from bot.render_text import REFUSAL, render_text
 from bot.text.normalize import MAX_QUERY_CHARS, normalise_query, to_simplified
@@ -654,6 +654,16 @@ def test_a_character_named_with_zitou_is_the_word_and_zitou_is_not():
     prepared = prepare(shipped_answerer().index, "商丘讲话里那几个换字头的工作分别指什么")
     assert prepared.singled == ("换",) and "字头" not in prepared.words
     assert ask("商丘讲话里那几个换字头的工作分别指什么").entry_id == "sq-three-swaps"
+
+
+def test_a_count_of_a_character_is_explained_by_a_list_of_that_many_things_holding_it():
+    """三高 is no word of the documents': 商丘 asks for 高水平谋划、高标准设计、高质量建设. An entry whose answer
+    lists three things each with 高 explains it; four (四高) it does not, and 天津 has no such list."""
+    assert ask("商丘讲话里企业改造要坚持的三高是指哪些").entry_id == "sq-standards"
+    assert not ask("商丘讲话里企业改造要坚持的四高是指哪些").matched
+    assert not ask("天津 三高").matched
+    assert _enumerates("要坚持高水平谋划、高标准设计、高质量建设，要对企业进行引导。", 3, "高")
+    assert not _enumerates("推动高质量发展，实现高质量建设。", 3, "高")  # one thing said twice is no list of three
 
 
 def test_a_compound_with_a_head_most_entries_use_is_no_sibling_of_another():
