@@ -353,8 +353,10 @@ class Coverage:
         return known / self._total
 
 
-_NUMERAL_VALUES = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_COUNTED_CHARACTER = re.compile("([两二三四五六七八九])([\u4e00-\u9fff])")
+# 二 counts an order (二期, 二手), not things named alike; a measure word or unit counts those (三期, 五年)
+_NUMERAL_VALUES = {"两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = "期年月日天周季次个家项类种条批号位名人成倍层级点份件台套座所户元"
+_COUNTED_CHARACTER = re.compile(f"([两三四五六七八九])((?![{_UNITS}])[\u4e00-\u9fff])")
 
 
 def counted_characters(index: MatchIndex, query: Query) -> dict[str, tuple[int, str]]:

@@ -10,7 +10,15 @@ import pytest
 from bot.answer import Outcome
 from bot.engine import missing_facts_phrase
 from bot.match.answer_type import asked_types
-from bot.match.rank import _enumerates, _whole_in, _with_reserve, modified_heads, prepare, word_weights
+from bot.match.rank import (
+    _enumerates,
+    _whole_in,
+    _with_reserve,
+    counted_characters,
+    modified_heads,
+    prepare,
+    word_weights,
+)
 from bot.match.typos import HomophoneRepairer
 from bot.render_text import REFUSAL, render_text
 from bot.text.normalize import MAX_QUERY_CHARS, normalise_query, to_simplified
@@ -664,6 +672,10 @@ def test_a_count_of_a_character_is_explained_by_a_list_of_that_many_things_holdi
     assert not ask("天津 三高").matched
     assert _enumerates("要坚持高水平谋划、高标准设计、高质量建设，要对企业进行引导。", 3, "高")
     assert not _enumerates("推动高质量发展，实现高质量建设。", 3, "高")  # one thing said twice is no list of three
+    # an order (二期) or a unit (三期, 五年) counts no things named alike
+    assert not {"二期", "三期", "五年"} & set(
+        counted_characters(shipped_answerer().index, prepare(shipped_answerer().index, "基金二期 三期 五年"))
+    )
 
 
 def test_a_compound_with_a_head_most_entries_use_is_no_sibling_of_another():
