@@ -75,7 +75,8 @@ and bench/blind45.yaml (written blind in the twenty-ninth session in the held-ou
 bench/blind46.yaml (written blind in the twenty-ninth session, 160 questions each asking one kind of fact and 60
 hard negatives asking one the documents leave out; first untouched run 96.2% / 98.3% / 3 wrong, then used like
 the devset), and bench/blind47.yaml (the same, asked in English-mixed, colloquial, Slack and traditional-script
-messages; first untouched run 96.2% / 100% / 1 wrong, then used like the devset).
+messages; first untouched run 96.2% / 100% / 1 wrong, then used like the devset), and bench/blind48.yaml
+(written blind at the end of the twenty-ninth session in the held-out set's shape; never tuned on).
 First runs on record: the README's list of sets (*Measuring*) and docs/measurements.md. Which sets are tuned on
 and which never are is bench/datasets.py's TUNED_ON and NEVER_TUNED; `--misses` lists the former's only.
 """
