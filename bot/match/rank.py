@@ -18,6 +18,7 @@ from bot.match.index import IndexedEntry, MatchIndex
 from bot.match.params import MatchParams
 from bot.match.similarity import sorted_words
 from bot.text.entities import asked_years, is_anchor, names_programme, only_as_baseline, programme_names
+from bot.text.numbers import digit_value
 from bot.text.tokenize import bigrams
 
 
@@ -354,7 +355,6 @@ class Coverage:
 
 
 # 二 counts an order (二期, 二手), not things named alike; a measure word or unit counts those (三期, 五年)
-_NUMERAL_VALUES = {"两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = "期年月日天周季次个家项类种条批号位名人成倍层级点份件台套座所户元"
 _COUNTED_CHARACTER = re.compile(f"([两三四五六七八九])((?![{_UNITS}])[\u4e00-\u9fff])")
 
@@ -366,7 +366,7 @@ def counted_characters(index: MatchIndex, query: Query) -> dict[str, tuple[int, 
     for word in query.words:
         match = _COUNTED_CHARACTER.fullmatch(word)
         if match and index.idf(word) is None:
-            found[word] = (_NUMERAL_VALUES[match.group(1)], match.group(2))
+            found[word] = (digit_value(match.group(1)), match.group(2))
     return found
 
 

@@ -59,6 +59,11 @@ _DIGITS_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)([十百千])(?=[万亿元])")
 _NUMERAL_PERCENT = re.compile(f"(?<![几数上])({_NUMERAL})%")
 
 
+def digit_value(character: str) -> int:
+    """The value of one Chinese digit (三 is 3, 两 is 2)."""
+    return _DIGITS[character]
+
+
 def _integer(text: str) -> int | None:
     """一千二百 -> 1200, 十五 -> 15, 二〇二七 -> 2027 (digit by digit when there are no units)."""
     if not text:
