@@ -36,12 +36,12 @@ TEST_SHARE = 40  # percent of bench/realistic/ held back as the test split, neve
 TUNED_ON = (
     *("tune", "devset", "blind", "blind2", "blind4", "blind5", "blind6", "blind8", "blind10", "blind12"),
     *("blind14", "blind16", "blind19", "blind21", "blind23", "blind29", "blind33", "blind37", "blind39"),
-    *("blind40", "blind42", "blind44", "blind46", "blind47"),
+    *("blind40", "blind42", "blind44", "blind46", "blind47", "blind49", "blind50"),
 )
 NEVER_TUNED = (
     *("test", "heldout", "blind3", "blind7", "blind9", "blind11", "blind13", "blind15", "blind17", "blind18"),
     *("blind20", "blind22", "blind24", "blind25", "blind26", "blind27", "blind28", "blind30", "blind31"),
-    *("blind32", "blind34", "blind35", "blind36", "blind38", "blind41", "blind43", "blind45", "blind48"),
+    *("blind32", "blind34", "blind35", "blind36", "blind38", "blind41", "blind43", "blind45", "blind48", "blind51"),
 )
 _SAYS_UNSTATED = ("原文未给出", "原文隐去", "未给出具体", "没有给出具体", "未写明", "没有写明", "未说明")
 
