@@ -250,6 +250,8 @@ def word_weights(index: MatchIndex, query: Query, params: MatchParams) -> dict[s
         elif idf is not None:
             if not word.isascii() and not tokenizer.names_a_topic(word):  # 觉得, 自己, 希望: rare in the KB only
                 idf = min(idf, params.common_word_cap * params.background_weight(tokenizer.information_content(word)))
+                if tokenizer.points_rather_than_names(word):  # 当地, 别的, 哪项
+                    idf = min(idf, params.pointing_word_cap)
         else:
             idf = params.background_weight(
                 tokenizer.information_content(word), latin=word.isascii(), topic=tokenizer.names_a_topic(word)

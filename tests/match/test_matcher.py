@@ -722,3 +722,17 @@ def test_a_common_word_weighs_little_however_rare_in_the_knowledge_base():
         assert index.idf(word) is not None and index.idf(word) > weights[word]
         assert weights[word] <= params.common_word_cap * params.background_weight(tokenizer.information_content(word))
     assert weights["银行"] == index.idf("银行")
+
+
+def test_a_pronoun_or_place_word_points_and_weighs_little_unless_it_names_an_administrative_level():
+    """当地 and 别的 are written by a phrasing or two, so their IDF over the entries is high (当地 4.7); they
+    point at what the question names elsewhere. 我市 says whose document the question is about."""
+    answerer = shipped_answerer()
+    index, params = answerer.index, answerer.params
+    weights = word_weights(index, prepare(index, "东北那个市说当地别的企业转型形成了哪几种态势"), params)
+    for word in ("当地", "别的"):
+        assert index.idf(word) is not None and index.idf(word) > params.pointing_word_cap
+        assert weights[word] == params.pointing_word_cap
+    weights = word_weights(index, prepare(index, "我市还剩多少拖欠账款"), params)
+    assert weights["我市"] > params.pointing_word_cap
+    assert ask("东北那个市讲话里说当地转型已经形成了哪几种“从…向…”的态势？").matched
