@@ -489,7 +489,7 @@ class Tokenizer:
         (奖 of 发了奖, 税 of 交了税), which `words` drops with the other lone ones: what a question asks
         about may be one of them. Not an administrative level (那个市): it says which place, not what."""
         pieces = self._question_cut(text)
-        return _content_words(pieces), [piece for piece in pieces if _is_lone_noun(piece)]
+        return _content_words(_unglued(pieces)), [piece for piece in pieces if _is_lone_noun(piece)]
 
     def _question_cut(self, text: str) -> list[str]:
         """The dictionary-only cut `words` reads, question phrases (是多少) left out."""
@@ -636,6 +636,29 @@ def _composed_variants(canonical: Mapping[str, str]) -> dict[str, str]:
                 if variant not in canonical and variant not in variants:
                     variants[variant] = head
     return variants
+
+
+# A measure word or administrative level right after a demonstrative (那家, 那个市) points at what the question
+# names next, and 来 or 去 between two verbs (用三个字来概括, 拿什么去换) only links them: glued to the lone
+# character after them they made rare words no entry knows (家大, 市催, 字来, 来备), weighed as topics.
+_POINTERS = frozenset({"那", "这", "哪", "每", "该", "本", "各", "某", "那个", "这个", "哪个", "某个"})
+_LINKING_VERBS = frozenset("来去")
+
+
+def _unglued(pieces: list[str]) -> list[str]:
+    """A question's cut with the lone characters that only point or link made spaces, so `_content_words`
+    glues no word out of them."""
+    kept = []
+    previous = ""
+    for piece in pieces:
+        points = previous in _POINTERS and _is_single_cjk(piece) and _is_measure_or_level(piece)
+        kept.append(" " if points or piece in _LINKING_VERBS else piece)
+        previous = piece
+    return kept
+
+
+def _is_measure_or_level(char: str) -> bool:
+    return char in ADMINISTRATIVE_SUFFIXES or lexicon().tag(char) == "q"
 
 
 def _content_words(pieces: Iterable[str]) -> list[str]:

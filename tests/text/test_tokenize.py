@@ -181,6 +181,23 @@ def test_lone_characters_glued_back_are_not_a_stopword():
     assert "来着" not in shipped_answerer().index.tokenizer.words("那句口号咋说的来着")
 
 
+@pytest.mark.parametrize(
+    ("question", "glued", "kept"),
+    [
+        ("西南那个市催各地还欠款", "市催", "各地"),  # 那个市 points at the city
+        ("那家做铝的大集团是什么档次", "家做铝", "集团"),  # 那家 points at the company; 铝 is its topic
+        ("用了哪三个字来概括", "字来", "概括"),  # 来 links 用三个字 and 概括
+        ("发展绝不能拿什么去换", "去换", "发展"),
+    ],
+)
+def test_a_pointing_measure_word_or_a_linking_verb_glues_no_word(question, glued, kept):
+    """Left alone by the dictionary's cut, these characters were glued to the next lone one into a rare word no
+    entry knows, which weighed as the question's topic."""
+    words, nouns = shipped_answerer().index.tokenizer.words_and_lone_nouns(question)
+    assert glued not in words and kept in words
+    assert "铝" in nouns or "铝" not in question
+
+
 def test_where_a_place_lies_is_no_topic_word():
     """北票所在那个市 names the document by a town in it: 所在 (where it lies) says nothing the entries share."""
     assert "所在" not in shipped_answerer().index.tokenizer.words("北票所在那个市的数据平台谁来用")
