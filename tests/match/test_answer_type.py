@@ -273,6 +273,8 @@ def test_which_projects_asks_for_their_names():
         ("国家发的那种期限特别长的债按多少比例给支持", "duration", None),
         # what someone earns is an amount of money
         ("工厂流水线上的工人一般一个月能挣多少", None, "money"),
+        ("每家诊断费多少", None, "money"),
+        ("服务费是多少", None, "money"),
         ("贷款期限很短吗，是几年", None, "duration"),
         # what standing something is given is no place
         ("企业在工作格局里被放在什么位置", "location", None),
