@@ -88,6 +88,7 @@ _SOURCES = tuple(Path(__file__).with_name(name) for name in ("tokenize.py", "sto
 # name a topic (住房贷款 n, 公积金 n, 医保 j) rather than wrap a question (俺们 r, 急用 v, 早上好 l).
 _TOPIC_TAGS = frozenset({"n", "nz", "nt", "ns", "nr", "nrt", "nrfg", "ng", "j", "vn", "an"})
 _POINTING_TAGS = frozenset({"r", "s"})  # pronouns (本地, 别的, 哪项) and place words (当地, 省里)
+_DEMONSTRATIVES = frozenset("这那")
 
 
 class Tokenizer:
@@ -236,10 +237,12 @@ class Tokenizer:
         return tag in _TOPIC_TAGS or (phrases and tag == "l")
 
     def points_rather_than_names(self, word: str) -> bool:
-        """Whether general Chinese lists the word as a pronoun or a place word (当地, 本地, 别的, 哪项, 什么样):
-        it points at a thing the question names elsewhere. Not one holding an administrative level (我市, 各县),
-        which says whose document it is."""
-        return lexicon().tag(word) in _POINTING_TAGS and not any(char in ADMINISTRATIVE_SUFFIXES for char in word)
+        """Whether general Chinese lists the word as a pronoun or a place word (当地, 本地, 别的, 哪项, 什么样),
+        or it is a demonstrative with a measure word (这件, 这方面): it points at a thing the question names
+        elsewhere. Not one holding an administrative level (我市, 各县), which says whose document it is."""
+        tag = lexicon().tag(word)
+        points = tag in _POINTING_TAGS or (tag is not None and word[:1] in _DEMONSTRATIVES)
+        return points and not any(char in ADMINISTRATIVE_SUFFIXES for char in word)
 
     def is_dictionary_noun(self, word: str) -> bool:
         """Whether general Chinese lists the word as a noun or name: a real word, not a typo's fragment."""

@@ -729,8 +729,8 @@ def test_a_pronoun_or_place_word_points_and_weighs_little_unless_it_names_an_adm
     point at what the question names elsewhere. 我市 says whose document the question is about."""
     answerer = shipped_answerer()
     index, params = answerer.index, answerer.params
-    weights = word_weights(index, prepare(index, "东北那个市说当地别的企业转型形成了哪几种态势"), params)
-    for word in ("当地", "别的"):
+    weights = word_weights(index, prepare(index, "东北那个市说当地别的企业这方面形成了哪几种态势"), params)
+    for word in ("当地", "别的", "这方面"):
         assert index.idf(word) is not None and index.idf(word) > params.pointing_word_cap
         assert weights[word] == params.pointing_word_cap
     weights = word_weights(index, prepare(index, "我市还剩多少拖欠账款"), params)
