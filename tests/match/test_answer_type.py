@@ -248,6 +248,8 @@ def test_which_projects_asks_for_their_names():
         ("获奖企业的名字", None, "names"),
         ("那几个园区都叫什么", None, "names"),
         ("那6个国家重大工程项目叫什么", None, "names"),
+        ("那6个国家绿色制造重大工程项目分别是啥", None, "names"),
+        ("讲的那四项重点任务分别是什么", "names", None),
         ("那6个国家重大工程项目都是啥项目", None, "names"),
         # ... but not when a new clause names one thing (这个), or when several go by one name (合起来)
         ("再创业的两个抓手这个提法原话叫啥", "names", "term"),  # compact, as the matcher reads it
