@@ -76,7 +76,15 @@ bench/blind46.yaml (written blind in the twenty-ninth session, 160 questions eac
 hard negatives asking one the documents leave out; first untouched run 96.2% / 98.3% / 3 wrong, then used like
 the devset), and bench/blind47.yaml (the same, asked in English-mixed, colloquial, Slack and traditional-script
 messages; first untouched run 96.2% / 100% / 1 wrong, then used like the devset), and bench/blind48.yaml
-(written blind at the end of the twenty-ninth session in the held-out set's shape; never tuned on).
+(written blind at the end of the twenty-ninth session in the held-out set's shape; never tuned on), and
+bench/blind49.yaml (written blind in the thirtieth session, 200 paraphrases from every part of the documents and
+50 hard negatives; first untouched run 88.0% / 100% / 6 wrong, then used like the devset), bench/blind50.yaml (200
+paraphrases wrapped as colloquial, Slack, English-mixed, traditional and typo messages, 50 negatives; 93.0% /
+96.0% / 4), bench/blind52.yaml and bench/blind54.yaml (documents 000-002 and 003-004, each question asking one
+kind of fact, 88 hard negatives; 92.5% / 97.9% / 3 and 87.0% / 97.5% / 4), bench/blind53.yaml (100 colloquial
+and paraphrase questions, 150 negatives of which 90 everyday; 90.0% / 98.0% / 5), all then used like the
+devset; and bench/blind51.yaml and bench/blind55.yaml (written blind in the thirtieth session in the held-out
+set's shape; never tuned on).
 First runs on record: the README's list of sets (*Measuring*) and docs/measurements.md. Which sets are tuned on
 and which never are is bench/datasets.py's TUNED_ON and NEVER_TUNED; `--misses` lists the former's only.
 """

@@ -98,7 +98,8 @@ class Answerer:
         parts: list[Answer] = []
         foreign = ""  # the topic of an earlier question that the knowledge base does not cover
         for at in range(len(questions)):
-            part, topic = self._ask_part(questions, at, named, traditional, foreign)
+            before = parts[-1].entry_shown if parts else None
+            part, topic = self._ask_part(questions, at, named, traditional, foreign, before)
             if part.outcome is Outcome.REFUSED and not foreign:
                 foreign = topic
             parts.append(part)
@@ -163,11 +164,13 @@ class Answerer:
         named: tuple[str | None, str | None],
         traditional: bool,
         foreign: str = "",
+        answered_before: str | None = None,
     ) -> tuple[Answer, str]:
         """One question of a message, and its foreign topic if it was refused (see `_foreign_topic`). A
         follow-up that means nothing alone (完成多少了？) is read with the question before it, as its asker
-        meant it; after a question about a topic the knowledge base does not cover (创业担保贷款额度多少？),
-        a follow-up (利息能贴息吗) is about that topic too."""
+        meant it, and asks beyond the entry that answered that question (`answered_before`); after a question
+        about a topic the knowledge base does not cover (创业担保贷款额度多少？), a follow-up (利息能贴息吗) is
+        about that topic too."""
         question = questions[at]
         places = self._places_alone(question) if at > 0 else ()
         if places:  # 天津再贷款利率多少？那平顶山呢？ asks the question before it about 平顶山
@@ -180,15 +183,19 @@ class Answerer:
         answer, topic = self._ask_one(in_context, traditional, question)
         if answer.outcome is not Outcome.REFUSED or at == 0 or foreign or topic:
             return answer, topic
-        joined = self.ask_question(f"{questions[at - 1]} {question}", traditional, asked=question)
+        joined, _ = self._ask_one(f"{questions[at - 1]} {question}", traditional, question, answered_before)
         return (joined, "") if joined.outcome in (Outcome.ANSWERED, Outcome.NOT_STATED) else (answer, topic)
 
     def ask_question(self, question: str, traditional: bool | None = None, asked: str | None = None) -> Answer:
         """Answer one question (chat wrapping already removed)."""
         return self._ask_one(question, traditional, asked)[0]
 
-    def _ask_one(self, question: str, traditional: bool | None, asked: str | None) -> tuple[Answer, str]:
-        """`ask_question`'s answer, and when it refuses, the question's foreign topic (`_foreign_topic`)."""
+    def _ask_one(
+        self, question: str, traditional: bool | None, asked: str | None, passed_over: str | None = None
+    ) -> tuple[Answer, str]:
+        """`ask_question`'s answer, and when it refuses, the question's foreign topic (`_foreign_topic`).
+        `passed_over`: an entry that already answered the message's question before (进度呢 after 定了多少户
+        asks what that entry does not say), left out of the candidates."""
         query = normalise_query(_without_askers_figures(question, self._places))
         traditional = query.traditional if traditional is None else traditional
         if not query.text:
@@ -196,6 +203,8 @@ class Answerer:
         if not query.has_content:
             return Answer(Outcome.NO_CONTENT, traditional=traditional), ""
         prepared, candidates, unknown = self.candidates(query.text, query.quoted)
+        if passed_over is not None:
+            candidates = [candidate for candidate in candidates if candidate.indexed.entry.id != passed_over]
         decision = decide(candidates, unknown, len(prepared.words), self.params)
         if decision.verdict is not Verdict.REFUSED and (
             self._only_places(prepared.words)

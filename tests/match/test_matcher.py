@@ -467,11 +467,14 @@ def test_the_entry_knowing_every_rare_word_is_found_below_the_bm25_cut(reserve):
     """数字化 and 绿色化 fill many entries' BM25; the one that knows 不仅, 一场 and 革命 as well ranks
     below the first 20, and only the coverage reserve brings it back. (A case from the shipped knowledge
     base: a new phrasing of ne-work-style with those words lifts it into the cut and voids the reserve=0
-    case; the test above holds the rule itself.)"""
+    case; the test above holds the rule itself.) With the shipped bm25_rank_weight of 0.2 (0.15 before the
+    thirtieth session) the entry found is then outranked by ne-digital-era-significance, whose phrasings
+    match 数字化 and 绿色化 better: a confident wrong answer that the weight makes, against four fewer on the
+    dev sets and nine fewer on those never tuned on (docs/measurements.md). The reserve is tested at 0.15."""
     answerer = shipped_answerer()
     params = answerer.params
     try:
-        answerer.params = replace(params, coverage_reserve=reserve)
+        answerer.params = replace(params, coverage_reserve=reserve, bm25_rank_weight=0.15)
         answer = answerer.ask("数字化、绿色化转型讲话说它除了是技术革命还是什么革命")
     finally:
         answerer.params = params
