@@ -98,7 +98,8 @@ class Answerer:
         parts: list[Answer] = []
         foreign = ""  # the topic of an earlier question that the knowledge base does not cover
         for at in range(len(questions)):
-            before = parts[-1].entry_shown if parts else None
+            # the entry that answered the question before (a related one, not stated, may hold what follows)
+            before = parts[-1].entry_shown if parts and parts[-1].outcome is Outcome.ANSWERED else None
             part, topic = self._ask_part(questions, at, named, traditional, foreign, before)
             if part.outcome is Outcome.REFUSED and not foreign:
                 foreign = topic
