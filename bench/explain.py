@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.kb.store import build_answerer  # noqa: E402
 from bot.match.decide import features, topical  # noqa: E402
-from bot.match.rank import word_weights  # noqa: E402
+from bot.match.rank import retrieve, word_weights  # noqa: E402
 from bot.text.normalize import normalise_query  # noqa: E402
 
 
@@ -30,7 +30,7 @@ def main() -> int:
             normalised = normalise_query(question)
             query, candidates, decision = answerer.explain(normalised.text, normalised.quoted)
             unknown = answerer.candidates(normalised.text, normalised.quoted)[2]
-            weights = word_weights(index, query, answerer.params)
+            weights = word_weights(index, query, answerer.params, retrieve(index, query, answerer.params))
             known = {w: index.idf(w) is not None for w in weights}
             print(f"  question: {question}\n  canonical: {query.text}")
             print("  words: " + " ".join(f"{w}({v:.1f}{'' if known[w] else '?'})" for w, v in weights.items()))

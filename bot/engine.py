@@ -17,7 +17,16 @@ from bot.kb.schema import FaqEntry
 from bot.match.decide import Decision, Verdict, decide, suggestions
 from bot.match.index import MatchIndex
 from bot.match.params import MatchParams
-from bot.match.rank import Candidate, Query, modified_heads, prepare, rank, unknown_share, word_weights
+from bot.match.rank import (
+    Candidate,
+    Query,
+    modified_heads,
+    prepare,
+    rank,
+    retrieve,
+    unknown_share,
+    word_weights,
+)
 from bot.match.stored import Derived
 from bot.text.bilingual import EnglishReader
 from bot.text.entities import city_level_apart, city_level_pattern, is_anchor
@@ -240,9 +249,10 @@ class Answerer:
         """The question as the index reads it, its ranked candidates, and its share of unknown words.
         `quoted`: the passages the question quotes (`NormalisedQuery.quoted`), which ask for nothing."""
         prepared = prepare(self.index, self._in_kb_terms(normalised_text), quoted)
-        weights = word_weights(self.index, prepared, self.params)
+        hits = retrieve(self.index, prepared, self.params)
+        weights = word_weights(self.index, prepared, self.params, hits)
         heads = modified_heads(self.index, prepared, self.params)
-        candidates = rank(self.index, prepared, self.params, weights, heads)
+        candidates = rank(self.index, prepared, self.params, weights, heads, hits)
         return prepared, candidates, unknown_share(self.index, weights, heads, prepared.lone)
 
     def _in_kb_terms(self, normalised_text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain, pairwise
@@ -19,7 +19,7 @@ from bot.match.params import MatchParams
 from bot.match.similarity import sorted_words
 from bot.text.entities import asked_years, is_anchor, names_programme, only_as_baseline, programme_names
 from bot.text.numbers import digit_value
-from bot.text.tokenize import bigrams
+from bot.text.tokenize import Tokenizer, bigrams
 
 
 @dataclass(frozen=True)
@@ -234,12 +234,27 @@ def _whole_figure(word: str) -> tuple[str, re.Pattern[str] | None]:
     return found
 
 
-def word_weights(index: MatchIndex, query: Query, params: MatchParams) -> dict[str, float]:
+def retrieve(index: MatchIndex, query: Query, params: MatchParams) -> list[tuple[int, float]]:
+    """The entries BM25 finds for the question (position, score), best first: the candidates and their
+    reserve (`rank`), and the texts `word_weights` looks for a glued run in."""
+    return index.retrieve(list(query.terms), params.candidates + params.coverage_reserve)
+
+
+def word_weights(
+    index: MatchIndex, query: Query, params: MatchParams, hits: Sequence[tuple[int, float]]
+) -> dict[str, float]:
     """How much each question word says about the topic: its IDF over the KB's entries, or, for a word the
     KB never uses, a weight from its frequency in general Chinese (住房 in 住房贷款利率 outweighs 一下). A
     word of the KB's that general Chinese uses often and not as a noun (觉得, 自己, 希望: a phrasing or two
-    writes them, so their IDF is high) weighs no more than `common_word_cap` times that background weight."""
+    writes them, so their IDF is high) weighs no more than `common_word_cap` times that background weight.
+
+    Lone characters that no dictionary word holds are glued into one word (`Tokenizer.words`), and general
+    Chinese has never seen such a run, so it weighed as much as the rarest topic: in 时喊的三句口号, 跟钱有关,
+    先列名单 it is glue of a verb or a preposition to its neighbour (a count of a character, 三高, is not).
+    Unless the text of one of the entries BM25 found (`hits`) writes it (稳岗 of 扶企稳岗, 改越 of
+    越早改越主动), it weighs at most `glued_run_weight`."""
     weights = {}
+    written = _written_in([index.entries[position].full_text for position, _ in hits])
     tokenizer = index.tokenizer
     for word in query.words:
         idf = index.idf(word)
@@ -256,8 +271,25 @@ def word_weights(index: MatchIndex, query: Query, params: MatchParams) -> dict[s
             idf = params.background_weight(
                 tokenizer.information_content(word), latin=word.isascii(), topic=tokenizer.names_a_topic(word)
             )
+            if idf > params.glued_run_weight and _is_glued_run(tokenizer, word) and not written(word):
+                idf = params.glued_run_weight
         weights[word] = idf
     return weights
+
+
+def _is_glued_run(tokenizer: Tokenizer, word: str) -> bool:
+    """Two or more CJK characters that are no word of jieba's dictionary nor the knowledge base's, and no
+    count of a character either (四高 names four things, `counted_characters`)."""
+    return (
+        len(word) > 1
+        and all("\u3400" <= char <= "\u9fff" for char in word)
+        and not tokenizer.is_word(word)
+        and not _COUNTED_CHARACTER.fullmatch(word)
+    )
+
+
+def _written_in(texts: list[str]) -> Callable[[str], bool]:
+    return lambda word: any(word in text for text in texts)
 
 
 def modified_heads(index: MatchIndex, query: Query, params: MatchParams) -> frozenset[str]:
@@ -446,9 +478,14 @@ def _with_reserve(
 
 
 def rank(
-    index: MatchIndex, query: Query, params: MatchParams, weights: dict[str, float], heads: frozenset[str]
+    index: MatchIndex,
+    query: Query,
+    params: MatchParams,
+    weights: dict[str, float],
+    heads: frozenset[str],
+    hits: Sequence[tuple[int, float]],
 ) -> list[Candidate]:
-    """Retrieve up to `params.candidates` entries by BM25 and order them by the combined score, plus a
+    """Order up to `params.candidates` of the entries BM25 found (`retrieve`) by the combined score, plus a
     share (`params.bm25_rank_weight`) of their BM25 relative to the best candidate's, plus, for the
     candidates that fill the question's gap longest (bot/match/cloze.py), `params.cloze_weight` of it.
 
@@ -475,8 +512,7 @@ def rank(
         counted_characters(index, query),
     )
     retrieved = [
-        (index.entries[position], bm25_score, coverage(index.entries[position]))
-        for position, bm25_score in index.retrieve(list(query.terms), params.candidates + params.coverage_reserve)
+        (index.entries[position], bm25_score, coverage(index.entries[position])) for position, bm25_score in hits
     ]
     retrieved = _with_reserve(retrieved, params.candidates)
     # what the question names: its words rare in the knowledge base (舞阳钢铁, not 企业 or 资金)

@@ -17,6 +17,7 @@ from bot.match.rank import (
     counted_characters,
     modified_heads,
     prepare,
+    retrieve,
     word_weights,
 )
 from bot.match.typos import HomophoneRepairer
@@ -728,8 +729,7 @@ def test_a_common_word_weighs_little_however_rare_in_the_knowledge_base():
     A noun keeps its IDF whatever general Chinese makes of it."""
     answerer = shipped_answerer()
     index, params = answerer.index, answerer.params
-    query = prepare(index, "我觉得自己厂里的银行贷款太少")
-    weights = word_weights(index, query, params)
+    weights = weights_of(index, "我觉得自己厂里的银行贷款太少", params)
     tokenizer = index.tokenizer
     for word in ("觉得", "自己"):
         assert index.idf(word) is not None and index.idf(word) > weights[word]
@@ -737,15 +737,46 @@ def test_a_common_word_weighs_little_however_rare_in_the_knowledge_base():
     assert weights["银行"] == index.idf("银行")
 
 
+def weights_of(index, question: str, params) -> dict[str, float]:
+    query = prepare(index, question)
+    return word_weights(index, query, params, retrieve(index, query, params))
+
+
+def test_a_glued_run_no_entry_found_writes_weighs_little():
+    """跟 and 钱 stand alone in jieba's cut of 跟钱有关, and glued they make a word general Chinese has never
+    seen, which weighed as the rarest topic (6) and refused the question. Capped, the entry on Shangqiu's
+    money incentives answers it."""
+    answerer = shipped_answerer()
+    index, params = answerer.index, answerer.params
+    question = "商丘讲话里，跟钱有关的支持企业改造的办法有哪些"
+    assert weights_of(index, question, params)["跟钱"] == params.glued_run_weight
+    assert weights_of(index, question, replace(params, glued_run_weight=99.0))["跟钱"] > params.glued_run_weight
+    assert ask(question).entry_id == "sq-incentives"
+    try:
+        answerer.params = replace(params, glued_run_weight=99.0)
+        assert answerer.ask(question).outcome is Outcome.REFUSED
+    finally:
+        answerer.params = params
+
+
+def test_a_glued_run_an_entry_writes_keeps_its_weight():
+    """稳岗 is no word of jieba's, but an entry found writes it (扶企稳岗): a question on 稳岗返还 asks about
+    that, which the documents never give a ratio for."""
+    answerer = shipped_answerer()
+    question = "西南那个市给企业的稳岗返还比例是多少"
+    assert weights_of(answerer.index, question, answerer.params)["稳岗"] > answerer.params.glued_run_weight
+    assert not ask(question).matched
+
+
 def test_a_pronoun_or_place_word_points_and_weighs_little_unless_it_names_an_administrative_level():
     """当地 and 别的 are written by a phrasing or two, so their IDF over the entries is high (当地 4.7); they
     point at what the question names elsewhere. 我市 says whose document the question is about."""
     answerer = shipped_answerer()
     index, params = answerer.index, answerer.params
-    weights = word_weights(index, prepare(index, "东北那个市说当地别的企业这方面形成了哪几种态势"), params)
+    weights = weights_of(index, "东北那个市说当地别的企业这方面形成了哪几种态势", params)
     for word in ("当地", "别的", "这方面"):
         assert index.idf(word) is not None and index.idf(word) > params.pointing_word_cap
         assert weights[word] == params.pointing_word_cap
-    weights = word_weights(index, prepare(index, "我市还剩多少拖欠账款"), params)
+    weights = weights_of(index, "我市还剩多少拖欠账款", params)
     assert weights["我市"] > params.pointing_word_cap
     assert ask("东北那个市讲话里说当地转型已经形成了哪几种“从…向…”的态势？").matched
