@@ -278,10 +278,11 @@ def word_weights(
 
 
 def _is_glued_run(tokenizer: Tokenizer, word: str) -> bool:
-    """Two or more CJK characters that are no word of jieba's dictionary nor the knowledge base's, and no
-    count of a character either (四高 names four things, `counted_characters`)."""
+    """Two or three CJK characters that are no word of jieba's dictionary nor the knowledge base's, and no
+    count of a character either (四高 names four things, `counted_characters`). A longer run is rather a name
+    jieba lacks, or nonsense, than glue."""
     return (
-        len(word) > 1
+        1 < len(word) <= 3
         and all("\u3400" <= char <= "\u9fff" for char in word)
         and not tokenizer.is_word(word)
         and not _COUNTED_CHARACTER.fullmatch(word)
