@@ -186,7 +186,7 @@ def test_lone_characters_glued_back_are_not_a_stopword():
     [
         ("西南那个市催各地还欠款", "市催", "各地"),  # 那个市 points at the city
         ("那家做铝的大集团是什么档次", "家做铝", "集团"),  # 那家 points at the company; 铝 is its topic
-        ("用了哪三个字来概括", "字来", "概括"),  # 来 links 用三个字 and 概括
+        ("用了哪三个字来概括企业的毛病", "字来", "毛病"),  # 来 links 用三个字 and 概括
         ("发展绝不能拿什么去换", "去换", "发展"),
     ],
 )

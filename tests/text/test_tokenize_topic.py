@@ -27,3 +27,18 @@ def test_words_for_the_form_of_the_answer_are_not_its_topic():
     unknown topic noun)."""
     answer = shipped_answerer().ask("平顶山提案里劝企业早点改造的那句顺口溜是什么")
     assert answer.matched and "早改早受益" in (answer.text or "")
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("西南那个市引进的那家大集团是什么档次的？", "sw-hydro-aluminium-breakthrough"),
+        ("讲话提醒大家不能松劲，引用的古话是什么", "ne-progress-so-far"),
+    ],
+)
+def test_a_rank_or_a_saying_asked_for_is_the_form_of_the_answer(question, entry_id):
+    """档次 and 级别 ask what rank the answer gives (世界500强), 古话 and 俗话 that it is a saying (行百里者半九十),
+    as 口号 asks for a slogan; as topics no entry knows they refused these."""
+    words = shipped_answerer().index.tokenizer.words(question)
+    assert not {"档次", "古话"} & set(words)
+    assert shipped_answerer().ask(question).entry_id == entry_id
