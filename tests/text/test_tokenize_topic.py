@@ -42,3 +42,9 @@ def test_a_rank_or_a_saying_asked_for_is_the_form_of_the_answer(question, entry_
     words = shipped_answerer().index.tokenizer.words(question)
     assert not {"档次", "古话"} & set(words)
     assert shipped_answerer().ask(question).entry_id == entry_id
+
+
+def test_which_aspects_asks_and_names_nothing():
+    """jieba keeps 哪些方面 whole, so it escaped the stopwords 哪些 and 方面 and weighed 3.9 as a topic word."""
+    words = shipped_answerer().index.tokenizer.words("区块链重点要在哪些方面推广，哪几方面先行")
+    assert not {"哪些方面", "哪几方面"} & set(words) and "区块链" in words
