@@ -344,3 +344,15 @@ def test_a_letter_is_a_material_and_a_company_answers_who():
     assert missing_types((shipped["person"],), "对阿诗丹顿、嘉鸿鞋业进行了表彰奖励。") == ()
     assert missing_types((shipped["person"],), "对先进企业进行了表彰奖励。") == ("person",)
     assert missing_types((shipped["person"],), "钢铁、化工行业要加快改造。") == ("person",)  # industries
+
+
+def test_whether_there_is_a_subsidy_is_asked_of_an_entry_that_speaks_of_money():
+    """买新能源车有补贴吗 was answered with the entry on new-energy-vehicle theme parks, which says nothing of
+    a subsidy; the documents mention the topic but not the fact asked."""
+    shipped = shipped_kinds()
+    assert "subsidy" in asked_in_shipped("现在买新能源汽车还有补贴吗")
+    assert "subsidy" not in asked_in_shipped("补贴标准是多少")
+    assert missing_types((shipped["subsidy"],), "天津将打造新能源汽车等绿色低碳主题园区。") == ("subsidy",)
+    assert missing_types((shipped["subsidy"],), "市财政拿出1000万元奖补资金。") == ()
+    assert shipped_answerer().ask("天津买新能源汽车有补贴吗").outcome.value != "answered"
+    assert shipped_answerer().ask("东北那个市企业数字化转型有奖补吗").entry_id == "ne-10-million-subsidy"
