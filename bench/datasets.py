@@ -37,6 +37,7 @@ TUNED_ON = (
     *("tune", "devset", "blind", "blind2", "blind4", "blind5", "blind6", "blind8", "blind10", "blind12"),
     *("blind14", "blind16", "blind19", "blind21", "blind23", "blind29", "blind33", "blind37", "blind39"),
     *("blind40", "blind42", "blind44", "blind46", "blind47", "blind49", "blind50", "blind52", "blind53", "blind54"),
+    *("blind57",),
 )
 NEVER_TUNED = (
     *("test", "heldout", "blind3", "blind7", "blind9", "blind11", "blind13", "blind15", "blind17", "blind18"),
