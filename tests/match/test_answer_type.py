@@ -356,3 +356,11 @@ def test_whether_there_is_a_subsidy_is_asked_of_an_entry_that_speaks_of_money():
     assert missing_types((shipped["subsidy"],), "市财政拿出1000万元奖补资金。") == ()
     assert shipped_answerer().ask("天津买新能源汽车有补贴吗").outcome.value != "answered"
     assert shipped_answerer().ask("东北那个市企业数字化转型有奖补吗").entry_id == "ne-10-million-subsidy"
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [("每家企业能拿到多少财政补贴", True), ("一家能领到多少", True), ("产业项目占比得到多少", False)],
+)
+def test_what_one_gets_asks_an_amount(question, asks):
+    assert ("money" in asked_in_shipped(question)) is asks
