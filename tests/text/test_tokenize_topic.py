@@ -48,3 +48,10 @@ def test_which_aspects_asks_and_names_nothing():
     """jieba keeps 哪些方面 whole, so it escaped the stopwords 哪些 and 方面 and weighed 3.9 as a topic word."""
     words = shipped_answerer().index.tokenizer.words("区块链重点要在哪些方面推广，哪几方面先行")
     assert not {"哪些方面", "哪几方面"} & set(words) and "区块链" in words
+
+
+def test_the_city_a_document_is_about_is_named_by_its_region():
+    """那个西南城市 names the south-west city's document as 西南 does (documents.yaml aliases): 城市 weighed 3.3
+    as a topic that the entry on the aluminium group never writes."""
+    answer = shipped_answerer().ask("那个西南城市引进落地的铝业大集团属于什么档次")
+    assert answer.entry_id == "sw-hydro-aluminium-breakthrough"
