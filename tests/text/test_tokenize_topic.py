@@ -55,3 +55,12 @@ def test_the_city_a_document_is_about_is_named_by_its_region():
     as a topic that the entry on the aluminium group never writes."""
     answer = shipped_answerer().ask("那个西南城市引进落地的铝业大集团属于什么档次")
     assert answer.entry_id == "sw-hydro-aluminium-breakthrough"
+
+
+def test_environmental_reads_as_green_but_not_inside_a_longer_term():
+    """People write 环保 for the documents' 绿色 (环保改造项目库 is the 绿色化改造 project database); 环保督察
+    (a central inspection) keeps its own group."""
+    answerer = shipped_answerer()
+    assert answerer.ask("平顶山报进环保改造项目库的项目有多少个").entry_id == "pds-green-project-database"
+    canonical = answerer.index.canonical("环保督察 环保改造")
+    assert canonical.split() == ["中央环保督察", "绿色化改造"]
