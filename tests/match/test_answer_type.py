@@ -364,3 +364,9 @@ def test_whether_there_is_a_subsidy_is_asked_of_an_entry_that_speaks_of_money():
 )
 def test_what_one_gets_asks_an_amount(question, asks):
     assert ("money" in asked_in_shipped(question)) is asks
+
+
+@pytest.mark.parametrize(("question", "asks"), [("存款和贷款的比例算高还是低", False), ("存贷比例是多少", True)])
+def test_a_share_judged_asks_for_none(question, asks):
+    """比例算高还是低 asks for a judgement the entry gives (存贷比仍然较低), not a figure."""
+    assert ("share" in asked_in_shipped(question)) is asks
