@@ -370,3 +370,14 @@ def test_what_one_gets_asks_an_amount(question, asks):
 def test_a_share_judged_asks_for_none(question, asks):
     """比例算高还是低 asks for a judgement the entry gives (存贷比仍然较低), not a figure."""
     assert ("share" in asked_in_shipped(question)) is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [("天津对新能源汽车还有地方财政补贴吗", "subsidy"), ("足力健是商丘哪个县的企业", "location")],
+)
+def test_a_subsidy_of_a_kind_and_the_county_of_a_company_are_asked(question, kind):
+    """Both were answered with an entry that mentions the topic and not the fact (a theme park, a company
+    named as an example)."""
+    assert kind in asked_in_shipped(question)
+    assert shipped_answerer().ask(question).outcome.value == "not_stated"
