@@ -49,11 +49,11 @@ class MatchParams:
     # +1 out of scope, 3 fewer confident wrong. Without the administrative exception 0.5 and 1.0 gave the same
     # replies there, 1.5 three fewer; capping conjunctions (另外) too changed nothing, direction words (最后) lost 3.
     pointing_word_cap: float = 1.0
-    # A run of lone characters glued into a word general Chinese has never seen (时喊, 跟钱, 先列) weighs at most
-    # this, unless an entry BM25 found writes it (rank.word_weights). On the 30 dev sets of the thirty-first
-    # session, 2.0 / 2.5 / 3.0 / 3.5 / 4.0: +9 / +9 / +9 / +9 / +6 in scope, each one more wrong (商丘…时喊的
-    # 那三句口号); never tuned +3 / +3 / +2 / +2 / +1, no more wrong. Capped anywhere in the KB's text too: dev
-    # +8 and 稳岗 (扶企稳岗) lost its weight, a question on 稳岗返还 answered.
+    # A run of two or three lone characters glued into a word general Chinese has never seen (时喊, 跟钱, 先列)
+    # weighs at most this, unless an entry BM25 found writes it (rank.word_weights). On the 30 dev sets of the
+    # thirty-first session, 2.0 / 2.5 / 3.0 / 3.5 / 4.0: +9 / +9 / +9 / +9 / +6 in scope, each one more wrong
+    # (商丘…时喊的那三句口号); never tuned +3 / +3 / +2 / +2 / +1, no more wrong. Capped even where an entry
+    # writes it: dev +8, and 稳岗 (of 扶企稳岗) lost its weight, so a question on 稳岗返还 was answered.
     glued_run_weight: float = 2.5
     # ... but only a noun or name says what the question is about; other unknown words (俺们, 急用) weigh this.
     unknown_filler_weight: float = 0.5
