@@ -731,6 +731,11 @@ def test_english_one_and_need_say_nothing_and_a_lower_one_is_the_lower_level():
     assert ask("Do new projects in the counties need to plan for digital and green from the start?").matched
 
 
+def weights_of(index, question: str, params) -> dict[str, float]:
+    query = prepare(index, question)
+    return word_weights(index, query, params, retrieve(index, query, params))
+
+
 def test_a_common_word_weighs_little_however_rare_in_the_knowledge_base():
     """觉得 and 自己 are written by a phrasing or two, so their IDF over the entries is high; general Chinese
     uses them all the time, and a paraphrase that uses them was refused for every entry that does not.
@@ -743,11 +748,6 @@ def test_a_common_word_weighs_little_however_rare_in_the_knowledge_base():
         assert index.idf(word) is not None and index.idf(word) > weights[word]
         assert weights[word] <= params.common_word_cap * params.background_weight(tokenizer.information_content(word))
     assert weights["银行"] == index.idf("银行")
-
-
-def weights_of(index, question: str, params) -> dict[str, float]:
-    query = prepare(index, question)
-    return word_weights(index, query, params, retrieve(index, query, params))
 
 
 def test_a_glued_run_no_entry_found_writes_weighs_little():
