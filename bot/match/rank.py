@@ -19,7 +19,7 @@ from bot.match.params import MatchParams
 from bot.match.similarity import sorted_words
 from bot.text.entities import asked_years, is_anchor, names_programme, only_as_baseline, programme_names
 from bot.text.numbers import digit_value
-from bot.text.tokenize import Tokenizer, bigrams
+from bot.text.tokenize import Tokenizer, bigrams, is_cjk
 
 
 @dataclass(frozen=True)
@@ -254,7 +254,6 @@ def word_weights(
     Unless the text of one of the entries BM25 found (`hits`) writes it (稳岗 of 扶企稳岗, 改越 of
     越早改越主动), it weighs at most `glued_run_weight`."""
     weights = {}
-    written = _written_in([index.entries[position].full_text for position, _ in hits])
     tokenizer = index.tokenizer
     for word in query.words:
         idf = index.idf(word)
@@ -271,7 +270,11 @@ def word_weights(
             idf = params.background_weight(
                 tokenizer.information_content(word), latin=word.isascii(), topic=tokenizer.names_a_topic(word)
             )
-            if idf > params.glued_run_weight and _is_glued_run(tokenizer, word) and not written(word):
+            if (
+                idf > params.glued_run_weight
+                and _is_glued_run(tokenizer, word)
+                and not any(word in index.entries[position].full_text for position, _ in hits)
+            ):
                 idf = params.glued_run_weight
         weights[word] = idf
     return weights
@@ -282,15 +285,8 @@ def _is_glued_run(tokenizer: Tokenizer, word: str) -> bool:
     count of a character either (四高 names four things, `counted_characters`). A longer run is rather a name
     jieba lacks, or nonsense, than glue."""
     return (
-        1 < len(word) <= 3
-        and all("\u3400" <= char <= "\u9fff" for char in word)
-        and not tokenizer.is_word(word)
-        and not _COUNTED_CHARACTER.fullmatch(word)
+        1 < len(word) <= 3 and is_cjk(word) and not tokenizer.is_word(word) and not _COUNTED_CHARACTER.fullmatch(word)
     )
-
-
-def _written_in(texts: list[str]) -> Callable[[str], bool]:
-    return lambda word: any(word in text for text in texts)
 
 
 def modified_heads(index: MatchIndex, query: Query, params: MatchParams) -> frozenset[str]:

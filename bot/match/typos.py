@@ -11,12 +11,12 @@ two terms sound alike, the one the knowledge base uses more often wins.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 
 from bot.match.pinyin import syllables_alone, toneless
 from bot.match.sounds import Sound, TermSounds, fuzzy_sound
 from bot.text.stopwords import STOPWORDS
+from bot.text.tokenize import is_cjk
 
 MIN_TERM_CHARS = 2
 MAX_TERM_CHARS = 6
@@ -48,13 +48,6 @@ def _pinyin(text: str) -> list[str]:
     return toneless(text)
 
 
-_CJK = re.compile("[\u3400-\u9fff]*")
-
-
-def _is_cjk(text: str) -> bool:
-    return _CJK.fullmatch(text) is not None
-
-
 class HomophoneRepairer:
     """Knows the KB's terms by sound; rewrites same-sounding broken stretches of a question.
 
@@ -73,7 +66,7 @@ class HomophoneRepairer:
         terms = {
             term: count
             for term, count in term_counts.items()
-            if MIN_TERM_CHARS <= len(term) <= MAX_TERM_CHARS and _is_cjk(term)
+            if MIN_TERM_CHARS <= len(term) <= MAX_TERM_CHARS and is_cjk(term)
         }
         self._known = frozenset(term_counts)
         self._sounds = TermSounds(terms, _pinyin, syllables_alone, known_sounds)
@@ -172,7 +165,7 @@ class HomophoneRepairer:
             self._information_content is not None
             and MIN_TERM_CHARS <= len(word) <= MAX_TERM_CHARS
             and word not in self._known
-            and _is_cjk(word)
+            and is_cjk(word)
             and self._information_content(word) >= RARE_WORD_MIN_INFORMATION
         )
 
@@ -192,7 +185,7 @@ class HomophoneRepairer:
         lengths = [
             length
             for length in self._lengths
-            if i + length <= len(text) and i + length in ends and _is_cjk(text[i : i + length])
+            if i + length <= len(text) and i + length in ends and is_cjk(text[i : i + length])
         ]
         # Exact sounds are tried before fuzzy ones: 数子 is 数字 (shu zi), not 数智 (shu zhi).
         for exact, sound in zip((True, False), sounds, strict=True):

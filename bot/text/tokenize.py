@@ -758,6 +758,14 @@ def _is_content(word: str) -> bool:
     )
 
 
+_CJK_ONLY = re.compile("[\u3400-\u9fff]*")
+
+
+def is_cjk(text: str) -> bool:
+    """Whether every character is a CJK one (U+3400..U+9FFF)."""
+    return _CJK_ONLY.fullmatch(text) is not None
+
+
 def _is_single_cjk(piece: str) -> bool:
     """One CJK character (U+3400..U+9FFF)."""
     return len(piece) == 1 and "\u3400" <= piece <= "\u9fff"
