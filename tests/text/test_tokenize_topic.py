@@ -57,6 +57,14 @@ def test_the_city_a_document_is_about_is_named_by_its_region():
     assert answer.entry_id == "sw-hydro-aluminium-breakthrough"
 
 
+def test_a_partner_is_the_documents_cooperation_partner():
+    """合作方 is everyday Chinese for the documents' 合作伙伴 (商丘's 设备供应商 and 服务商): without the synonym
+    group it was a topic no entry knows, and the question was refused."""
+    answerer = shipped_answerer()
+    assert answerer.index.canonical("合作方") == "合作伙伴"
+    assert answerer.ask("商丘帮企业选好合作方后要统筹推进哪些工作").entry_id == "sq-service-bodies"
+
+
 def test_environmental_reads_as_green_but_not_inside_a_longer_term():
     """People write 环保 for the documents' 绿色 (环保改造项目库 is the 绿色化改造 project database); 环保督察
     (a central inspection) keeps its own group."""
