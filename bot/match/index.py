@@ -5,8 +5,9 @@ comparisons against a bounded number of candidates.
 
 Building segments each distinct text once (a text repeated across entries, such as a document's
 title, is looked up), and a rebuild from the previous version's index (an edit) re-segments only the
-entries that changed, as long as the KB's vocabulary and synonyms, which shape every segmentation,
-are the same.
+entries that changed, and those whose texts hold a keyword or place the edit added or dropped (a word
+jieba's dictionary gains changes the segmentation only where it is written). New synonyms, which rewrite
+any text, start afresh.
 """
 
 from __future__ import annotations
@@ -99,13 +100,20 @@ class MatchIndex:
         self.kb = kb
         self._sibling_patterns: dict[str, re.Pattern[str] | None] = {}
         vocabulary = _vocabulary(kb)
+        words_apart: frozenset[str] = frozenset()  # words the previous tokenizer kept whole and this not, or back
         if previous is not None and previous.tokenizer.recipe != Tokenizer.recipe_of(vocabulary, kb.synonym_groups):
-            previous = None  # new words or synonyms may segment any text differently: start afresh
-        tokenizer = previous.tokenizer if previous is not None else Tokenizer.for_kb(vocabulary, kb.synonym_groups)
+            tokenizer = Tokenizer.for_kb(vocabulary, kb.synonym_groups)
+            apart = previous.tokenizer.words_apart(tokenizer)
+            if apart is None:
+                previous = None  # new synonyms rewrite any text: start afresh
+            else:
+                words_apart = apart  # a new keyword or place: only the texts holding it read differently
+        else:
+            tokenizer = previous.tokenizer if previous is not None else Tokenizer.for_kb(vocabulary, kb.synonym_groups)
         self.tokenizer = tokenizer
         texts = _Texts(tokenizer)
         self._contexts = _contexts(kb, texts)
-        reusable = previous._reusable(self._contexts) if previous is not None else {}
+        reusable = previous._reusable(self._contexts, words_apart) if previous is not None else {}
         self._vocabulary = previous._vocabulary.copy() if previous is not None else bm25.Vocabulary()
         built = []
         stored = stored or {}
@@ -166,12 +174,18 @@ class MatchIndex:
     def canonical(self, text: str) -> str:
         return self.tokenizer.canonicalise(normalise(text))
 
-    def _reusable(self, contexts: dict[str, str]) -> dict[str, tuple[IndexedEntry, bm25.Counts]]:
-        """This index's entries, by id, whose document context reads the same in the next version."""
+    def _reusable(
+        self, contexts: dict[str, str], words_apart: frozenset[str] = frozenset()
+    ) -> dict[str, tuple[IndexedEntry, bm25.Counts]]:
+        """This index's entries, by id, whose document context reads the same in the next version and whose
+        texts hold none of `words_apart` (words the next version's tokenizer keeps whole and this one's not,
+        or the other way round: `Tokenizer.words_apart`)."""
+        holds = re.compile(longest_first(words_apart)).search if words_apart else None
         return {
             indexed.entry.id: (indexed, counts)
             for indexed, counts in zip(self.entries, self._counts, strict=True)
             if self._contexts.get(indexed.entry.source.seed, "") == contexts.get(indexed.entry.source.seed, "")
+            and (holds is None or not holds(indexed.full_text))
         }
 
     def _kept_keys(self, reusable: Mapping[str, object]) -> dict[str, tuple[FaqEntry, str]]:

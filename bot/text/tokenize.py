@@ -73,6 +73,12 @@ _MAGNITUDE_END = re.compile(
     "(?=[\u4e00-\u9fff])(?![元人吨户家亩平千台辆套个余多件张只次名所座美亿级])"
 )
 _USER_WORD_FREQ = 200_000  # high enough that jieba keeps KB terms whole
+# The KB's words counted into the table's total as this many, whatever their number: with a total that moved
+# with the vocabulary, a new keyword changed every path's score, so every text was segmented again (a full
+# build on each edit that adds a word). Each of them raises the total by `_USER_WORD_FREQ`, as jieba's
+# add_word() does. 1,970 is the shipped knowledge base's count when the total was fixed, so that its texts are
+# segmented and its words weighed as before (2,000 moved four dev replies: the total is in every word's weight).
+_USER_WORDS_COUNTED = 1_970
 # jieba's own block and skip patterns (jieba 0.42): segmentation below reproduces jieba.Tokenizer.cut.
 _HAN_BLOCK = jieba.re_han_default
 _SKIP = jieba.re_skip_default
@@ -115,7 +121,7 @@ class Tokenizer:
         self._frequencies: dict[str, int] = dict.fromkeys(self._added, _USER_WORD_FREQ)
         self._frequencies.update(dict.fromkeys(prefixes(self._added).difference(self._frequencies), 0))
         self._users = frozenset(self._added)
-        self._total = lexicon().total + _USER_WORD_FREQ * len(self._added)
+        self._total = lexicon().total + _USER_WORD_FREQ * _USER_WORDS_COUNTED
         self._loaded: set[str] = set()  # characters and pairs of characters whose words are in the table
         self._load_lock = threading.Lock()
         # Canonical terms are in the pattern too, so 天津市 is kept whole rather than 天津 -> 天津市 + 市.
@@ -153,6 +159,15 @@ class Tokenizer:
             tokenizer = cls(*recipe)
             _RECENT[:] = [tokenizer]
             return tokenizer
+
+    def words_apart(self, other: Tokenizer) -> frozenset[str] | None:
+        """The words one of the two tokenizers keeps whole and the other does not, when they differ only in
+        such words (a keyword or place added or dropped), else None (their synonyms differ). The table's
+        total does not depend on them (`_USER_WORDS_COUNTED`), so a text that contains none of these words is
+        segmented alike by both."""
+        if self.recipe[1] != other.recipe[1]:
+            return None
+        return self._users.symmetric_difference(other._users)
 
     def renewed(self) -> Tokenizer:
         """A tokenizer of the same recipe with nothing loaded or remembered, made the one `for_kb` returns.

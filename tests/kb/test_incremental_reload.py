@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from dataclasses import replace
 
 import pytest
@@ -14,8 +15,9 @@ import pytest
 from bench.datasets import load
 from bot.config import PROJECT_ROOT
 from bot.kb.seeds import SeedLibrary
-from bot.kb.store import FaqFiles, KnowledgeStore, build_answerer
+from bot.kb.store import INDEX_CACHE_THREAD, FaqFiles, KnowledgeStore, build_answerer
 from bot.match import cache
+from bot.match.stored import cache_name
 from tests.kb.test_hot_reload import NEW_ENTRY, bump_mtime
 from tests.support.kb import copy_knowledge, write_faq
 
@@ -78,14 +80,26 @@ def test_a_one_entry_edit_answers_as_a_fresh_build(tmp_path, no_cache):
 
 
 def test_new_words_and_entries_answer_as_a_fresh_build(tmp_path, no_cache):
-    """A new entry brings new keywords: jieba's dictionary changes, so every text is segmented anew."""
+    """A new entry brings new keywords: jieba's dictionary changes, and the texts that hold one of them are
+    segmented anew; the rest are reused. A restart from the index cache written after it answers alike."""
     kb_dir = copy_knowledge(tmp_path)
     store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=0)
-    store.answerer()
+    before = store.answerer()
     bump_mtime(write_faq(kb_dir, "zz_hot.yaml", NEW_ENTRY.replace("嘉鸿鞋业]", "嘉鸿鞋业, 智造表彰名单]")))
     reloaded = store.answerer()
     assert reloaded.kb.by_id("hot-new-entry") is not None
-    assert answers(reloaded) == answers(fresh(kb_dir))
+    assert reloaded.index.tokenizer.is_knowledge_word("智造表彰名单")
+    assert reloaded.index.tokenizer is not before.index.tokenizer
+    reused = {id(indexed) for indexed in before.index.entries}
+    assert sum(id(indexed) in reused for indexed in reloaded.index.entries) > len(before.index.entries) * 0.9
+    expected = answers(fresh(kb_dir))
+    assert answers(reloaded) == expected
+    for thread in threading.enumerate():  # the reload writes the index cache in the background
+        if thread.name == INDEX_CACHE_THREAD:
+            thread.join()
+    written = cache.load_entries(cache_name(reloaded.index.tokenizer.signature))
+    assert written is not None and set(written) == set(reloaded.index.derived_keys())
+    assert restart(kb_dir, tmp_path) == expected
 
 
 def test_a_duplicate_id_across_a_reused_and_an_edited_file_is_still_caught(tmp_path, no_cache):

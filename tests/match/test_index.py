@@ -75,17 +75,52 @@ def test_unchanged_entries_answer_as_before_an_edit(before):
             assert new == old, question
 
 
-def test_new_keywords_rebuild_the_tokenizer_and_still_equal_a_full_build(before):
-    entry = before.kb.by_id(EDITED)
-    kb = replace(
-        before.kb,
-        entries=tuple(
-            e.model_copy(update={"keywords": [*e.keywords, "机械手"]}) if e is entry else e for e in before.kb.entries
-        ),
-    )
-    incremental = Answerer(kb, before.params, previous=before)
+def _with_keyword(kb: KnowledgeBase, keyword: str) -> KnowledgeBase:
+    entry = kb.by_id(EDITED)
+    entries = tuple(e.model_copy(update={"keywords": [*e.keywords, keyword]}) if e is entry else e for e in kb.entries)
+    return replace(kb, entries=entries)
+
+
+# A word jieba's dictionary lacks (so the tokenizer changes) that several entries' answers write.
+NEW_KEYWORD = "智能化改造工作"
+
+
+def test_a_new_keyword_reindexes_only_the_entries_that_write_it(before):
+    """A new keyword changes the tokenizer, but a text without it is segmented as before: the entries that do
+    not write it are reused, not indexed again (a curator's new entry with a new term was a full build)."""
+    assert not before.index.tokenizer.is_word(NEW_KEYWORD)
+    writing = {indexed.entry.id for indexed in before.index.entries if NEW_KEYWORD in indexed.full_text}
+    assert 1 < len(writing - {EDITED}) < len(before.index.entries) // 2  # the test means something
+    incremental = Answerer(_with_keyword(before.kb, NEW_KEYWORD), before.params, previous=before)
     assert incremental.index.tokenizer is not before.index.tokenizer
-    assert incremental.index.entries == Answerer(kb, before.params).index.entries
+    assert incremental.index.tokenizer.is_knowledge_word(NEW_KEYWORD)
+    for old, new in zip(before.index.entries, incremental.index.entries, strict=True):
+        assert (new is old) == (new.entry.id not in writing | {EDITED}), new.entry.id
+    # the dictionary's total is not the vocabulary's: every other word weighs and segments as before
+    for word in ("住房", "一下", "智能化改造"):
+        assert incremental.index.tokenizer.information_content(word) == before.index.tokenizer.information_content(word)
+
+
+@pytest.mark.parametrize("keyword", [NEW_KEYWORD, "机械手"])
+def test_new_keywords_rebuild_the_tokenizer_and_still_equal_a_full_build(before, keyword):
+    kb = _with_keyword(before.kb, keyword)
+    incremental = Answerer(kb, before.params, previous=before)
+    full = Answerer(kb, before.params)
+    assert incremental.index.tokenizer is not before.index.tokenizer
+    assert incremental.index.entries == full.index.entries
+    assert _bm25_terms(incremental) == _bm25_terms(full)
+    assert incremental.index.word_idf == full.index.word_idf
+    assert _answers(incremental) == _answers(full)
+
+
+def test_a_dropped_keyword_reindexes_the_entries_that_write_it_and_equals_a_full_build(before):
+    """The way back: the word leaves the tokenizer, and the entries holding it are segmented anew."""
+    with_word = Answerer(_with_keyword(before.kb, NEW_KEYWORD), before.params, previous=before)
+    without = Answerer(before.kb, before.params, previous=with_word)
+    assert not without.index.tokenizer.is_knowledge_word(NEW_KEYWORD)
+    assert without.index.entries == before.index.entries
+    assert _bm25_terms(without) == _bm25_terms(before)
+    assert _answers(without) == _answers(before)
 
 
 def _bm25_terms(answerer: Answerer) -> list[dict[str, int]]:
