@@ -101,19 +101,24 @@ class MatchIndex:
         self._sibling_patterns: dict[str, re.Pattern[str] | None] = {}
         vocabulary = _vocabulary(kb)
         words_apart: frozenset[str] = frozenset()  # words the previous tokenizer kept whole and this not, or back
+        rewritten = False  # whether the synonyms changed, and so the canonical form of texts holding their terms
         if previous is not None and previous.tokenizer.recipe != Tokenizer.recipe_of(vocabulary, kb.synonym_groups):
             tokenizer = Tokenizer.for_kb(vocabulary, kb.synonym_groups)
-            apart = previous.tokenizer.words_apart(tokenizer)
-            if apart is None:
-                previous = None  # new synonyms rewrite any text: start afresh
-            else:
-                words_apart = apart  # a new keyword or place: only the texts holding it read differently
+            # a new keyword, place or synonym term: only the texts that hold it, or that a new synonym
+            # rewrites otherwise, read differently
+            words_apart = previous.tokenizer.words_apart(tokenizer)
+            rewrites = previous.tokenizer.rewrites_apart(tokenizer)
+            rewritten = bool(rewrites)
+            if rewrites is None:
+                previous = None  # a rewrite that moves spaces: start afresh
         else:
             tokenizer = previous.tokenizer if previous is not None else Tokenizer.for_kb(vocabulary, kb.synonym_groups)
         self.tokenizer = tokenizer
         texts = _Texts(tokenizer)
         self._contexts = _contexts(kb, texts)
-        reusable = previous._reusable(self._contexts, words_apart) if previous is not None else {}
+        reusable = {}
+        if previous is not None:
+            reusable = previous._reusable(self._contexts, words_apart, texts if rewritten else None)
         self._vocabulary = previous._vocabulary.copy() if previous is not None else bm25.Vocabulary()
         built = []
         stored = stored or {}
@@ -175,17 +180,21 @@ class MatchIndex:
         return self.tokenizer.canonicalise(normalise(text))
 
     def _reusable(
-        self, contexts: dict[str, str], words_apart: frozenset[str] = frozenset()
+        self, contexts: dict[str, str], words_apart: frozenset[str] = frozenset(), rewritten: _Texts | None = None
     ) -> dict[str, tuple[IndexedEntry, bm25.Counts]]:
         """This index's entries, by id, whose document context reads the same in the next version and whose
         texts hold none of `words_apart` (words the next version's tokenizer keeps whole and this one's not,
-        or the other way round: `Tokenizer.words_apart`)."""
+        or the other way round: `Tokenizer.words_apart`). `rewritten`: the next version's texts where its
+        synonyms differ; an entry whose texts they make canonical otherwise is not reusable either."""
         holds = re.compile(longest_first(words_apart)).search if words_apart else None
+        if rewritten is not None:  # every entry's texts made canonical at once, as a build does
+            rewritten.canonicalise_all(text for indexed in self.entries for text in _raw_texts(indexed.entry))
         return {
             indexed.entry.id: (indexed, counts)
             for indexed, counts in zip(self.entries, self._counts, strict=True)
             if self._contexts.get(indexed.entry.source.seed, "") == contexts.get(indexed.entry.source.seed, "")
             and (holds is None or not holds(indexed.full_text))
+            and (rewritten is None or _reads_alike(indexed, rewritten, contexts.get(indexed.entry.source.seed, "")))
         }
 
     def _kept_keys(self, reusable: Mapping[str, object]) -> dict[str, tuple[FaqEntry, str]]:
@@ -381,6 +390,22 @@ def _derived(indexed: IndexedEntry, terms: tuple[str, ...], tf: tuple[int, ...])
     )
 
 
+def _reads_alike(indexed: IndexedEntry, texts: _Texts, context: str) -> bool:
+    """Whether `texts` (another tokenizer's) make the entry's texts canonical as its index data holds them: its
+    phrasings without their spaces, and all of its texts together. Where no synonym term or what it becomes
+    holds a space (`Tokenizer.rewrites_apart`), a rewrite leaves a text's spaces where they were."""
+    phrasings, compact, answer, quotes = texts.of_entry(indexed.entry)
+    return compact == tuple(indexed.phrasings) and _full_text(phrasings, answer, quotes, context) == indexed.full_text
+
+
+def _full_text(phrasings: Sequence[str], answer: str, quotes: Sequence[str], context: str) -> str:
+    """Every canonical text of an entry, without spaces, and again with its figures in digits if that differs
+    (百亿级 is known as 100亿级 too, as the question reads it)."""
+    full_text = " ".join([*phrasings, answer, *quotes, context]).replace(" ", "")
+    in_digits = arabic_numbers(full_text)
+    return full_text if in_digits == full_text else f"{full_text} {in_digits}"
+
+
 def _indexed(entry: FaqEntry, texts: _Texts, context: str) -> tuple[IndexedEntry, list[str]]:
     """The entry's indexed form and its BM25 terms (`context`: its document's, see `_contexts`)."""
     phrasings, compact, answer, quotes = texts.of_entry(entry)
@@ -389,8 +414,6 @@ def _indexed(entry: FaqEntry, texts: _Texts, context: str) -> tuple[IndexedEntry
     words = {word for text in phrasings for word in texts.search_words(text)}
     words.update(texts.search_words(answer))
     words.update(texts.search_words(context))
-    full_text = " ".join([*phrasings, answer, *quotes, context]).replace(" ", "")
-    in_digits = arabic_numbers(full_text)  # 百亿级 is known as 100亿级 too, as the question reads it
     terms: list[str] = []
     for text in compact:
         terms.extend(texts.terms(text))
@@ -399,7 +422,7 @@ def _indexed(entry: FaqEntry, texts: _Texts, context: str) -> tuple[IndexedEntry
         compact,
         phrasing_words,
         vocabulary=tuple(sorted(words)),
-        full_text=full_text if in_digits == full_text else f"{full_text} {in_digits}",
+        full_text=_full_text(phrasings, answer, quotes, context),
         answer_plain=texts.plain(entry.answer),
     )
     return indexed, terms

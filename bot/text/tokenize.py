@@ -160,14 +160,20 @@ class Tokenizer:
             _RECENT[:] = [tokenizer]
             return tokenizer
 
-    def words_apart(self, other: Tokenizer) -> frozenset[str] | None:
-        """The words one of the two tokenizers keeps whole and the other does not, when they differ only in
-        such words (a keyword or place added or dropped), else None (their synonyms differ). The table's
-        total does not depend on them (`_USER_WORDS_COUNTED`), so a text that contains none of these words is
-        segmented alike by both."""
-        if self.recipe[1] != other.recipe[1]:
-            return None
+    def words_apart(self, other: Tokenizer) -> frozenset[str]:
+        """The words one of the two tokenizers keeps whole and the other does not (a keyword, place or synonym
+        term added or dropped). The table's total does not depend on them (`_USER_WORDS_COUNTED`), so a text
+        that contains none of them is segmented alike by both."""
         return self._users.symmetric_difference(other._users)
+
+    def rewrites_apart(self, other: Tokenizer) -> frozenset[str] | None:
+        """The terms the two tokenizers' synonyms rewrite differently (a group added, dropped or changed), or
+        None where one of them or what it becomes holds a space: a rewrite then moves the text's spaces, and
+        a text's canonical form with its spaces no longer follows from the form without them."""
+        mine, theirs = self._canonical, other._canonical
+        apart = {term for term in mine.keys() | theirs.keys() if mine.get(term) != theirs.get(term)}
+        becomes = {table[term] for table in (mine, theirs) for term in apart if term in table}
+        return None if any(" " in text for text in apart | becomes) else frozenset(apart)
 
     def renewed(self) -> Tokenizer:
         """A tokenizer of the same recipe with nothing loaded or remembered, made the one `for_kb` returns.

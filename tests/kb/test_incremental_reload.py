@@ -102,6 +102,22 @@ def test_new_words_and_entries_answer_as_a_fresh_build(tmp_path, no_cache):
     assert restart(kb_dir, tmp_path) == expected
 
 
+def test_a_new_synonym_group_answers_as_a_fresh_build(tmp_path, no_cache):
+    """A curator's new synonym group rewrites the texts that hold its terms; the other entries are reused, and
+    the bot answers as a build from nothing would, the new wording included."""
+    kb_dir = copy_knowledge(tmp_path)
+    store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=0)
+    before = store.answerer()
+    synonyms = kb_dir / "synonyms.yaml"
+    synonyms.write_text(synonyms.read_text(encoding="utf-8") + "  - [示范企业, 样板企业]\n", encoding="utf-8")
+    bump_mtime(synonyms)
+    reloaded = store.answerer()
+    assert reloaded is not before and reloaded.index.canonical("样板企业") == "示范企业"
+    reused = {id(indexed) for indexed in before.index.entries}
+    assert sum(id(indexed) in reused for indexed in reloaded.index.entries) > len(before.index.entries) * 0.9
+    assert answers(reloaded) == answers(fresh(kb_dir))
+
+
 def test_a_duplicate_id_across_a_reused_and_an_edited_file_is_still_caught(tmp_path, no_cache):
     kb_dir = copy_knowledge(tmp_path)
     store = KnowledgeStore(kb_dir, tmp_path / "seeds", check_interval=0)

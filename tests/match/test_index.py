@@ -123,6 +123,55 @@ def test_a_dropped_keyword_reindexes_the_entries_that_write_it_and_equals_a_full
     assert _answers(without) == _answers(before)
 
 
+def _with_synonyms(kb: KnowledgeBase, *groups: tuple[str, ...]) -> KnowledgeBase:
+    """The knowledge base with these groups added, or put in place of the group that shares their head."""
+    heads = {group[0] for group in groups}
+    kept = tuple(group for group in kb.synonym_groups if group[0] not in heads)
+    return replace(kb, synonym_groups=kept + groups)
+
+
+# a new group whose head six entries write, and an old group given one term more
+NEW_GROUPS = [("示范企业", "样板企业"), ("清理拖欠", "清欠", "清理欠款", "清理拖欠账款", "清账", "清帐")]
+
+
+def test_a_new_synonym_reindexes_only_the_entries_whose_texts_it_touches(before):
+    """A synonym group rewrites the texts that hold one of its terms, and makes its terms words: the other
+    entries read as before and are reused (a synonym edit was a full build)."""
+    kb = _with_synonyms(before.kb, *NEW_GROUPS)
+    incremental = Answerer(kb, before.params, previous=before)
+    assert incremental.index.tokenizer.canonicalise("样板企业") == "示范企业"
+    assert incremental.index.tokenizer.canonicalise("清帐") == "清理拖欠"
+    touched = {indexed.entry.id for indexed in before.index.entries if "示范企业" in indexed.full_text}
+    assert touched
+    reused = {
+        new.entry.id for old, new in zip(before.index.entries, incremental.index.entries, strict=True) if new is old
+    }
+    assert not reused & touched
+    assert len(reused) > len(before.index.entries) * 0.9
+
+
+@pytest.mark.parametrize("groups", [NEW_GROUPS, [("设备", "装备")]])
+def test_new_synonyms_still_equal_a_full_build(before, groups):
+    kb = _with_synonyms(before.kb, *groups)
+    incremental = Answerer(kb, before.params, previous=before)
+    full = Answerer(kb, before.params)
+    assert incremental.index.entries == full.index.entries
+    assert _bm25_terms(incremental) == _bm25_terms(full)
+    assert incremental.index.word_idf == full.index.word_idf
+    assert _answers(incremental) == _answers(full)
+    back = Answerer(before.kb, before.params, previous=incremental)  # and the edit undone
+    assert back.index.entries == before.index.entries
+    assert _answers(back) == _answers(before)
+
+
+def test_a_synonym_with_a_space_starts_afresh(before):
+    """A rewrite that moves spaces changes a text in ways its form without spaces does not show."""
+    kb = _with_synonyms(before.kb, ("示范企业", "样板 企业"))
+    incremental = Answerer(kb, before.params, previous=before)
+    assert not any(new is old for old, new in zip(before.index.entries, incremental.index.entries, strict=True))
+    assert incremental.index.entries == Answerer(kb, before.params).index.entries
+
+
 def _bm25_terms(answerer: Answerer) -> list[dict[str, int]]:
     """Each entry's BM25 term counts, by term (vocabulary ids differ between builds)."""
     terms = {column: term for term, column in answerer.index._vocabulary.ids.items()}
