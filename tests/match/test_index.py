@@ -50,14 +50,20 @@ def test_an_edited_entry_answers_its_new_phrasing_and_the_rest_is_reused(before)
         assert (new is old) == (new.entry.id != EDITED)  # only the edited entry was indexed again
 
 
-def test_a_rebuild_from_the_previous_index_equals_a_full_build(before):
-    kb = _with_phrasing(before.kb)
-    incremental = Answerer(kb, before.params, previous=before)
-    full = Answerer(kb, before.params)
+def _rebuilt_as_a_full_build(kb: KnowledgeBase, previous: Answerer) -> Answerer:
+    """The index of `kb` rebuilt from `previous`, checked against one built from nothing: every entry, its BM25
+    terms, the IDF and the answers are the same."""
+    incremental = Answerer(kb, previous.params, previous=previous)
+    full = Answerer(kb, previous.params)
     assert incremental.index.entries == full.index.entries
     assert _bm25_terms(incremental) == _bm25_terms(full)
     assert incremental.index.word_idf == full.index.word_idf
     assert _answers(incremental) == _answers(full)
+    return incremental
+
+
+def test_a_rebuild_from_the_previous_index_equals_a_full_build(before):
+    _rebuilt_as_a_full_build(_with_phrasing(before.kb), before)
 
 
 def test_unchanged_entries_answer_as_before_an_edit(before):
@@ -103,14 +109,8 @@ def test_a_new_keyword_reindexes_only_the_entries_that_write_it(before):
 
 @pytest.mark.parametrize("keyword", [NEW_KEYWORD, "机械手"])
 def test_new_keywords_rebuild_the_tokenizer_and_still_equal_a_full_build(before, keyword):
-    kb = _with_keyword(before.kb, keyword)
-    incremental = Answerer(kb, before.params, previous=before)
-    full = Answerer(kb, before.params)
+    incremental = _rebuilt_as_a_full_build(_with_keyword(before.kb, keyword), before)
     assert incremental.index.tokenizer is not before.index.tokenizer
-    assert incremental.index.entries == full.index.entries
-    assert _bm25_terms(incremental) == _bm25_terms(full)
-    assert incremental.index.word_idf == full.index.word_idf
-    assert _answers(incremental) == _answers(full)
 
 
 def test_a_dropped_keyword_reindexes_the_entries_that_write_it_and_equals_a_full_build(before):
@@ -152,13 +152,7 @@ def test_a_new_synonym_reindexes_only_the_entries_whose_texts_it_touches(before)
 
 @pytest.mark.parametrize("groups", [NEW_GROUPS, [("设备", "装备")]])
 def test_new_synonyms_still_equal_a_full_build(before, groups):
-    kb = _with_synonyms(before.kb, *groups)
-    incremental = Answerer(kb, before.params, previous=before)
-    full = Answerer(kb, before.params)
-    assert incremental.index.entries == full.index.entries
-    assert _bm25_terms(incremental) == _bm25_terms(full)
-    assert incremental.index.word_idf == full.index.word_idf
-    assert _answers(incremental) == _answers(full)
+    incremental = _rebuilt_as_a_full_build(_with_synonyms(before.kb, *groups), before)
     back = Answerer(before.kb, before.params, previous=incremental)  # and the edit undone
     assert back.index.entries == before.index.entries
     assert _answers(back) == _answers(before)
