@@ -5,9 +5,9 @@ comparisons against a bounded number of candidates.
 
 Building segments each distinct text once (a text repeated across entries, such as a document's
 title, is looked up), and a rebuild from the previous version's index (an edit) re-segments only the
-entries that changed, and those whose texts hold a keyword or place the edit added or dropped (a word
-jieba's dictionary gains changes the segmentation only where it is written). New synonyms, which rewrite
-any text, start afresh.
+entries that changed, and those whose texts hold a keyword, place or synonym term the edit added or dropped
+(a word jieba's dictionary gains changes the segmentation only where it is written) or that new synonyms make
+canonical otherwise (`MatchIndex._reusable`). A synonym term holding a space starts afresh.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ class MatchIndex:
         self.tokenizer = tokenizer
         texts = _Texts(tokenizer)
         self._contexts = _contexts(kb, texts)
-        reusable = {}
+        reusable: dict[str, tuple[IndexedEntry, bm25.Counts]] = {}
         if previous is not None:
             reusable = previous._reusable(self._contexts, words_apart, texts if rewritten else None)
         self._vocabulary = previous._vocabulary.copy() if previous is not None else bm25.Vocabulary()

@@ -168,12 +168,13 @@ class Tokenizer:
 
     def rewrites_apart(self, other: Tokenizer) -> frozenset[str] | None:
         """The terms the two tokenizers' synonyms rewrite differently (a group added, dropped or changed), or
-        None where one of them or what it becomes holds a space: a rewrite then moves the text's spaces, and
-        a text's canonical form with its spaces no longer follows from the form without them."""
+        None where they differ and a term of either, or what it becomes, holds a space: a rewrite can then move
+        a text's spaces, and a text's canonical form with its spaces no longer follows from the form without
+        them (one that no longer matches where a new term now does keeps the space it took out)."""
         mine, theirs = self._canonical, other._canonical
         apart = {term for term in mine.keys() | theirs.keys() if mine.get(term) != theirs.get(term)}
-        becomes = {table[term] for table in (mine, theirs) for term in apart if term in table}
-        return None if any(" " in text for text in apart | becomes) else frozenset(apart)
+        spaced = any(" " in text for table in (mine, theirs) for pair in table.items() for text in pair)
+        return None if apart and spaced else frozenset(apart)
 
     def renewed(self) -> Tokenizer:
         """A tokenizer of the same recipe with nothing loaded or remembered, made the one `for_kb` returns.
