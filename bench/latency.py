@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,29 +95,39 @@ def write_knowledge(kb: KnowledgeBase, folder: Path) -> Path:
     return kb_dir
 
 
-def edit_one_entry(kb_dir: Path) -> str:
-    """Reword the question of the middle entry of the first file, as a curator would; returns its id."""
-    path = kb_dir / FAQ_DIR / "part0000.yaml"
+def _edit_entry(path: Path, pick: Callable[[list[dict]], dict], change: Callable[[dict], None]) -> str:
+    """Change one entry of a FAQ file as a curator would, and give the file a later mtime (a coarse clock
+    must see it too); returns the entry's id."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    entry = data["entries"][len(data["entries"]) // 2]
-    entry["question"] = "修订：" + entry["question"]
+    entry = pick(data["entries"])
+    change(entry)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
-    stat = path.stat()  # a new mtime even on a coarse clock
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    _bump_mtime(path)
     return entry["id"]
+
+
+def _bump_mtime(path: Path) -> None:
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def edit_one_entry(kb_dir: Path) -> str:
+    """Reword the question of the middle entry of the first file; returns its id."""
+    return _edit_entry(
+        kb_dir / FAQ_DIR / "part0000.yaml",
+        lambda entries: entries[len(entries) // 2],
+        lambda entry: entry.update(question="修订：" + entry["question"]),
+    )
 
 
 def add_a_keyword(kb_dir: Path) -> str:
     """Give the first entry of the second file a keyword the knowledge base has never used, as a curator who
     adds a term does; returns its id. A new word changes the tokenizer's dictionary."""
-    path = kb_dir / FAQ_DIR / "part0001.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    entry = data["entries"][0]
-    entry["keywords"] = [*entry.get("keywords", []), NEW_KEYWORD]
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    return entry["id"]
+    return _edit_entry(
+        kb_dir / FAQ_DIR / "part0001.yaml",
+        lambda entries: entries[0],
+        lambda entry: entry.update(keywords=[*entry.get("keywords", []), NEW_KEYWORD]),
+    )
 
 
 def add_a_synonym(kb_dir: Path) -> None:
@@ -125,8 +136,7 @@ def add_a_synonym(kb_dir: Path) -> None:
     path = kb_dir / "synonyms.yaml"
     with path.open("a", encoding="utf-8") as out:
         out.write(f"  - [{', '.join(NEW_SYNONYM)}]\n")
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    _bump_mtime(path)
 
 
 def _wait_for_cache_writes() -> None:
