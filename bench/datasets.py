@@ -43,7 +43,7 @@ NEVER_TUNED = (
     *("test", "heldout", "blind3", "blind7", "blind9", "blind11", "blind13", "blind15", "blind17", "blind18"),
     *("blind20", "blind22", "blind24", "blind25", "blind26", "blind27", "blind28", "blind30", "blind31"),
     *("blind32", "blind34", "blind35", "blind36", "blind38", "blind41", "blind43", "blind45", "blind48"),
-    *("blind51", "blind55", "blind56", "blind58"),
+    *("blind51", "blind55", "blind56", "blind58", "blind59"),
 )
 _SAYS_UNSTATED = ("原文未给出", "原文隐去", "未给出具体", "没有给出具体", "未写明", "没有写明", "未说明")
 
