@@ -75,7 +75,29 @@ def decide(candidates: list[Candidate], unknown: float, words: int, params: Matc
 
 
 def suggestions(candidates: list[Candidate], chosen: Candidate | None, params: MatchParams) -> list[Candidate]:
-    """Close entries worth offering, besides the one answered (if any)."""
-    return [c for c in candidates if c is not chosen and c.score >= params.suggestion_min_score][
-        : params.max_suggestions
-    ]
+    """Close entries worth offering, besides the one answered (if any). Those about every place or organisation
+    the question names come first: a refused question about 商丘 is offered 商丘's entries before another
+    city's that match its other words better. A number the entry lacks does not move it: a near entry of the
+    same document without the year is still worth offering. Only the first `SUGGESTIONS_LOOKED_AT` worth
+    offering are read for that, as an entry's anchors are worked out when first asked for."""
+    worth = [c for c in candidates if c is not chosen and c.score >= params.suggestion_min_score]
+    named = [anchor for anchor in worth[0].needs.anchors if not _has_digit(anchor)] if worth else []
+    if not named:
+        return worth[: params.max_suggestions]
+    about_it: list[Candidate] = []
+    for candidate in worth[:SUGGESTIONS_LOOKED_AT]:
+        if not any(place in candidate.missing_anchors for place in named):
+            about_it.append(candidate)
+            if len(about_it) == params.max_suggestions:
+                break
+    first = {id(c) for c in about_it}
+    return (about_it + [c for c in worth if id(c) not in first])[: params.max_suggestions]
+
+
+SUGGESTIONS_LOOKED_AT = 10
+
+
+def _has_digit(anchor: str) -> bool:
+    """A question's anchor (`QuestionNeeds.anchors`) is a number, a place or an organisation: a number holds a
+    digit."""
+    return any(char.isdigit() for char in anchor)

@@ -182,6 +182,26 @@ def test_refusal_offers_close_entries_when_the_topic_is_known():
     assert answer.suggestions
 
 
+def test_a_refused_question_about_a_city_is_offered_that_citys_entries_first():
+    """Tianjin's subsidy entries match 技改补贴比例 best, but the question is about 商丘: its entries come first."""
+    answerer = shipped_answerer()
+    answer = ask("商丘技改补贴比例是多少")
+    assert answer.outcome is not Outcome.ANSWERED
+    assert answer.suggestions
+    first = answerer.kb.by_id(answer.suggestions[0].id)
+    assert first is not None and first.source.seed.startswith("000-shangqiu")
+
+
+def test_suggestions_keep_the_ranking_when_the_question_names_no_place():
+    answerer = shipped_answerer()
+    question = "技改补贴比例是多少"
+    _, candidates, decision = answerer.explain(normalise_query(question).text)
+    floor = answerer.params.suggestion_min_score
+    ranked = [c.indexed.entry.id for c in candidates if c is not decision.chosen and c.score >= floor]
+    offered = [suggestion.id for suggestion in ask(question).suggestions]
+    assert offered and offered == ranked[: answerer.params.max_suggestions]
+
+
 def test_empty_question_asks_for_usage():
     assert ask("   ").outcome is Outcome.EMPTY
 
