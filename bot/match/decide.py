@@ -74,12 +74,15 @@ def decide(candidates: list[Candidate], unknown: float, words: int, params: Matc
     return Decision(Verdict.NOT_STATED, best, confidence)
 
 
+# Candidates worth offering whose anchors `suggestions` reads, at most: each one's are worked out when first read.
+SUGGESTIONS_LOOKED_AT = 10
+
+
 def suggestions(candidates: list[Candidate], chosen: Candidate | None, params: MatchParams) -> list[Candidate]:
     """Close entries worth offering, besides the one answered (if any). Those about every place or organisation
     the question names come first: a refused question about 商丘 is offered 商丘's entries before another
     city's that match its other words better. A number the entry lacks does not move it: a near entry of the
-    same document without the year is still worth offering. Only the first `SUGGESTIONS_LOOKED_AT` worth
-    offering are read for that, as an entry's anchors are worked out when first asked for."""
+    same document without the year is still worth offering."""
     worth = [c for c in candidates if c is not chosen and c.score >= params.suggestion_min_score]
     named = [anchor for anchor in worth[0].needs.anchors if not _has_digit(anchor)] if worth else []
     if not named:
@@ -92,9 +95,6 @@ def suggestions(candidates: list[Candidate], chosen: Candidate | None, params: M
                 break
     first = {id(c) for c in about_it}
     return (about_it + [c for c in worth if id(c) not in first])[: params.max_suggestions]
-
-
-SUGGESTIONS_LOOKED_AT = 10
 
 
 def _has_digit(anchor: str) -> bool:
