@@ -3,11 +3,11 @@
     python bench/where_misses.py [--list]
 
 For every question in scope that is not answered with its facts, the reply (refused, answered wrong, not stated)
-against where an entry holding every required fact stands: the first suggestion, the second or third, the entry
-a not-stated reply shows as related, or not shown. A miss that no entry's answer could fix is counted apart: the
-knowledge base lacks the fact. Run on the sets tuned on and on those never
-tuned on; `--list` prints the tuned-on sets' misses one by one (never the others': reading them would make them
-tuning data). Figures of the thirty-third session: docs/measurements.md.
+against where an entry holding every required fact stands among the reply's own suggestions (the first, the second
+or third), as the entry a not-stated reply shows as related, or not shown. A miss that no entry's answer could fix
+is counted apart: the knowledge base lacks the fact. Run on the sets tuned on and on those never tuned on; `--list`
+prints the tuned-on sets' misses one by one (never the others': reading them would make them tuning data).
+Figures of the thirty-third session: docs/measurements.md.
 """
 
 from __future__ import annotations
