@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.compare import GROUPS  # noqa: E402
-from bench.datasets import Item, fact_form, is_correct  # noqa: E402
+from bench.datasets import Item, is_correct  # noqa: E402
 from bench.evaluate import SETS  # noqa: E402
 from bot.answer import Answer  # noqa: E402
 from bot.kb.store import build_answerer  # noqa: E402
@@ -29,15 +29,14 @@ from bot.kb.store import build_answerer  # noqa: E402
 PLACES = ("1st suggestion", "2nd or 3rd", "related", "not shown", "no entry has it")
 
 
-def where(texts: dict[str, str], item: Item, reply: Answer) -> str:
-    """Where an entry holding the item's facts stands in the reply (one of PLACES; `texts`: each entry's answer
-    in `fact_form`). "related": the entry a not-stated reply shows."""
-    facts = [fact_form(fact) for fact in item.facts]
+def where(answers: dict[str, Answer], item: Item, reply: Answer) -> str:
+    """Where an entry whose own answer (`answers`, by id) would be right for the item stands in the reply (one
+    of PLACES). "related": the entry a not-stated reply shows."""
 
     def holds(entry_id: str) -> bool:
-        return all(fact in texts[entry_id] for fact in facts)
+        return is_correct(item, answers[entry_id])
 
-    if not any(map(holds, texts)):
+    if not any(map(holds, answers)):
         return PLACES[4]
     for position, suggestion in enumerate(reply.suggestions[:3]):
         if holds(suggestion.id):
@@ -54,10 +53,7 @@ def main() -> int:
     answerer, issues = build_answerer(ROOT / "knowledge", ROOT / "seeds", use_cache=False)
     if answerer is None:
         raise SystemExit("\n".join(map(str, issues)))
-    texts = {}
-    for entry in answerer.kb.entries:
-        shown = answerer.answer_entry(entry.id)
-        texts[entry.id] = fact_form(shown.text or "") if shown is not None else ""
+    answers = {entry.id: shown for entry in answerer.kb.entries if (shown := answerer.answer_entry(entry.id))}
     for group, names in GROUPS.items():
         table: Counter[tuple[str, str]] = Counter()
         for name in names:
@@ -67,7 +63,7 @@ def main() -> int:
                 reply = answerer.ask(item.question)
                 if is_correct(item, reply):
                     continue
-                place = where(texts, item, reply)
+                place = where(answers, item, reply)
                 table[(reply.outcome.value, place)] += 1
                 if args.list and group == "tuned":
                     print(f"{name:<9} {reply.outcome.value:<10} {place:<15} {item.question.replace(chr(10), ' ')}")

@@ -16,6 +16,7 @@ from itertools import chain
 
 from bot.match.params import DECISION_FEATURES, MatchParams
 from bot.match.rank import Candidate
+from bot.text.entities import is_number_anchor
 
 
 class Verdict(str, Enum):
@@ -84,7 +85,7 @@ def suggestions(candidates: list[Candidate], chosen: Candidate | None, params: M
     city's that match its other words better. A number the entry lacks does not move it: a near entry of the
     same document without the year is still worth offering."""
     worth = [c for c in candidates if c is not chosen and c.score >= params.suggestion_min_score]
-    named = [anchor for anchor in worth[0].needs.anchors if not _has_digit(anchor)] if worth else []
+    named = [anchor for anchor in worth[0].needs.anchors if not is_number_anchor(anchor)] if worth else []
     if not named:
         return worth[: params.max_suggestions]
     about_it: list[Candidate] = []
@@ -95,9 +96,3 @@ def suggestions(candidates: list[Candidate], chosen: Candidate | None, params: M
                 break
     first = {id(c) for c in about_it}
     return (about_it + [c for c in worth if id(c) not in first])[: params.max_suggestions]
-
-
-def _has_digit(anchor: str) -> bool:
-    """A question's anchor (`QuestionNeeds.anchors`) is a number, a place or an organisation: a number holds a
-    digit."""
-    return any(char.isdigit() for char in anchor)

@@ -30,10 +30,15 @@ def city_level_apart(text: str, pattern: re.Pattern[str] | None) -> str:
     return pattern.sub(r"\1 市里", text) if pattern is not None else text
 
 
+def is_number_anchor(word: str) -> bool:
+    """Whether an anchor (`is_anchor`) is a number (2019年, 100户) rather than a place: it holds a digit."""
+    return _NUMBER.search(word) is not None
+
+
 def is_anchor(word: str, places: frozenset[str] = frozenset(), not_places: frozenset[str] = frozenset()) -> bool:
     """A number, a listed place, or a place name of jieba's dictionary (also with an administrative suffix:
     深圳市), unless places.yaml says the word is an ordinary one."""
-    if _NUMBER.search(word):
+    if is_number_anchor(word):
         return True
     bare = word[:-1] if len(word) > 2 and word[-1] in "市省县区" else word
     if word in places or bare in places:
